@@ -1,0 +1,120 @@
+/**
+ * Hooks see every attempt of every call (amazonka's `Hooks`, the Rust SDK's interceptors).
+ * They receive redacted views only: no token, key or session token ever reaches a hook.
+ * A hook that throws is ignored; it cannot break a call.
+ *
+ * @since 0.1.0
+ */
+import type { AWSError } from './Error.js'
+
+/**
+ * A request as a hook sees it: secrets are `<redacted>`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface RequestView {
+  readonly service: string
+  readonly operation: string
+  readonly method: string
+  readonly url: string
+  readonly headers: Readonly<Record<string, string>>
+  /** 1-based. */
+  readonly attempt: number
+}
+
+/**
+ * A response as a hook sees it.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface ResponseView {
+  readonly request: RequestView
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly durationMs: number
+}
+
+/**
+ * A failed attempt as a hook sees it.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface ErrorView {
+  readonly request: RequestView
+  readonly error: AWSError
+  readonly durationMs: number
+  /** Whether the runtime will try again. */
+  readonly willRetry: boolean
+}
+
+/**
+ * A set of hooks; every field is optional.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Hooks {
+  readonly beforeRequest?: (view: RequestView) => void
+  readonly afterResponse?: (view: ResponseView) => void
+  readonly onError?: (view: ErrorView) => void
+}
+
+/**
+ * Calls one kind of hook on every hook set, ignoring any that throws.
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const runHooks = <K extends keyof Hooks>(
+  hooks: ReadonlyArray<Hooks>,
+  kind: K,
+  view: Parameters<NonNullable<Hooks[K]>>[0]
+): void => {
+  for (const h of hooks) {
+    const f = h[kind] as ((v: typeof view) => void) | undefined
+    if (f !== undefined) {
+      try {
+        f(view)
+      } catch {
+        // a hook cannot break a call
+      }
+    }
+  }
+}
+
+/**
+ * A ready logging hook: one line per attempt with method, URL, status (or error), attempt
+ * and duration.
+ *
+ * @example
+ * import { loggingHook } from 'fp-aws/core/Hooks'
+ *
+ * const lines: Array<string> = []
+ * const hook = loggingHook((l) => lines.push(l))
+ * const request = { service: 'SSO', operation: 'Logout', method: 'POST', url: 'http://127.0.0.1/logout', headers: {}, attempt: 1 }
+ * hook.afterResponse?.({ request, status: 200, headers: {}, durationMs: 3 })
+ * assert.strictEqual(lines[0], '[fp-aws] SSO.Logout POST http://127.0.0.1/logout 200 attempt=1 3ms')
+ *
+ * @category hooks
+ * @since 0.1.0
+ */
+export const loggingHook = (write: (line: string) => void): Hooks => ({
+  afterResponse: (v) =>
+    write(
+      `[fp-aws] ${v.request.service}.${v.request.operation} ${v.request.method} ${v.request.url} ${v.status} attempt=${v.request.attempt} ${Math.round(v.durationMs)}ms`
+    ),
+  onError: (v) => {
+    if (v.error._tag === 'TransportError') {
+      write(
+        `[fp-aws] ${v.request.service}.${v.request.operation} ${v.request.method} ${v.request.url} ${v.error.reason} attempt=${v.request.attempt} ${Math.round(v.durationMs)}ms${v.willRetry ? ' (will retry)' : ''}`
+      )
+    } else if (v.willRetry) {
+      write(
+        `[fp-aws] ${v.request.service}.${v.request.operation} retrying after ${v.error._tag === 'ServiceError' ? v.error.code : v.error._tag} attempt=${v.request.attempt}`
+      )
+    }
+  }
+})

@@ -1,0 +1,146 @@
+/**
+ * HTTP requests and responses as plain data. An operation's `AWSRequest` turns its record
+ * into an `HttpRequest`; the runtime sends it and hands back an `HttpResponse`.
+ *
+ * @since 0.1.0
+ */
+import { isSensitive, REDACTED, reveal, type Sensitive } from './Sensitive.js'
+
+/**
+ * A header value: plain, or a secret that stays wrapped until the header is written.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type HeaderValue = string | Sensitive<string>
+
+/**
+ * An HTTP request, relative to the service endpoint.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD' | 'PATCH'
+  /** Path, starting with `/`, already percent-encoded. */
+  readonly path: string
+  /** Query parameters in order, not yet encoded. */
+  readonly query: ReadonlyArray<readonly [string, string]>
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, HeaderValue>>
+  /** `undefined` means no body at all. */
+  readonly body: string | undefined
+}
+
+/**
+ * An HTTP response as the runtime received it.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface HttpResponse {
+  readonly status: number
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: Uint8Array
+}
+
+/**
+ * Builds a request with no query, no headers and no body.
+ *
+ * @example
+ * import { httpRequest } from 'fp-aws/core/Request'
+ *
+ * assert.deepStrictEqual(httpRequest('POST', '/logout').query, [])
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const httpRequest = (method: HttpRequest['method'], path: string): HttpRequest => ({
+  method,
+  path,
+  query: [],
+  headers: {},
+  body: undefined
+})
+
+/**
+ * Percent-encodes like the AWS SDKs: `encodeURIComponent` plus `!'()*`.
+ *
+ * @example
+ * import { percentEncode } from 'fp-aws/core/Request'
+ *
+ * assert.strictEqual(percentEncode("a b!'()*"), 'a%20b%21%27%28%29%2A')
+ *
+ * @category encoding
+ * @since 0.1.0
+ */
+export const percentEncode = (s: string): string =>
+  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+
+/**
+ * The path and encoded query string of a request.
+ *
+ * @example
+ * import { httpRequest, pathAndQuery } from 'fp-aws/core/Request'
+ *
+ * const r = { ...httpRequest('GET', '/assignment/accounts'), query: [['max_result', '5'] as const] }
+ * assert.strictEqual(pathAndQuery(r), '/assignment/accounts?max_result=5')
+ *
+ * @category encoding
+ * @since 0.1.0
+ */
+export const pathAndQuery = (r: HttpRequest): string =>
+  r.query.length === 0
+    ? r.path
+    : `${r.path}?${r.query.map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join('&')}`
+
+/**
+ * The headers with every secret revealed: only for writing them on the wire.
+ *
+ * @category destructors
+ * @since 0.1.0
+ */
+export const revealHeaders = (headers: HttpRequest['headers']): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const k of Object.keys(headers)) {
+    const v = headers[k] as HeaderValue
+    out[k] = isSensitive(v) ? reveal(v as Sensitive<string>) : (v as string)
+  }
+  return out
+}
+
+/**
+ * The headers with every secret shown as `<redacted>`: safe to log or hand to a hook.
+ *
+ * @example
+ * import { redactHeaders } from 'fp-aws/core/Request'
+ * import { sensitive } from 'fp-aws/core/Sensitive'
+ *
+ * assert.deepStrictEqual(redactHeaders({ a: 'b', t: sensitive('x') }), { a: 'b', t: '<redacted>' })
+ *
+ * @category destructors
+ * @since 0.1.0
+ */
+export const redactHeaders = (headers: HttpRequest['headers']): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const k of Object.keys(headers)) {
+    const v = headers[k] as HeaderValue
+    out[k] = isSensitive(v) || SECRET_HEADERS.has(k) ? REDACTED : (v as string)
+  }
+  return out
+}
+
+/**
+ * Header names whose values are always secret, in either direction.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const SECRET_HEADERS: ReadonlySet<string> = new Set([
+  'x-amz-sso_bearer_token',
+  'authorization',
+  'x-amz-security-token',
+  'cookie',
+  'set-cookie'
+])

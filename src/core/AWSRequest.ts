@@ -116,9 +116,10 @@ const run = async <Rq, Rs, C extends string>(
 ): Promise<E.Either<AWSError<C>, Rs>> => {
   const bad = checkEnv(op.operation, env)
   if (bad !== undefined) return E.left(bad)
+  const custom = env.endpoint ?? env.endpoints[op.service.serviceId]
   const endpoint = op.service.resolveEndpoint({
     ...(env.region !== undefined ? { Region: env.region } : {}),
-    ...(env.endpoint !== undefined ? { Endpoint: env.endpoint } : {}),
+    ...(custom !== undefined ? { Endpoint: custom } : {}),
     UseFIPS: env.useFIPS,
     UseDualStack: env.useDualStack
   })

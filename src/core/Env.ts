@@ -6,6 +6,10 @@
  *
  * @since 0.1.0
  */
+import * as os from 'node:os'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import { nodeReadFile, resolveConfig, type ConfigError, type ReadFile } from './Config.js'
 import type { Hooks } from './Hooks.js'
 import { defaultHttpClient, type HttpClient } from './Http.js'
 import { defaultRetryPolicy, newQuotaRef, type QuotaRef, type RetryPolicy } from './Retry.js'
@@ -26,8 +30,10 @@ export type Sleep = (ms: number, signal: AbortSignal | undefined) => Promise<boo
  */
 export interface Env {
   readonly region: string | undefined
-  /** A custom endpoint URL; when set it is used as is. */
+  /** A custom endpoint URL for every service; when set it is used as is. */
   readonly endpoint: string | undefined
+  /** Configured endpoint URLs by service id (e.g. `SSO`), below `endpoint` in precedence. */
+  readonly endpoints: Readonly<Record<string, string>>
   readonly useFIPS: boolean
   readonly useDualStack: boolean
   readonly retry: RetryPolicy
@@ -59,6 +65,7 @@ export interface Env {
 export interface EnvOptions {
   readonly region?: string
   readonly endpoint?: string
+  readonly endpoints?: Readonly<Record<string, string>>
   readonly useFIPS?: boolean
   readonly useDualStack?: boolean
   /** Shorthand for `retry.maxAttempts`. */
@@ -134,6 +141,7 @@ export const newEnv = (options: EnvOptions = {}): Env => {
   return {
     region: options.region,
     endpoint: options.endpoint,
+    endpoints: options.endpoints ?? {},
     useFIPS: options.useFIPS ?? false,
     useDualStack: options.useDualStack ?? false,
     retry,
@@ -148,4 +156,92 @@ export const newEnv = (options: EnvOptions = {}): Env => {
     sleep: options.sleep ?? realSleep,
     random: options.random ?? Math.random
   }
+}
+
+/**
+ * Where `fromEnvironment` reads from; every field defaults to the real process.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface FromEnvironmentOptions {
+  /** Environment variables (default `process.env`). */
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** The home directory (default `os.homedir()`). */
+  readonly homedir?: string
+  readonly readFile?: ReadFile
+  /** Service ids whose configured endpoints are resolved (default `['SSO']`). */
+  readonly services?: ReadonlyArray<string>
+  /** Options applied on top of what the environment says. */
+  readonly overrides?: EnvOptions
+}
+
+/**
+ * Builds an `Env` from the AWS conventions: `AWS_REGION` / `AWS_DEFAULT_REGION`,
+ * `AWS_PROFILE` and `~/.aws/config` (`AWS_CONFIG_FILE`), `AWS_ENDPOINT_URL_<SERVICE>`,
+ * the profile's `services` section, `AWS_ENDPOINT_URL`, the profile's `endpoint_url`,
+ * `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`, `AWS_USE_FIPS_ENDPOINT`,
+ * `AWS_USE_DUALSTACK_ENDPOINT` and `AWS_MAX_ATTEMPTS`. A bad value is a `ConfigError`.
+ *
+ * @example
+ * import { fromEnvironment } from 'fp-aws'
+ *
+ * async function main() {
+ *   const env = await fromEnvironment({
+ *     env: { AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_SSO: 'http://127.0.0.1:4566', AWS_MAX_ATTEMPTS: '5' },
+ *     homedir: '/nonexistent'
+ *   })()
+ *   assert.ok(env._tag === 'Right')
+ *   if (env._tag === 'Right') {
+ *     assert.strictEqual(env.right.region, 'eu-west-1')
+ *     assert.strictEqual(env.right.endpoints['SSO'], 'http://127.0.0.1:4566')
+ *     assert.strictEqual(env.right.retry.maxAttempts, 5)
+ *   }
+ *   const bad = await fromEnvironment({ env: { AWS_MAX_ATTEMPTS: 'many' }, homedir: '/nonexistent' })()
+ *   assert.ok(bad._tag === 'Left' && bad.left.source === 'AWS_MAX_ATTEMPTS')
+ * }
+ * main()
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const fromEnvironment = (options: FromEnvironmentOptions = {}): TE.TaskEither<ConfigError, Env> => {
+  const input = {
+    env: options.env ?? process.env,
+    homedir: options.homedir ?? os.homedir(),
+    readFile: options.readFile ?? nodeReadFile
+  }
+  const services = options.services ?? ['SSO']
+  const first = services[0] ?? ''
+  return pipe(
+    TE.Do,
+    TE.bind('base', () => resolveConfig({ ...input, serviceId: first })),
+    TE.bind('endpoints', () =>
+      pipe(
+        services,
+        TE.traverseSeqArray((id) =>
+          pipe(
+            resolveConfig({ ...input, serviceId: id }),
+            TE.map((c) => [id, c.endpoint] as const)
+          )
+        ),
+        TE.map((pairs) => {
+          const out: Record<string, string> = {}
+          for (const [id, url] of pairs) if (url !== undefined) out[id] = url
+          return out
+        })
+      )
+    ),
+    TE.map(({ base, endpoints }) => {
+      const o = options.overrides ?? {}
+      return newEnv({
+        ...(base.region !== undefined ? { region: base.region } : {}),
+        ...(base.useFIPS !== undefined ? { useFIPS: base.useFIPS } : {}),
+        ...(base.useDualStack !== undefined ? { useDualStack: base.useDualStack } : {}),
+        ...(base.maxAttempts !== undefined ? { maxAttempts: base.maxAttempts } : {}),
+        endpoints,
+        ...o
+      })
+    })
+  )
 }

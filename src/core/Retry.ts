@@ -411,7 +411,8 @@ export const backoffDelay = (
 ): number => {
   const base = cls === 'throttling' ? policy.throttlingBaseDelayMs : policy.baseDelayMs
   const n = attempt >= 1 ? Math.floor(attempt) : 1
-  const ceiling = Math.max(0, Math.min(policy.maxBackoffMs, base * 2 ** (n - 1)))
+  // the exponent is capped so that a zero base never meets an infinite power (0 × ∞ = NaN)
+  const ceiling = Math.max(0, Math.min(policy.maxBackoffMs, base * 2 ** Math.min(n - 1, 64)))
   const r = random > 0 ? Math.min(random, 1) : 0
   const delay = Math.floor(r * ceiling)
   // r = 1 (or rounding) may reach the ceiling itself; keep within [0, ceiling]

@@ -23,7 +23,7 @@ import { ATTEMPT_TIMEOUT } from './Http.js'
 import { pathAndQuery, redactHeaders, revealHeaders, type HttpRequest, type HttpResponse } from './Request.js'
 import { decide, onSuccess, type RetryQuota } from './Retry.js'
 import { isSensitive, reveal, type Sensitive } from './Sensitive.js'
-import type { Service } from './Service.js'
+import { redactResponseHeaders, type Service } from './Service.js'
 import { VERSION } from './version.js'
 
 /**
@@ -75,12 +75,19 @@ const joinUrl = (base: string, path: string): string => (base.endsWith('/') ? ba
 const scrub = (s: string, secrets: ReadonlyArray<string>): string =>
   secrets.reduce((acc, secret) => (secret.length > 0 ? acc.split(secret).join('<redacted>') : acc), s)
 
-const scrubServiceError = <C extends string>(e: ServiceError<C>, secrets: ReadonlyArray<string>): ServiceError<C> => {
-  if (secrets.length === 0) return e
-  const headers: Record<string, string> = {}
-  for (const k of Object.keys(e.headers)) headers[k] = scrub(e.headers[k] as string, secrets)
-  return { ...e, code: scrub(e.code, secrets), message: scrub(e.message, secrets), headers }
+const scrubHeaders = (h: Readonly<Record<string, string>>, secrets: ReadonlyArray<string>): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const k of Object.keys(h)) out[scrub(k, secrets)] = scrub(h[k] as string, secrets)
+  return out
 }
+
+const scrubServiceError = <C extends string>(e: ServiceError<C>, secrets: ReadonlyArray<string>): ServiceError<C> => ({
+  ...e,
+  code: scrub(e.code, secrets),
+  message: scrub(e.message, secrets),
+  requestId: e.requestId === undefined ? undefined : scrub(e.requestId, secrets),
+  headers: scrubHeaders(e.headers, secrets)
+})
 
 type Outcome<C extends string, Rs> =
   | { readonly _tag: 'Done'; readonly value: Rs }
@@ -174,7 +181,10 @@ const run = async <Rq, Rs, C extends string>(
       }
     } else {
       const r = res.right
-      runHooks(env.hooks, 'afterResponse', { request: view, status: r.status, headers: r.headers, durationMs })
+      if (env.hooks.length > 0) {
+        const headers = scrubHeaders(redactResponseHeaders(r.headers), secrets)
+        runHooks(env.hooks, 'afterResponse', { request: view, status: r.status, headers, durationMs })
+      }
       if (r.status >= 200 && r.status < 300) {
         const parsed = op.parseResponse(r)
         outcome = E.isRight(parsed) ? { _tag: 'Done', value: parsed.right } : { _tag: 'Failed', error: parsed.left }

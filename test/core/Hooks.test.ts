@@ -1,0 +1,49 @@
+import { pipe } from 'fp-ts/lib/function.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loggingHook, newEnv, send, type ErrorView, type RequestView, type ResponseView } from '../../src/index.js'
+import { Logout, newLogout } from '../../src/sso/index.js'
+import { scriptedServer, type Scripted } from '../util/scripted.js'
+
+let s: Scripted
+beforeAll(async () => {
+  s = await scriptedServer([{ status: 503 }, { status: 200 }])
+})
+afterAll(() => s.close())
+
+describe('hooks', () => {
+  it('see every attempt through redacted views; a throwing hook breaks nothing; the logging hook prints one line per attempt', async () => {
+    const before: Array<RequestView> = []
+    const after: Array<ResponseView> = []
+    const errors: Array<ErrorView> = []
+    const lines: Array<string> = []
+    let t = 1_000
+    const env = newEnv({
+      endpoint: s.url,
+      now: () => (t += 5),
+      sleep: () => Promise.resolve(true),
+      random: () => 0,
+      hooks: [
+        { beforeRequest: (v) => before.push(v), afterResponse: (v) => after.push(v), onError: (v) => errors.push(v) },
+        {
+          beforeRequest: () => {
+            throw new Error('a broken hook')
+          }
+        },
+        loggingHook((l) => lines.push(l))
+      ]
+    })
+    const r = await pipe(newLogout('hook-secret-token'), send(Logout))(env)()
+    expect(r._tag).toBe('Right')
+    expect(before.map((v) => v.attempt)).toStrictEqual([1, 2])
+    expect(before[0]?.headers['x-amz-sso_bearer_token']).toBe('<redacted>')
+    expect(before[0]?.method).toBe('POST')
+    expect(before[0]?.url).toBe(`${s.url}/logout`)
+    expect(after.map((v) => v.status)).toStrictEqual([503, 200])
+    expect(errors).toHaveLength(1)
+    expect(errors[0]?.willRetry).toBe(true)
+    expect(lines[0]).toBe(`[fp-aws] SSO.Logout POST ${s.url}/logout 503 attempt=1 5ms`)
+    expect(lines[1]).toBe('[fp-aws] SSO.Logout retrying after UnknownError attempt=1')
+    expect(lines[2]).toBe(`[fp-aws] SSO.Logout POST ${s.url}/logout 200 attempt=2 5ms`)
+    expect(JSON.stringify([before, after, errors, lines])).not.toContain('hook-secret-token')
+  })
+})

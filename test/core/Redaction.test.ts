@@ -1,0 +1,83 @@
+import * as util from 'node:util'
+import fc from 'fast-check'
+import { pipe } from 'fp-ts/lib/function.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loggingHook, newEnv, send, type Hooks } from '../../src/index.js'
+import { Logout, LogoutShow, newLogout } from '../../src/sso/index.js'
+import { closedPort, scriptedServer, type Scripted } from '../util/scripted.js'
+
+/** Distinctive tokens, so that finding one in an output cannot be a coincidence. */
+const token = fc
+  .string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.'.split('')), minLength: 16, maxLength: 80 })
+  .map((s) => `tok${s}`)
+
+let ok: Scripted, echo: Scripted, reset: Scripted, redirect: Scripted, refused: string
+beforeAll(async () => {
+  ok = await scriptedServer([{ status: 200 }])
+  // a hostile server that echoes the token back in its body and headers
+  echo = await scriptedServer((req) => {
+    const t = String(req.headers['x-amz-sso_bearer_token'])
+    return {
+      status: 401,
+      headers: { 'x-echo': t, 'x-amzn-errortype': `Unauthorized${t}Exception`, 'x-amzn-requestid': t },
+      body: JSON.stringify({ message: `token ${t} is invalid`, __type: `ns#${t}` })
+    }
+  })
+  reset = await scriptedServer([{ reset: true }])
+  redirect = await scriptedServer((req) => ({
+    status: 302,
+    headers: { location: `http://127.0.0.1:1/steal?t=${String(req.headers['x-amz-sso_bearer_token'])}` }
+  }))
+  refused = `http://127.0.0.1:${await closedPort()}`
+})
+afterAll(async () => {
+  await Promise.all([ok, echo, reset, redirect].map((s) => s.close()))
+})
+
+describe('no output path ever contains the token', () => {
+  it('success, service error, hostile echo, reset, refused, redirect, bad input, hooks and logs', async () => {
+    await fc.assert(
+      fc.asyncProperty(token, async (tok) => {
+        const outputs: Array<string> = []
+        const capture: Hooks = {
+          beforeRequest: (v) => outputs.push(JSON.stringify(v), util.inspect(v, { depth: 10 })),
+          afterResponse: (v) => outputs.push(JSON.stringify(v), util.inspect(v, { depth: 10 })),
+          onError: (v) => outputs.push(JSON.stringify(v), util.inspect(v, { depth: 10 }))
+        }
+        const written: Array<string> = []
+        const origOut = process.stdout.write.bind(process.stdout)
+        const origErr = process.stderr.write.bind(process.stderr)
+        const grab = (chunk: unknown) => {
+          written.push(String(chunk))
+          return true
+        }
+        process.stdout.write = grab as typeof process.stdout.write
+        process.stderr.write = grab as typeof process.stderr.write
+        try {
+          const hooks = [capture, loggingHook((l) => outputs.push(l))]
+          const env = (url: string) => newEnv({ endpoint: url, hooks, sleep: () => Promise.resolve(true) })
+          const rq = newLogout(tok)
+          outputs.push(LogoutShow.show(rq), JSON.stringify(rq), util.inspect(rq, { depth: 10, showHidden: true }), String(rq.accessToken))
+          for (const url of [ok.url, echo.url, reset.url, redirect.url, refused]) {
+            const r = await pipe(rq, send(Logout))(env(url))()
+            outputs.push(JSON.stringify(r), util.inspect(r, { depth: 10, showHidden: true }))
+            if (r._tag === 'Left') outputs.push(r.left.message, String(r.left))
+          }
+          const bad = await pipe(newLogout(`${tok}\r\n`), send(Logout))(env(ok.url))()
+          outputs.push(JSON.stringify(bad), util.inspect(bad, { depth: 10 }))
+        } finally {
+          process.stdout.write = origOut
+          process.stderr.write = origErr
+        }
+        for (const o of [...outputs, ...written]) expect(o).not.toContain(tok)
+        expect(outputs.some((o) => o.includes('<redacted>'))).toBe(true)
+      }),
+      { numRuns: 15 }
+    )
+  })
+
+  it('the hostile server did receive the token (the test is not vacuous)', () => {
+    expect(echo.requests.length).toBeGreaterThan(0)
+    expect(String(echo.requests[0]?.headers['x-amz-sso_bearer_token'])).toMatch(/^tok/)
+  })
+})

@@ -23,14 +23,26 @@
  * application/json`; errors also carry `x-amzn-ErrorType`. Request bodies are drained and
  * ignored. The emulator never logs, and never throws.
  *
+ * Without a `tokens` option it starts with {@link DEMO_SEED}: the public demo token
+ * {@link DEMO_TOKEN}, assigned two accounts. For tests, it can misbehave on demand
+ * ({@link Fault}: scripted statuses, delays, dropped connections, hangs; see
+ * `fp-aws/sso/emulator/faults`), and it keeps a log of the requests it received, with no
+ * token in it.
+ *
  * @since 0.1.0
  */
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import * as E from 'fp-ts/lib/Either.js'
 import { randomUUID } from 'node:crypto'
 import * as http from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { makeState, route, type EmulatorResponse, type TokenSeed } from './operations.js'
+import type { AddressInfo, Socket } from 'node:net'
+import { REDACTED } from '../../core/Sensitive.js'
+import { faultKind, statusResponse, takeFault, validateFaults, type Fault, type FaultKind, type RawResponse } from './faults.js'
+import { findOperation, makeState, operations, route, type EmulatorResponse, type TokenSeed } from './operations.js'
+import { DEMO_SEED } from './seed.js'
+
+export * from './faults.js'
+export * from './seed.js'
 
 /**
  * What a seeded token can see (re-exported from `fp-aws/sso/emulator/operations`).
@@ -38,7 +50,18 @@ import { makeState, route, type EmulatorResponse, type TokenSeed } from './opera
  * @category model
  * @since 0.1.0
  */
-export type { AccountSeed, TokenSeed } from './operations.js'
+export type {
+  /**
+   * @category model
+   * @since 0.1.0
+   */
+  AccountSeed,
+  /**
+   * @category model
+   * @since 0.1.0
+   */
+  TokenSeed
+} from './operations.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -55,8 +78,36 @@ export interface EmulatorOptions {
   readonly port?: number
   /** The address to listen on; default `127.0.0.1`. */
   readonly host?: string
-  /** The access tokens the emulator accepts, and what each can see. */
+  /**
+   * The access tokens the emulator accepts, and what each can see. Default: {@link DEMO_SEED}
+   * (pass `{}` for no token at all).
+   */
   readonly tokens?: Readonly<Record<string, TokenSeed>>
+  /** Faults queued from the start (see {@link Fault}). */
+  readonly faults?: ReadonlyArray<Fault>
+}
+
+/**
+ * One request the emulator received, as {@link Emulator.requests} reports it. It holds no
+ * token: only whether one was sent.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface RequestRecord {
+  /** When the request had been read, epoch milliseconds. */
+  readonly at: number
+  readonly method: string
+  /** The path without the query string. */
+  readonly path: string
+  /** The query parameters, the first value of each (a value equal to the bearer token shows as `<redacted>`). */
+  readonly query: Readonly<Record<string, string>>
+  /** The operation addressed (`Logout`, …), `undefined` for an unknown path or a wrong method. */
+  readonly operation: string | undefined
+  /** Whether a non-empty `x-amz-sso_bearer_token` header was sent. */
+  readonly hasToken: boolean
+  /** The kind of fault applied to this request, if any. */
+  readonly fault: FaultKind | undefined
 }
 
 /**
@@ -68,18 +119,31 @@ export interface EmulatorOptions {
 export interface Emulator {
   /** Base URL, e.g. `http://127.0.0.1:54321`, with no trailing slash. */
   readonly url: string
-  /** Stops listening and closes every connection, idle keep-alive ones included. Resolves even if already closed. */
+  /**
+   * Stops listening and closes every connection, idle keep-alive ones included: a delayed
+   * request is answered at once, a hanging one is cut, others get up to a second to finish.
+   * Resolves even if already closed.
+   */
   readonly close: () => Promise<void>
   /** Whether a seeded token has been logged out (`false` for a token never seeded). */
   readonly isLoggedOut: (token: string) => boolean
-  /** How many `POST /logout` requests carried this token, whatever their outcome. */
+  /** How many `POST /logout` requests carried this token, whatever their outcome, faults included. */
   readonly logoutCount: (token: string) => number
   /** How many HTTP requests the emulator has received, on any path. */
   readonly requestCount: () => number
+  /** Queues more faults, after those already waiting. `Left` (nothing queued) if one is invalid. */
+  readonly inject: (faults: ReadonlyArray<Fault>) => E.Either<EmulatorError, void>
+  /** Drops every fault still waiting. */
+  readonly clearFaults: () => void
+  /** How many faults are still waiting. */
+  readonly pendingFaults: () => number
+  /** The requests received, oldest first (the last 1000), with no token in them. */
+  readonly requests: () => ReadonlyArray<RequestRecord>
 }
 
 /**
- * The emulator could not start (bad port, port in use, unknown host, …).
+ * The emulator could not start (bad port, port in use, unknown host, …), or a fault was
+ * invalid.
  *
  * @category model
  * @since 0.1.0
@@ -106,6 +170,11 @@ const TOKEN_HEADER = 'x-amz-sso_bearer_token'
 /** How long `close()` lets in-flight requests finish before cutting their sockets. */
 const CLOSE_GRACE_MS = 1000
 
+/** How many requests the log keeps. */
+const LOG_LIMIT = 1000
+
+const OPERATION_NAMES = operations.map((o) => o.name)
+
 const bearerToken = (req: http.IncomingMessage): string | undefined => {
   const h = req.headers[TOKEN_HEADER]
   return Array.isArray(h) ? h[0] : h
@@ -120,24 +189,68 @@ const parseTarget = (rawUrl: string | undefined): { path: string; query: URLSear
   }
 }
 
-const write = (res: http.ServerResponse, r: EmulatorResponse, closing: boolean): void => {
+const redactedQuery = (query: URLSearchParams, token: string | undefined): Readonly<Record<string, string>> => {
+  const out: Record<string, string> = {}
+  for (const [k, v] of query) {
+    if (!Object.prototype.hasOwnProperty.call(out, k)) out[k] = token !== undefined && token !== '' && v === token ? REDACTED : v
+  }
+  return Object.freeze(out)
+}
+
+const serialize = (r: EmulatorResponse): RawResponse => ({
+  status: r.status,
+  headers: r.headers,
+  body: r.body === undefined ? '' : JSON.stringify(r.body)
+})
+
+/** The usual headers, then `r.headers` (replacing any of the same name, in any case), then framing. */
+const headersOf = (r: RawResponse, closing: boolean, framing: Readonly<Record<string, string>>): Record<string, string> => {
+  const out: Record<string, string> = { 'x-amzn-RequestId': randomUUID(), 'content-type': 'application/json' }
+  for (const [k, v] of Object.entries(r.headers)) {
+    for (const existing of Object.keys(out)) if (existing.toLowerCase() === k.toLowerCase()) delete out[existing]
+    out[k] = v
+  }
+  return { ...out, ...(closing ? { connection: 'close' } : {}), ...framing }
+}
+
+const write = (res: http.ServerResponse, r: RawResponse, closing: boolean): void => {
   if (res.headersSent || res.destroyed) return
-  const body = r.body === undefined ? '' : JSON.stringify(r.body)
-  res.writeHead(r.status, {
-    ...r.headers,
-    ...(closing ? { connection: 'close' } : {}),
-    'x-amzn-RequestId': randomUUID(),
-    'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(body))
-  })
-  res.end(body)
+  res.writeHead(r.status, headersOf(r, closing, { 'content-length': String(Buffer.byteLength(r.body)) }))
+  res.end(r.body)
+}
+
+/**
+ * Sends the status line, the headers and half the body straight to the socket, then closes
+ * it. An empty body is announced as chunked, and no chunk follows.
+ */
+const writeHalf = (socket: Socket, r: RawResponse): void => {
+  if (socket.destroyed) return
+  const body = Buffer.from(r.body, 'utf8')
+  const framing: Record<string, string> =
+    body.length === 0 ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(body.length) }
+  const head =
+    `HTTP/1.1 ${r.status} ${http.STATUS_CODES[r.status] ?? 'Unknown'}\r\n` +
+    Object.entries(headersOf(r, false, framing))
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('') +
+    '\r\n'
+  socket.write(Buffer.concat([Buffer.from(head, 'latin1'), body.subarray(0, Math.floor(body.length / 2))]), () =>
+    socket.destroy()
+  )
+}
+
+const reset = (socket: Socket): void => {
+  if (socket.destroyed) return
+  if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy()
+  else socket.destroy()
 }
 
 const formatUrl = (host: string, port: number): string =>
   `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 
 /**
- * Starts an emulator. Fails with an `EmulatorError` (never throws) if it cannot listen.
+ * Starts an emulator. Fails with an `EmulatorError` (never throws) if it cannot listen or
+ * a fault in `options.faults` is invalid.
  *
  * @example
  * import { startEmulator } from 'fp-aws/sso/emulator'
@@ -152,6 +265,28 @@ const formatUrl = (host: string, port: number): string =>
  *     })
  *     assert.strictEqual(res.status, 200)
  *     assert.strictEqual(emulator.isLoggedOut('my-token'), true)
+ *     await emulator.close()
+ *   }
+ * })
+ *
+ * @example
+ * import { DEMO_TOKEN, startEmulator, throttled } from 'fp-aws/sso/emulator'
+ *
+ * // no tokens: the demo seed; one throttled answer, then the normal one
+ * void startEmulator({ faults: [throttled('ListAccounts')] })().then(async (result) => {
+ *   if (result._tag === 'Right') {
+ *     const emulator = result.right
+ *     const list = () =>
+ *       fetch(`${emulator.url}/assignment/accounts`, { headers: { 'x-amz-sso_bearer_token': DEMO_TOKEN } })
+ *     const first = await list()
+ *     assert.strictEqual(first.status, 429)
+ *     assert.strictEqual(((await first.json()) as { __type: string }).__type, 'com.amazonaws.switchboard.portal#TooManyRequestsException')
+ *     const second = await list()
+ *     assert.strictEqual(((await second.json()) as { accountList: unknown[] }).accountList.length, 2)
+ *     assert.deepStrictEqual(emulator.requests().map((r) => [r.operation, r.hasToken, r.fault]), [
+ *       ['ListAccounts', true, 'status'],
+ *       ['ListAccounts', true, undefined]
+ *     ])
  *     await emulator.close()
  *   }
  * })
@@ -172,25 +307,77 @@ export const startEmulator =
         return resolve(E.left(emulatorError('invalid host: expected a non-empty string')))
       }
       const seeded = E.tryCatch(
-        () => makeState(options.tokens ?? {}),
+        () => makeState(options.tokens ?? DEMO_SEED),
         () => emulatorError('invalid tokens: each seed needs accounts with a roles array')
       )
       if (E.isLeft(seeded)) return resolve(seeded)
+      const initialFaults = validateFaults(options.faults ?? [], OPERATION_NAMES)
+      if (E.isLeft(initialFaults)) return resolve(E.left(emulatorError(`invalid faults: ${initialFaults.left}`)))
       const state = seeded.right
+      let queue: ReadonlyArray<Fault> = initialFaults.right
+      const log: Array<RequestRecord> = []
+      /** Answers waiting on a delay fault: run at once on close. */
+      const delayed = new Map<NodeJS.Timeout, () => void>()
+      /** Sockets of requests that hang: destroyed on close. */
+      const hanging = new Set<Socket>()
       let closing: Promise<void> | undefined
+
+      const countLogout = (operation: string | undefined, token: string | undefined): void => {
+        if (operation === 'Logout' && token !== undefined) state.logouts.set(token, (state.logouts.get(token) ?? 0) + 1)
+      }
+
+      const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+        const { path, query } = parseTarget(req.url)
+        const method = req.method ?? ''
+        const token = bearerToken(req)
+        const operation = findOperation(method, path)?.name
+        const taken = takeFault(queue, operation)
+        if (taken !== undefined) queue = taken.rest
+        const fault = taken?.fault
+        log.push(
+          Object.freeze({
+            at: Date.now(),
+            method,
+            path,
+            query: redactedQuery(query, token),
+            operation,
+            hasToken: token !== undefined && token !== '',
+            fault: fault === undefined ? undefined : faultKind(fault)
+          })
+        )
+        if (log.length > LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT)
+        const answer = (): RawResponse => serialize(route({ method, path, query, token, now: Date.now() }, state))
+
+        if (fault === undefined) return write(res, answer(), closing !== undefined)
+        if ('status' in fault) {
+          countLogout(operation, token)
+          return write(res, statusResponse(fault), closing !== undefined)
+        }
+        if ('delayMs' in fault) {
+          const fire = (): void => {
+            delayed.delete(timer)
+            write(res, answer(), closing !== undefined)
+          }
+          const timer = setTimeout(fire, fault.delayMs)
+          delayed.set(timer, fire)
+          return
+        }
+        if ('drop' in fault) {
+          if (fault.drop === 'mid-body') return writeHalf(req.socket, answer())
+          countLogout(operation, token)
+          return reset(req.socket)
+        }
+        countLogout(operation, token)
+        const socket = req.socket
+        hanging.add(socket)
+        socket.once('close', () => hanging.delete(socket))
+      }
 
       const server = http.createServer((req, res) => {
         state.requests += 1
         req.on('error', () => undefined)
         res.on('error', () => undefined)
-        req.on('end', () => {
-          const { path, query } = parseTarget(req.url)
-          write(
-            res,
-            route({ method: req.method ?? '', path, query, token: bearerToken(req), now: Date.now() }, state),
-            closing !== undefined
-          )
-        })
+        req.on('end', () => handle(req, res))
         req.resume()
       })
       server.keepAliveTimeout = 5000
@@ -210,10 +397,22 @@ export const startEmulator =
               clearTimeout(timer)
               done()
             })
+            for (const [t, fire] of [...delayed]) {
+              clearTimeout(t)
+              fire()
+            }
+            for (const socket of [...hanging]) socket.destroy()
             server.closeIdleConnections()
           })
         }
         return closing
+      }
+
+      const inject = (faults: ReadonlyArray<Fault>): E.Either<EmulatorError, void> => {
+        const checked = validateFaults(faults, OPERATION_NAMES)
+        if (E.isLeft(checked)) return E.left(emulatorError(`invalid faults: ${checked.left}`))
+        queue = [...queue, ...checked.right]
+        return E.right(undefined)
       }
 
       try {
@@ -227,7 +426,13 @@ export const startEmulator =
               close,
               isLoggedOut: (token) => state.tokens.get(token)?.loggedOut ?? false,
               logoutCount: (token) => state.logouts.get(token) ?? 0,
-              requestCount: () => state.requests
+              requestCount: () => state.requests,
+              inject,
+              clearFaults: () => {
+                queue = []
+              },
+              pendingFaults: () => queue.length,
+              requests: () => [...log]
             })
           )
         })

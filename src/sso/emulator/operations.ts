@@ -431,6 +431,25 @@ export const operations: ReadonlyArray<Operation> = [
   { name: 'Logout', method: 'POST', path: '/logout', handle: logout }
 ]
 
+/**
+ * The operation a request addresses, by method and path (`undefined` for an unknown path or
+ * a wrong method).
+ *
+ * @example
+ * import { findOperation } from 'fp-aws/sso/emulator/operations'
+ *
+ * assert.strictEqual(findOperation('POST', '/logout')?.name, 'Logout')
+ * assert.strictEqual(findOperation('GET', '/logout'), undefined)
+ *
+ * @category operations
+ * @since 0.1.0
+ */
+export const findOperation = (
+  method: string,
+  path: string,
+  table: ReadonlyArray<Operation> = operations
+): Operation | undefined => table.find((o) => o.path === path && o.method === method)
+
 const CORAL = 'com.amazon.coral.service'
 
 /**

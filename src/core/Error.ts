@@ -76,7 +76,6 @@ export interface SerializeError {
  */
 export interface ServiceError<C extends string = string> {
   readonly _tag: 'ServiceError'
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   readonly code: C | (string & {})
   readonly message: string
   readonly status: number

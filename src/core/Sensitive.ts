@@ -19,17 +19,18 @@ import * as I from 'monocle-ts/lib/Iso.js'
 export const REDACTED = '<redacted>'
 
 const inspectCustom = Symbol.for('nodejs.util.inspect.custom')
+/**
+ * The brand under which a secret keeps a closure over its value. A registered symbol, so
+ * that the CommonJS and ESM builds of fp-aws, loaded side by side, recognise each other's
+ * secrets. The closure shows nothing to `JSON.stringify` or `util.inspect`.
+ */
+const REVEAL = Symbol.for('fp-aws/Sensitive')
 
 class SensitiveImpl<A> {
   readonly _tag = 'Sensitive' as const
-  readonly #value: A
   constructor(value: A) {
-    this.#value = value
+    Object.defineProperty(this, REVEAL, { value: () => value, enumerable: false })
     Object.freeze(this)
-  }
-  /** @internal */
-  static unwrap<A>(s: SensitiveImpl<A>): A {
-    return s.#value
   }
   toString(): string {
     return REDACTED
@@ -88,7 +89,7 @@ export const sensitive = <A>(value: A): Sensitive<A> => new SensitiveImpl(value)
  * @category destructors
  * @since 0.1.0
  */
-export const reveal = <A>(s: Sensitive<A>): A => SensitiveImpl.unwrap(s as SensitiveImpl<A>)
+export const reveal = <A>(s: Sensitive<A>): A => (s as unknown as { readonly [REVEAL]: () => A })[REVEAL]()
 
 /**
  * Tells a `Sensitive` apart from any other value.
@@ -96,7 +97,8 @@ export const reveal = <A>(s: Sensitive<A>): A => SensitiveImpl.unwrap(s as Sensi
  * @category refinements
  * @since 0.1.0
  */
-export const isSensitive = (u: unknown): u is Sensitive<unknown> => u instanceof SensitiveImpl
+export const isSensitive = (u: unknown): u is Sensitive<unknown> =>
+  typeof u === 'object' && u !== null && typeof (u as { readonly [REVEAL]?: unknown })[REVEAL] === 'function'
 
 /**
  * The isomorphism between a secret and its value, used to build lenses that expose a

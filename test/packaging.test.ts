@@ -1,0 +1,374 @@
+/**
+ * The package as users get it: build, `npm pack`, install the tarball into a scratch
+ * project, then run a Logout against the emulator from the *installed* package as native
+ * ESM and as CommonJS, and type-check the same code as a TypeScript consumer under
+ * `moduleResolution: NodeNext` (ESM and CJS files) and `bundler` (and the legacy `node10`,
+ * through `typesVersions`).
+ *
+ * Installs with `--prefer-offline`: fp-ts, io-ts, monocle-ts and axios come from the npm
+ * cache when they are there, from the registry otherwise (a fresh CI machine).
+ */
+import { execFile } from 'node:child_process'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const repo = path.resolve(__dirname, '..')
+const tsc = path.join(repo, 'node_modules', 'typescript', 'bin', 'tsc')
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+
+interface Run {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Runs a command to completion; never rejects, so a failure shows its output in the assertion. */
+const run = (file: string, args: ReadonlyArray<string>, cwd: string): Promise<Run> =>
+  new Promise((resolve) => {
+    execFile(
+      file,
+      [...args],
+      {
+        cwd,
+        maxBuffer: 64 * 1024 * 1024,
+        // npm lifecycle variables of an enclosing `npm test` must not leak into the nested npm.
+        env: Object.fromEntries(
+          Object.entries(process.env).filter(([k]) => !/^npm_(lifecycle|package|config_(prefix|global|local))/i.test(k))
+        ),
+        shell: process.platform === 'win32'
+      },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) })
+      }
+    )
+  })
+
+const ok = (r: Run, what: string): Run => {
+  if (r.code !== 0) throw new Error(`${what} failed (exit ${r.code})\n${r.stdout}\n${r.stderr}`)
+  return r
+}
+
+// -------------------------------------------------------------------------------------
+// the consumer
+// -------------------------------------------------------------------------------------
+
+/** Runs against the installed package; prints one JSON line describing what happened. */
+const esmSnippet = `import { pipe } from 'fp-ts/lib/function.js'
+import { newEnv, send, VERSION } from 'fp-aws'
+import { Logout, newLogout } from 'fp-aws/sso'
+import { startEmulator } from 'fp-aws/sso/emulator'
+import { reveal, sensitive } from 'fp-aws/core/Sensitive'
+
+const started = await startEmulator({ tokens: { 'tok-1': {} } })()
+if (started._tag !== 'Right') throw new Error('emulator did not start: ' + started.left.message)
+const emu = started.right
+try {
+  const env = newEnv({ endpoint: emu.url })
+  const r = await pipe(newLogout('tok-1'), send(Logout))(env)()
+  const r2 = await pipe(newLogout('tok-1'), send(Logout))(env)()
+  console.log(JSON.stringify({
+    resolved: import.meta.resolve('fp-aws'),
+    version: VERSION,
+    first: r,
+    second: { _tag: r2._tag, errorTag: r2.left?._tag, code: r2.left?.code, status: r2.left?.status },
+    sensitive: String(sensitive('s3cr3t')) + '/' + reveal(sensitive('ok'))
+  }))
+} finally {
+  await emu.close()
+}
+`
+
+const cjsSnippet = `const { pipe } = require('fp-ts/lib/function.js')
+const { newEnv, send, VERSION } = require('fp-aws')
+const { Logout, newLogout } = require('fp-aws/sso')
+const { startEmulator } = require('fp-aws/sso/emulator')
+const { reveal, sensitive } = require('fp-aws/core/Sensitive')
+
+const main = async () => {
+  const started = await startEmulator({ tokens: { 'tok-1': {} } })()
+  if (started._tag !== 'Right') throw new Error('emulator did not start: ' + started.left.message)
+  const emu = started.right
+  try {
+    const env = newEnv({ endpoint: emu.url })
+    const r = await pipe(newLogout('tok-1'), send(Logout))(env)()
+    const r2 = await pipe(newLogout('tok-1'), send(Logout))(env)()
+    console.log(JSON.stringify({
+      resolved: require.resolve('fp-aws'),
+      version: VERSION,
+      first: r,
+      second: { _tag: r2._tag, errorTag: r2.left?._tag, code: r2.left?.code, status: r2.left?.status },
+      sensitive: String(sensitive('s3cr3t')) + '/' + reveal(sensitive('ok'))
+    }))
+  } finally {
+    await emu.close()
+  }
+}
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})
+`
+
+/** Deep paths outside the exports map must stay closed. */
+const closedSnippet = `const tries = ['fp-aws/dist/cjs/index.js', 'fp-aws/src/index.ts', 'fp-aws/core/Nope']
+const out = []
+for (const s of tries) {
+  try { await import(s); out.push(s + ': open') } catch (e) { out.push(s + ': ' + e.code) }
+}
+const { createRequire } = await import('node:module')
+out.push('fp-aws/package.json: ' + createRequire(import.meta.url)('fp-aws/package.json').name)
+console.log(JSON.stringify(out))
+`
+
+/** Loads every module of both builds (but the executable) from the installed package. */
+const loadAllSnippet = `import { readdirSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+const require = createRequire(import.meta.url)
+const dist = path.join(path.dirname(require.resolve('fp-aws/package.json')), 'dist')
+const walk = (d) => readdirSync(d).flatMap((n) => {
+  const p = path.join(d, n)
+  return statSync(p).isDirectory() ? walk(p) : p.endsWith('.js') && !p.endsWith(path.join('cli', 'bin.js')) ? [p] : []
+})
+const loaded = { esm: 0, cjs: 0 }
+for (const f of walk(path.join(dist, 'esm'))) { await import(f); loaded.esm += 1 }
+for (const f of walk(path.join(dist, 'cjs'))) { require(f); loaded.cjs += 1 }
+console.log(JSON.stringify(loaded))
+`
+
+/** The snippet as TypeScript, with type-level checks: wrong uses must be errors. */
+const tsBody = `  const started = await startEmulator({ tokens: { 'tok-1': {} } })()
+  if (E.isLeft(started)) throw new Error(started.left.message)
+  const emu: Emulator = started.right
+  const env: Env = newEnv({ endpoint: emu.url })
+  const r: E.Either<AWSError<LogoutErrorCode>, LogoutResponse> = await pipe(newLogout('tok-1'), send(Logout))(env)()
+  const r2 = await pipe(newLogout('tok-1'), send(Logout))(env)()
+  if (E.isLeft(r2) && r2.left._tag === 'ServiceError') {
+    const code: 'InvalidRequestException' | 'TooManyRequestsException' | 'UnauthorizedException' | (string & {}) = r2.left.code
+    const status: number = r2.left.status
+    void code
+    void status
+  }
+  const token: string = logout_accessToken.get(newLogout('t'))
+  const secret: Sensitive<string> = sensitive('x')
+  // @ts-expect-error a Sensitive is not a string
+  const leaked: string = secret
+  // @ts-expect-error send(Logout) takes a Logout request
+  send(Logout)({ accessToken: 'plain' })
+  // @ts-expect-error newEnv has no such option
+  newEnv({ nope: 1 })
+  void [r, token, leaked, reveal(secret), VERSION.length]
+  await emu.close()
+`
+
+const tsImports = `import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import { newEnv, send, VERSION, type AWSError, type Env } from 'fp-aws'
+import { Logout, logout_accessToken, newLogout, type LogoutErrorCode, type LogoutResponse } from 'fp-aws/sso'
+import { startEmulator, type Emulator } from 'fp-aws/sso/emulator'
+import { reveal, sensitive, type Sensitive } from 'fp-aws/core/Sensitive'
+import type { ServiceError } from 'fp-aws/core/Error'
+import type { HttpRequest } from 'fp-aws/core/Request'
+import type { SensitiveString } from 'fp-aws/sso/Types'
+import { Logout as Logout2 } from 'fp-aws/sso/Logout'
+import { resolveEndpoint } from 'fp-aws/sso/Endpoint'
+import { sso } from 'fp-aws/sso/Service'
+import type { TokenSeed } from 'fp-aws/sso/emulator/operations'
+
+export type Extra = [ServiceError, HttpRequest, typeof SensitiveString, typeof Logout2, typeof resolveEndpoint, typeof sso, TokenSeed]
+`
+
+/** ESM consumer (NodeNext `.mts`, bundler `.ts`): top-level await. */
+const tsEsm = `${tsImports}
+${tsBody.replace(/^ {2}/gm, '')}`
+
+/** CommonJS consumer (NodeNext `.cts`): `import` compiles to `require`, no top-level await. */
+const tsCjs = `${tsImports}
+export const main = async (): Promise<void> => {
+${tsBody}}
+`
+
+const tsconfig = (options: Record<string, unknown>, files: ReadonlyArray<string>): string =>
+  JSON.stringify(
+    {
+      compilerOptions: {
+        target: 'ES2022',
+        lib: ['ES2022'],
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        esModuleInterop: true,
+        types: ['node'],
+        typeRoots: [path.join(repo, 'node_modules', '@types')],
+        ...options
+      },
+      files
+    },
+    null,
+    2
+  )
+
+// -------------------------------------------------------------------------------------
+// the test
+// -------------------------------------------------------------------------------------
+
+let work: string
+let consumer: string
+let packed: { readonly filename: string; readonly files: ReadonlyArray<{ readonly path: string }> }
+let version: string
+
+beforeAll(async () => {
+  version = JSON.parse(await readFile(path.join(repo, 'package.json'), 'utf8')).version
+  work = await mkdtemp(path.join(tmpdir(), 'fp-aws-packaging-'))
+  consumer = path.join(work, 'consumer')
+  await mkdir(consumer)
+
+  ok(await run(process.execPath, [path.join(repo, 'scripts', 'build.mjs')], repo), 'npm run build')
+  const pack = ok(
+    await run(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', work], repo),
+    'npm pack'
+  )
+  packed = JSON.parse(pack.stdout)[0]
+
+  await writeFile(
+    path.join(consumer, 'package.json'),
+    JSON.stringify({ name: 'fp-aws-consumer', version: '0.0.0', private: true }, null, 2)
+  )
+  ok(
+    await run(
+      npm,
+      [
+        'install',
+        path.join(work, packed.filename),
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        '--no-package-lock',
+        '--ignore-scripts',
+        '--loglevel=error'
+      ],
+      consumer
+    ),
+    'npm install <tarball>'
+  )
+
+  await writeFile(path.join(consumer, 'logout.mjs'), esmSnippet)
+  await writeFile(path.join(consumer, 'logout.cjs'), cjsSnippet)
+  await writeFile(path.join(consumer, 'closed.mjs'), closedSnippet)
+  await writeFile(path.join(consumer, 'load-all.mjs'), loadAllSnippet)
+  await writeFile(path.join(consumer, 'check-esm.mts'), tsEsm)
+  await writeFile(path.join(consumer, 'check-cjs.cts'), tsCjs)
+  await writeFile(path.join(consumer, 'check-bundler.ts'), tsEsm)
+  await writeFile(
+    path.join(consumer, 'tsconfig.nodenext.json'),
+    tsconfig({ module: 'NodeNext', moduleResolution: 'NodeNext' }, ['check-esm.mts', 'check-cjs.cts'])
+  )
+  await writeFile(path.join(consumer, 'check-node10.ts'), tsCjs)
+  await writeFile(
+    path.join(consumer, 'tsconfig.node10.json'),
+    tsconfig({ module: 'CommonJS', moduleResolution: 'node10' }, ['check-node10.ts'])
+  )
+  await writeFile(
+    path.join(consumer, 'tsconfig.bundler.json'),
+    tsconfig({ module: 'ESNext', moduleResolution: 'bundler' }, ['check-bundler.ts'])
+  )
+})
+
+afterAll(async () => {
+  if (work !== undefined) await rm(work, { recursive: true, force: true })
+})
+
+const expected = (format: 'esm' | 'cjs') => ({
+  resolved: expect.stringMatching(
+    format === 'esm' ? /node_modules\/fp-aws\/dist\/esm\/index\.js$/ : /node_modules[\\/]fp-aws[\\/]dist[\\/]cjs[\\/]index\.js$/
+  ),
+  version,
+  first: { _tag: 'Right', right: { _tag: 'LogoutResponse' } },
+  second: { _tag: 'Left', errorTag: 'ServiceError', code: 'UnauthorizedException', status: 401 },
+  sensitive: '<redacted>/ok'
+})
+
+describe('the packed package', () => {
+  it('ships dist (both halves, with their package.json and .d.ts), LICENSE and package.json, and no sources or tests', () => {
+    const files = packed.files.map((f) => f.path)
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'LICENSE',
+        'dist/cjs/package.json',
+        'dist/esm/package.json',
+        'dist/cjs/index.js',
+        'dist/cjs/index.d.ts',
+        'dist/esm/index.js',
+        'dist/esm/index.d.ts',
+        'dist/esm/sso/emulator/index.js',
+        'dist/cjs/core/Sensitive.d.ts'
+      ])
+    )
+    expect(files.filter((f) => !/^(dist\/|package\.json$|LICENSE$|README\.md$|CHANGELOG\.md$)/.test(f))).toEqual([])
+  })
+
+  it('marks dist/cjs as CommonJS and dist/esm as ESM', async () => {
+    const installed = path.join(consumer, 'node_modules', 'fp-aws', 'dist')
+    expect(JSON.parse(await readFile(path.join(installed, 'cjs', 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' })
+    expect(JSON.parse(await readFile(path.join(installed, 'esm', 'package.json'), 'utf8'))).toEqual({ type: 'module' })
+  })
+
+  it('runs Logout against the emulator as native ESM', async () => {
+    const r = ok(await run(process.execPath, ['logout.mjs'], consumer), 'node logout.mjs')
+    expect(JSON.parse(r.stdout.trim())).toEqual(expected('esm'))
+  })
+
+  it('runs Logout against the emulator as CommonJS', async () => {
+    const r = ok(await run(process.execPath, ['logout.cjs'], consumer), 'node logout.cjs')
+    expect(JSON.parse(r.stdout.trim())).toEqual(expected('cjs'))
+  })
+
+  it('loads every module of dist/esm natively as ESM and every module of dist/cjs with require', async () => {
+    const r = ok(await run(process.execPath, ['load-all.mjs'], consumer), 'node load-all.mjs')
+    const loaded = JSON.parse(r.stdout.trim())
+    const modules = packed.files.filter((f) => /^dist\/esm\/.*\.js$/.test(f.path) && !f.path.endsWith('cli/bin.js')).length
+    expect(modules).toBeGreaterThan(10)
+    expect(loaded).toEqual({ esm: modules, cjs: modules })
+  })
+
+  it('keeps paths outside the exports map closed', async () => {
+    const r = ok(await run(process.execPath, ['closed.mjs'], consumer), 'node closed.mjs')
+    expect(JSON.parse(r.stdout.trim())).toEqual([
+      'fp-aws/dist/cjs/index.js: ERR_PACKAGE_PATH_NOT_EXPORTED',
+      'fp-aws/src/index.ts: ERR_PACKAGE_PATH_NOT_EXPORTED',
+      'fp-aws/core/Nope: ERR_MODULE_NOT_FOUND',
+      'fp-aws/package.json: fp-aws'
+    ])
+  })
+
+  it('type-checks for a TypeScript consumer with moduleResolution NodeNext (ESM and CommonJS files)', async () => {
+    const r = await run(process.execPath, [tsc, '-p', 'tsconfig.nodenext.json', '--strict', '--noEmit'], consumer)
+    expect(r.stdout + r.stderr).toBe('')
+    expect(r.code).toBe(0)
+  })
+
+  it('type-checks for a TypeScript consumer with moduleResolution bundler', async () => {
+    const r = await run(process.execPath, [tsc, '-p', 'tsconfig.bundler.json', '--strict', '--noEmit'], consumer)
+    expect(r.stdout + r.stderr).toBe('')
+    expect(r.code).toBe(0)
+  })
+
+  it('type-checks for a TypeScript consumer with the legacy moduleResolution node10 (typesVersions)', async () => {
+    const r = await run(process.execPath, [tsc, '-p', 'tsconfig.node10.json', '--strict', '--noEmit'], consumer)
+    expect(r.stdout + r.stderr).toBe('')
+    expect(r.code).toBe(0)
+  })
+
+  it('installs the fp-aws executable (package.json "bin"), which prints its usage', async () => {
+    const pkg = JSON.parse(await readFile(path.join(repo, 'package.json'), 'utf8'))
+    const target = path.join(consumer, 'node_modules', 'fp-aws', pkg.bin['fp-aws'])
+    expect((await readFile(target, 'utf8')).startsWith('#!/usr/bin/env node\n')).toBe(true)
+    const bin = path.join(consumer, 'node_modules', '.bin', process.platform === 'win32' ? 'fp-aws.cmd' : 'fp-aws')
+    const r = ok(await run(bin, ['--help'], consumer), 'fp-aws --help')
+    expect(r.stdout).toContain('sso emulator')
+  })
+})

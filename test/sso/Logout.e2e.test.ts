@@ -124,6 +124,18 @@ describe('Logout over a real loopback server', () => {
     expect(sleeps).toStrictEqual([2000])
   })
 
+  it('a 429 TooManyRequestsException that persists ends as that ServiceError after maxAttempts', async () => {
+    const s = await serve([{ status: 429, body: errorBody('TooManyRequestsException', 'slow down') }])
+    const { env, sleeps } = envFor(s.url)
+    const r = await logout(TOKEN, env)
+    expect(r._tag === 'Left' && r.left._tag === 'ServiceError' && [r.left.status, r.left.code]).toStrictEqual([
+      429,
+      'TooManyRequestsException'
+    ])
+    expect(s.requests).toHaveLength(3)
+    expect(sleeps).toStrictEqual([250, 500]) // 0.5 × 500 ms, then 0.5 × 1000 ms
+  })
+
   it('uses the throttling base delay on a 429 without retry-after', async () => {
     const s = await serve([{ status: 429, body: errorBody('TooManyRequestsException', 'slow down') }, { status: 200 }])
     const { env, sleeps } = envFor(s.url)

@@ -12,11 +12,24 @@
  * emulator until SIGINT or SIGTERM (or `io.signal` aborts), then closes it and exits 0.
  * It never prints an access token, except the public demo token {@link DEMO_TOKEN}.
  *
+ * `fp-aws sso logout [--profile P | --sso-session S | --start-url U] [--dry-run] [--json]`
+ * logs out like `aws sso logout` (see `fp-aws/sso/cache`): exit 0 on success, 1 when a
+ * session could not be invalidated or a file could not be deleted, 2 on a usage error.
+ *
  * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { readFile } from 'node:fs/promises'
+import { fromEnvironment, type Env } from '../core/Env.js'
 import { VERSION } from '../core/version.js'
+import {
+  isLogoutSuccessful,
+  logoutAll,
+  logoutSession,
+  showLogoutReport,
+  type LogoutReport,
+  type LogoutTarget
+} from '../sso/cache/index.js'
 import { DEMO_SEED, DEMO_TOKEN, parseSeedFile, startEmulator, type TokenSeed } from '../sso/emulator/index.js'
 
 // -------------------------------------------------------------------------------------
@@ -44,6 +57,8 @@ export interface CliIO {
   readonly stderr: (s: string) => void
   /** The environment variables. */
   readonly env: Readonly<Record<string, string | undefined>>
+  /** The home directory (default: `HOME`, else `USERPROFILE`, from `env`). */
+  readonly homedir?: string
   /**
    * Subscribes to SIGINT / SIGTERM for a long-running command; returns the unsubscribe
    * function. A command unsubscribes as soon as the first signal arrives, so a second one
@@ -300,6 +315,98 @@ const ssoEmulator: Command = {
 }
 
 // -------------------------------------------------------------------------------------
+// sso logout
+// -------------------------------------------------------------------------------------
+
+const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v)
+
+/** The target of `sso logout` from its flags, or a usage error. */
+const logoutTarget = (flags: Flags): E.Either<string, LogoutTarget | undefined> => {
+  const given = (['profile', 'sso-session', 'start-url'] as const).filter((n) => flags[n] !== undefined)
+  if (given.length > 1) return E.left(`--${given.join(', --')}: give at most one`)
+  const name = given[0]
+  if (name === undefined) return E.right(undefined)
+  const value = String(flags[name])
+  if (value === '') return E.left(`--${name} must not be empty`)
+  return E.right(
+    name === 'profile'
+      ? { _tag: 'Profile', profile: value }
+      : name === 'sso-session'
+        ? { _tag: 'SSOSession', name: value }
+        : { _tag: 'StartUrl', startUrl: value }
+  )
+}
+
+const ssoLogout: Command = {
+  words: ['sso', 'logout'],
+  summary: 'log out of AWS SSO: invalidate the cached tokens, then remove them',
+  description:
+    'Logs out like `aws sso logout`: every cached SSO token (~/.aws/sso/cache) is invalidated\n' +
+    'with the SSO Logout call in its region, then removed, and so are the SSO credentials cached\n' +
+    'by the AWS CLI (~/.aws/cli/cache). Client registrations, other providers\' credentials and\n' +
+    'files that are not JSON are left alone. A token whose session could not be invalidated\n' +
+    '(e.g. a network error) is kept, and the command exits 1. Symbolic links are never followed.\n' +
+    'With --profile, --sso-session or --start-url, only that session\'s token and the credentials\n' +
+    'cached for its profiles are concerned. The endpoint follows AWS_ENDPOINT_URL_SSO,\n' +
+    'AWS_ENDPOINT_URL and the config file. Tokens are never printed.',
+  flags: [
+    { name: 'profile', value: 'name', description: 'only the SSO session of this profile' },
+    { name: 'sso-session', value: 'name', description: 'only this sso-session' },
+    { name: 'start-url', value: 'url', description: 'only the session(s) of this start URL' },
+    { name: 'dry-run', description: 'show what would be done; call nothing, remove nothing' },
+    { name: 'json', description: 'print only the report, as JSON, on stdout' }
+  ],
+  run: async (flags, io) => {
+    const target = logoutTarget(flags)
+    if (E.isLeft(target)) {
+      io.stderr(`${PROGRAM}: ${target.left}\n\n${commandUsage(ssoLogout)}`)
+      return 2
+    }
+    const homedir = nonEmpty(io.homedir) ?? nonEmpty(io.env['HOME']) ?? nonEmpty(io.env['USERPROFILE'])
+    if (homedir === undefined) {
+      io.stderr(`${PROGRAM}: cannot find the home directory (HOME is not set)\n`)
+      return 1
+    }
+    const profile = target.right?._tag === 'Profile' ? target.right.profile : undefined
+    const base = await fromEnvironment({
+      env: profile === undefined ? io.env : { ...io.env, AWS_PROFILE: profile },
+      homedir,
+      ...(io.signal === undefined ? {} : { overrides: { signal: io.signal } })
+    })()
+    if (E.isLeft(base)) {
+      const usageError = profile !== undefined && base.left.source === 'AWS_PROFILE'
+      io.stderr(`${PROGRAM}: ${usageError ? base.left.message.replace(/^the profile/, '--profile:') : base.left.message}\n`)
+      return usageError ? 2 : 1
+    }
+    const options = {
+      homedir,
+      envForRegion: (region: string): Env => ({ ...base.right, region }),
+      dryRun: flags['dry-run'] === true
+    }
+    let report: LogoutReport
+    if (target.right === undefined) {
+      report = await logoutAll(options)()
+    } else {
+      const r = await logoutSession({ ...options, env: io.env, target: target.right })()
+      if (E.isLeft(r)) {
+        io.stderr(`${PROGRAM}: ${r.left.message}\n`)
+        return r.left._tag === 'SSOConfigError' ? 2 : 1
+      }
+      report = r.right
+    }
+    if (flags['json'] === true) {
+      io.stdout(`${JSON.stringify(report, null, 2)}\n`)
+    } else {
+      io.stdout(showLogoutReport(report))
+      if (!isLogoutSuccessful(report)) {
+        io.stderr(`${PROGRAM}: logout incomplete: ${plural(report.errors.length, 'problem')} (see above)\n`)
+      }
+    }
+    return isLogoutSuccessful(report) ? 0 : 1
+  }
+}
+
+// -------------------------------------------------------------------------------------
 // main
 // -------------------------------------------------------------------------------------
 
@@ -309,7 +416,7 @@ const ssoEmulator: Command = {
  * @category commands
  * @since 0.1.0
  */
-export const commands: ReadonlyArray<Command> = [ssoEmulator]
+export const commands: ReadonlyArray<Command> = [ssoEmulator, ssoLogout]
 
 /**
  * Runs the `fp-aws` command line: `argv` without the node and script paths (i.e.

@@ -1,0 +1,682 @@
+/**
+ * Client-side SSO logout, with the semantics of the AWS CLI v2's `aws sso logout`
+ * (`awscli/customizations/sso/logout.py`), made safer.
+ *
+ * {@link logoutAll} sweeps, like the CLI:
+ *
+ * 1. every entry of `<home>/.aws/sso/cache` (not only `*.json`): a file whose JSON object
+ *    has an `accessToken` key is a token. If it has a `region`, the token is invalidated
+ *    with the SSO `Logout` call in that region (unsigned; the `Env` comes from
+ *    `envForRegion`, so `AWS_ENDPOINT_URL_SSO` and friends apply), then the file is deleted,
+ *    expired or not (the server decides). A `Logout` refused by the service because the
+ *    token is no longer valid (a 4xx such as 401 `UnauthorizedException`; not 404, 405, 408
+ *    or throttling) is not a failure.
+ *    A token without a region is deleted without a call.
+ * 2. every entry of `<home>/.aws/cli/cache` whose JSON object has `"ProviderType": "sso"`
+ *    is deleted.
+ *
+ * Everything else is left alone and listed in `kept`: client registrations (no
+ * `accessToken`), invalid JSON, JSON that is not an object, other providers' credentials.
+ *
+ * Where fp-aws is safer than the CLI:
+ *
+ * - a `Logout` that fails for another reason (network error, timeout, 5xx or throttling
+ *   after retries, an endpoint that does not resolve, or answers 404/405 as something that
+ *   is not the SSO portal) KEEPS the token file — the session may still be live — reports
+ *   it in `errors`, and the sweep goes on (the CLI aborts the whole sweep);
+ * - symbolic links are never followed, read or deleted through (kept, reason `Symlink`);
+ *   directories, FIFOs and the like are kept (`NotAFile`), files over 1 MiB too
+ *   (`TooLarge`);
+ * - unreadable files are kept (`Unreadable`, with the system error code); a cache directory
+ *   that cannot be listed is an error, one that does not exist is not;
+ * - a token that is not a string, or a `region` that is neither absent nor a string, is
+ *   kept (`MalformedToken`); a token that is not a valid header value (so could never have
+ *   been sent) is deleted without a call.
+ *
+ * {@link logoutSession} does the same for one session only (by profile, `sso-session` name
+ * or start URL, read from the config file): its token file, and the CLI cache entries of
+ * the role credentials obtained with it (see {@link logoutSession} for what is matched).
+ *
+ * The report lists file paths, start URLs, regions and reasons; never a token or a secret.
+ *
+ * @since 0.1.0
+ */
+import * as fs from 'node:fs/promises'
+import * as nodePath from 'node:path'
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import type * as T from 'fp-ts/lib/Task.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import { send } from '../../core/AWSRequest.js'
+import type { ConfigError } from '../../core/Config.js'
+import type { Env } from '../../core/Env.js'
+import type { AWSError } from '../../core/Error.js'
+import { classify } from '../../core/Retry.js'
+import { Logout, newLogout } from '../Logout.js'
+import { validateAccessToken } from '../Types.js'
+import { credentialCacheDir, credentialCacheFile, credentialCacheKeyCandidates } from './Credentials.js'
+import { deleteFile, describeReadFailure, errorCode, listDir, readBounded, type DirEntry, type ReadFailure } from './File.js'
+import {
+  loadConfigFile,
+  sessionCacheId,
+  ssoProfile,
+  ssoProfiles,
+  ssoSession,
+  type ConfigInput,
+  type SSOConfigError,
+  type SSOProfile,
+  type SSOSessionRef
+} from './Session.js'
+import { tokenCacheDir, tokenCacheFile } from './Token.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * What a logout needs.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface LogoutOptions {
+  /** The home directory whose `.aws/sso/cache` and `.aws/cli/cache` are swept. */
+  readonly homedir: string
+  /**
+   * The `Env` of the `Logout` call for a token of `region`: e.g. `(region) => ({ ...base,
+   * region })` with `base` from `fromEnvironment`, or `newEnv({ region, endpoint })` to
+   * reach an emulator.
+   */
+  readonly envForRegion: (region: string) => Env
+  /** Report what would be done; call nothing, delete nothing (default `false`). */
+  readonly dryRun?: boolean
+  /** The largest cache file read (default 1 MiB). */
+  readonly maxFileBytes?: number
+}
+
+/**
+ * How a token's session ended: `LoggedOut` (the `Logout` call succeeded),
+ * `AlreadyInvalid` (the service refused the token: it was dead already), `WouldLogOut`
+ * (dry run).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type InvalidationOutcome = 'LoggedOut' | 'AlreadyInvalid' | 'WouldLogOut'
+
+/**
+ * A session invalidated server-side (or that would be, in a dry run).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface InvalidatedSession {
+  /** The token cache file. */
+  readonly file: string
+  readonly startUrl: string | undefined
+  readonly region: string
+  readonly outcome: InvalidationOutcome
+  /** For `AlreadyInvalid`: the service's error code and HTTP status. */
+  readonly code?: string | undefined
+  readonly status?: number | undefined
+}
+
+/**
+ * A deleted cache file (or one that would be, in a dry run). For a token,
+ * `invalidation` says what happened to its session first: an {@link InvalidationOutcome},
+ * `NoRegion` (no region in the file: deleted without a call, like the CLI) or
+ * `InvalidToken` (not a valid header value: it could never have been sent).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type DeletedFile =
+  | {
+      readonly kind: 'token'
+      readonly file: string
+      readonly startUrl: string | undefined
+      readonly region: string | undefined
+      readonly invalidation: InvalidationOutcome | 'NoRegion' | 'InvalidToken'
+    }
+  | { readonly kind: 'credentials'; readonly file: string }
+
+/**
+ * Why a file was left alone. The read failures (`Symlink`, `NotAFile`, `TooLarge`,
+ * `Unreadable`, `NotText`), then:
+ *
+ * - `NotJson`: not valid JSON; `NotAnObject`: JSON, but not an object;
+ * - `NotAToken`: a JSON object without `accessToken` (e.g. a client registration);
+ * - `MalformedToken`: `accessToken` is not a string, or `region` not a string;
+ * - `NotSSOCredentials`: a credential cache entry of another provider;
+ * - `InvalidationFailed`: the `Logout` call failed (also in `errors`);
+ * - `DeleteFailed`: the file should have gone but could not be deleted (also in `errors`).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type KeptReason =
+  | Exclude<ReadFailure['_tag'], 'NotFound'>
+  | 'NotJson'
+  | 'NotAnObject'
+  | 'NotAToken'
+  | 'MalformedToken'
+  | 'NotSSOCredentials'
+  | 'InvalidationFailed'
+  | 'DeleteFailed'
+
+/**
+ * A file left alone, and why.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface KeptFile {
+  readonly file: string
+  readonly reason: KeptReason
+  readonly message: string
+}
+
+/**
+ * Something that should have happened and did not: a session not invalidated, a file
+ * not deleted, a cache directory not listed. Any of these makes the logout a failure.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface LogoutProblem {
+  readonly file: string
+  readonly operation: 'invalidate' | 'delete' | 'list'
+  readonly message: string
+  /** The error's tag and detail: `TransportError`/`ConnectionReset`, `FileError`/`EACCES`, … */
+  readonly error: string
+  readonly code?: string | undefined
+}
+
+/**
+ * What a logout did.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface LogoutReport {
+  readonly dryRun: boolean
+  readonly invalidated: ReadonlyArray<InvalidatedSession>
+  readonly deleted: ReadonlyArray<DeletedFile>
+  readonly kept: ReadonlyArray<KeptFile>
+  readonly errors: ReadonlyArray<LogoutProblem>
+}
+
+/**
+ * Which session {@link logoutSession} logs out.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type LogoutTarget =
+  | { readonly _tag: 'Profile'; readonly profile: string }
+  | { readonly _tag: 'SSOSession'; readonly name: string }
+  | { readonly _tag: 'StartUrl'; readonly startUrl: string }
+
+/**
+ * What {@link logoutSession} needs: {@link LogoutOptions}, where the config file is, and
+ * the target.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface LogoutSessionOptions extends LogoutOptions, Omit<ConfigInput, 'homedir'> {
+  readonly target: LogoutTarget
+}
+
+// -------------------------------------------------------------------------------------
+// report
+// -------------------------------------------------------------------------------------
+
+interface Builder {
+  readonly dryRun: boolean
+  readonly invalidated: Array<InvalidatedSession>
+  readonly deleted: Array<DeletedFile>
+  readonly kept: Array<KeptFile>
+  readonly errors: Array<LogoutProblem>
+}
+
+const builder = (dryRun: boolean): Builder => ({ dryRun, invalidated: [], deleted: [], kept: [], errors: [] })
+
+const freeze = (b: Builder): LogoutReport => ({
+  dryRun: b.dryRun,
+  invalidated: [...b.invalidated],
+  deleted: [...b.deleted],
+  kept: [...b.kept],
+  errors: [...b.errors]
+})
+
+/**
+ * An empty report.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const emptyLogoutReport = (dryRun = false): LogoutReport => freeze(builder(dryRun))
+
+/**
+ * Whether a logout fully succeeded: nothing in `errors` (kept files that are not SSO
+ * tokens or credentials are not failures).
+ *
+ * @example
+ * import { emptyLogoutReport, isLogoutSuccessful } from 'fp-aws/sso/cache'
+ *
+ * assert.strictEqual(isLogoutSuccessful(emptyLogoutReport()), true)
+ *
+ * @category destructors
+ * @since 0.1.0
+ */
+export const isLogoutSuccessful = (r: LogoutReport): boolean => r.errors.length === 0
+
+// -------------------------------------------------------------------------------------
+// sweeping one file
+// -------------------------------------------------------------------------------------
+
+interface Context {
+  readonly options: LogoutOptions
+  readonly report: Builder
+}
+
+const keep = (ctx: Context, file: string, reason: KeptReason, message: string): void => {
+  ctx.report.kept.push({ file, reason, message })
+}
+
+const isPlainObject = (u: unknown): u is Record<string, unknown> =>
+  typeof u === 'object' && u !== null && !Array.isArray(u)
+
+const has = (o: Record<string, unknown>, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key)
+
+type Loaded = { readonly _tag: 'Object'; readonly json: Record<string, unknown> } | { readonly _tag: 'Gone' } | { readonly _tag: 'Kept' }
+
+/** Reads a cache file as a JSON object; anything else is recorded as kept. */
+const load = async (ctx: Context, entry: DirEntry): Promise<Loaded> => {
+  if (entry.kind === 'symlink') {
+    keep(ctx, entry.path, 'Symlink', describeReadFailure({ _tag: 'Symlink' }))
+    return { _tag: 'Kept' }
+  }
+  if (entry.kind !== 'file') {
+    keep(ctx, entry.path, 'NotAFile', describeReadFailure({ _tag: 'NotAFile' }))
+    return { _tag: 'Kept' }
+  }
+  const text = await readBounded(entry.path, { maxBytes: ctx.options.maxFileBytes })()
+  if (E.isLeft(text)) {
+    const f = text.left
+    if (f._tag === 'NotFound') return { _tag: 'Gone' }
+    keep(ctx, entry.path, f._tag, describeReadFailure(f))
+    return { _tag: 'Kept' }
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text.right)
+  } catch {
+    keep(ctx, entry.path, 'NotJson', 'is not valid JSON')
+    return { _tag: 'Kept' }
+  }
+  if (!isPlainObject(json)) {
+    keep(ctx, entry.path, 'NotAnObject', `is JSON but not an object (${Array.isArray(json) ? 'array' : json === null ? 'null' : typeof json})`)
+    return { _tag: 'Kept' }
+  }
+  return { _tag: 'Object', json }
+}
+
+const remove = async (ctx: Context, file: string, deleted: DeletedFile): Promise<void> => {
+  if (ctx.report.dryRun) {
+    ctx.report.deleted.push(deleted)
+    return
+  }
+  const r = await deleteFile(file)()
+  if (E.isRight(r)) {
+    ctx.report.deleted.push(deleted)
+  } else {
+    keep(ctx, file, 'DeleteFailed', r.left.message)
+    ctx.report.errors.push({
+      file,
+      operation: 'delete',
+      message: r.left.message,
+      error: `FileError${r.left.code === undefined ? '' : `/${r.left.code}`}`,
+      code: r.left.code
+    })
+  }
+}
+
+/** A service error saying the token is not (or no longer) valid: 4xx other than throttling and "not this service". */
+const tokenRejected = (e: AWSError): boolean =>
+  e._tag === 'ServiceError' &&
+  e.status >= 400 &&
+  e.status < 500 &&
+  e.status !== 404 &&
+  e.status !== 405 &&
+  e.status !== 408 &&
+  classify(e) === 'final'
+
+const describeFailure = (e: AWSError): { readonly message: string; readonly error: string; readonly code?: string } => {
+  switch (e._tag) {
+    case 'TransportError':
+      return {
+        message: `network error (${e.reason}${e.code === undefined ? '' : `, ${e.code}`})`,
+        error: `TransportError/${e.reason}`,
+        ...(e.code === undefined ? {} : { code: e.code })
+      }
+    case 'ServiceError':
+      return { message: `service error ${e.code} (HTTP ${e.status})`, error: `ServiceError/${e.code}`, code: e.code }
+    case 'EndpointError':
+      return { message: `no endpoint: ${e.message}`, error: 'EndpointError' }
+    case 'ValidationError':
+      return { message: `invalid ${e.field}: ${e.message}`, error: `ValidationError/${e.field}` }
+    case 'SerializeError':
+      return { message: 'unreadable response', error: 'SerializeError' }
+  }
+}
+
+const callLogout = async (ctx: Context, token: string, region: string): Promise<E.Either<AWSError, void>> => {
+  let env: Env
+  try {
+    env = ctx.options.envForRegion(region)
+  } catch {
+    return E.left({ _tag: 'EndpointError', message: 'envForRegion failed' })
+  }
+  return pipe(await send(Logout)(newLogout(token))(env)(), E.map(() => undefined))
+}
+
+const sweepToken = async (ctx: Context, entry: DirEntry, fallbackRegion?: string): Promise<void> => {
+  const loaded = await load(ctx, entry)
+  if (loaded._tag !== 'Object') return
+  const json = loaded.json
+  const file = entry.path
+  if (!has(json, 'accessToken')) {
+    keep(ctx, file, 'NotAToken', 'has no accessToken (not a token: e.g. a client registration)')
+    return
+  }
+  const token = json['accessToken']
+  if (typeof token !== 'string') {
+    keep(ctx, file, 'MalformedToken', 'has an accessToken that is not a string')
+    return
+  }
+  const startUrl = typeof json['startUrl'] === 'string' ? json['startUrl'] : undefined
+  const rawRegion = json['region']
+  // the CLI calls Logout when the region is truthy
+  if (rawRegion !== undefined && rawRegion !== null && rawRegion !== '' && rawRegion !== false && rawRegion !== 0 && typeof rawRegion !== 'string') {
+    keep(ctx, file, 'MalformedToken', 'has a region that is not a string')
+    return
+  }
+  const region = typeof rawRegion === 'string' && rawRegion !== '' ? rawRegion : fallbackRegion
+  if (region === undefined) {
+    return remove(ctx, file, { kind: 'token', file, startUrl, region: undefined, invalidation: 'NoRegion' })
+  }
+  if (E.isLeft(validateAccessToken(token))) {
+    return remove(ctx, file, { kind: 'token', file, startUrl, region, invalidation: 'InvalidToken' })
+  }
+  if (ctx.report.dryRun) {
+    ctx.report.invalidated.push({ file, startUrl, region, outcome: 'WouldLogOut' })
+    return remove(ctx, file, { kind: 'token', file, startUrl, region, invalidation: 'WouldLogOut' })
+  }
+  const r = await callLogout(ctx, token, region)
+  if (E.isLeft(r) && !tokenRejected(r.left)) {
+    const d = describeFailure(r.left)
+    const message = `could not invalidate the session of ${startUrl ?? 'an unknown start URL'} in ${region}: ${d.message}; the token file is kept`
+    keep(ctx, file, 'InvalidationFailed', message)
+    ctx.report.errors.push({ file, operation: 'invalidate', message, error: d.error, code: d.code })
+    return
+  }
+  const outcome: InvalidationOutcome = E.isRight(r) ? 'LoggedOut' : 'AlreadyInvalid'
+  ctx.report.invalidated.push({
+    file,
+    startUrl,
+    region,
+    outcome,
+    ...(E.isLeft(r) && r.left._tag === 'ServiceError' ? { code: r.left.code, status: r.left.status } : {})
+  })
+  return remove(ctx, file, { kind: 'token', file, startUrl, region, invalidation: outcome })
+}
+
+const sweepCredentials = async (ctx: Context, entry: DirEntry): Promise<void> => {
+  const loaded = await load(ctx, entry)
+  if (loaded._tag !== 'Object') return
+  if (loaded.json['ProviderType'] !== 'sso') {
+    keep(ctx, entry.path, 'NotSSOCredentials', 'is not an SSO credential cache entry')
+    return
+  }
+  return remove(ctx, entry.path, { kind: 'credentials', file: entry.path })
+}
+
+const sweepDir = async (ctx: Context, dir: string, sweep: (ctx: Context, e: DirEntry) => Promise<void>): Promise<void> => {
+  const entries = await listDir(dir)()
+  if (E.isLeft(entries)) {
+    ctx.report.errors.push({
+      file: dir,
+      operation: 'list',
+      message: entries.left.message,
+      error: `FileError${entries.left.code === undefined ? '' : `/${entries.left.code}`}`,
+      code: entries.left.code
+    })
+    return
+  }
+  for (const e of entries.right) await sweep(ctx, e)
+}
+
+/** A path that may not exist, as a directory entry (what `lstat` says); `undefined` if absent. */
+const entryAt = async (file: string): Promise<DirEntry | undefined> => {
+  const name = nodePath.basename(file)
+  try {
+    const st = await fs.lstat(file)
+    return { name, path: file, kind: st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other' }
+  } catch (e) {
+    const code = errorCode(e)
+    // anything but absence: let `load` read it and report why it cannot
+    return code === 'ENOENT' || code === 'ENOTDIR' ? undefined : { name, path: file, kind: 'file' }
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// logout
+// -------------------------------------------------------------------------------------
+
+/**
+ * Logs out of every SSO session cached under `homedir`, as `aws sso logout` does (see the
+ * module description for the rules and where fp-aws is safer). Never fails: every problem
+ * is in the report's `errors`, and {@link isLogoutSuccessful} tells whether there was one.
+ * Files are handled one at a time, in name order.
+ *
+ * @example
+ * import * as fs from 'node:fs'
+ * import * as os from 'node:os'
+ * import * as path from 'node:path'
+ * import { newEnv } from 'fp-aws'
+ * import { logoutAll, tokenCacheDir } from 'fp-aws/sso/cache'
+ * import { startEmulator } from 'fp-aws/sso/emulator'
+ *
+ * void startEmulator({ tokens: { 'live-token': {} } })().then(async (started) => {
+ *   if (started._tag === 'Left') return
+ *   const emulator = started.right
+ *   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-aws-doc-'))
+ *   const dir = tokenCacheDir(home)
+ *   fs.mkdirSync(dir, { recursive: true })
+ *   fs.writeFileSync(
+ *     path.join(dir, 'a.json'),
+ *     JSON.stringify({ startUrl: 'https://x.awsapps.com/start', region: 'us-east-1', accessToken: 'live-token', expiresAt: '2030-01-01T00:00:00Z' })
+ *   )
+ *   fs.writeFileSync(path.join(dir, 'registration.json'), JSON.stringify({ clientId: 'c', clientSecret: 's' }))
+ *   const report = await logoutAll({ homedir: home, envForRegion: (region) => newEnv({ region, endpoint: emulator.url }) })()
+ *   assert.strictEqual(emulator.isLoggedOut('live-token'), true)
+ *   assert.deepStrictEqual(report.invalidated.map((i) => i.outcome), ['LoggedOut'])
+ *   assert.deepStrictEqual(report.kept.map((k) => k.reason), ['NotAToken'])
+ *   assert.deepStrictEqual(fs.readdirSync(dir), ['registration.json'])
+ *   fs.rmSync(home, { recursive: true })
+ *   await emulator.close()
+ * })
+ *
+ * @category logout
+ * @since 0.1.0
+ */
+export const logoutAll =
+  (options: LogoutOptions): T.Task<LogoutReport> =>
+  async () => {
+    const ctx: Context = { options, report: builder(options.dryRun === true) }
+    await sweepDir(ctx, tokenCacheDir(options.homedir), (c, e) => sweepToken(c, e))
+    await sweepDir(ctx, credentialCacheDir(options.homedir), sweepCredentials)
+    return freeze(ctx.report)
+  }
+
+interface Plan {
+  /** Token cache files, with the region the config gives the session (used when the file has none). */
+  readonly tokens: ReadonlyArray<{ readonly file: string; readonly region: string | undefined }>
+  readonly credentials: ReadonlyArray<string>
+}
+
+const sameSession = (a: SSOSessionRef, b: SSOSessionRef): boolean =>
+  a._tag === 'SSOSession' ? b._tag === 'SSOSession' && a.name === b.name : b._tag === 'Legacy' && a.startUrl === b.startUrl
+
+const plan = (
+  homedir: string,
+  sessions: ReadonlyArray<SSOSessionRef>,
+  profiles: ReadonlyArray<SSOProfile>
+): Plan => {
+  const tokens = new Map<string, string | undefined>()
+  for (const s of sessions) {
+    const file = tokenCacheFile(homedir, sessionCacheId(s))
+    if (!tokens.has(file) || tokens.get(file) === undefined) tokens.set(file, s.region)
+  }
+  const credentials = new Set<string>()
+  for (const p of profiles) {
+    if (p.accountId === undefined || p.roleName === undefined) continue
+    if (!sessions.some((s) => sameSession(s, p.session))) continue
+    const keys = credentialCacheKeyCandidates({
+      accountId: p.accountId,
+      roleName: p.roleName,
+      sessionName: p.session._tag === 'SSOSession' ? p.session.name : undefined,
+      startUrl: p.session.startUrl
+    })
+    for (const k of keys) credentials.add(credentialCacheFile(homedir, k))
+  }
+  return { tokens: [...tokens].map(([file, region]) => ({ file, region })), credentials: [...credentials] }
+}
+
+/**
+ * Logs out of one SSO session, found in the config file (`AWS_CONFIG_FILE`, else
+ * `<homedir>/.aws/config`):
+ *
+ * - `Profile`: the session of that profile (its `sso_session`, or its `sso_start_url` for a
+ *   legacy profile); an unknown profile or one that is not an SSO profile is a
+ *   `SSOConfigError`;
+ * - `SSOSession`: that `[sso-session NAME]` (it must exist);
+ * - `StartUrl`: the legacy session of that exact start URL, and every `sso-session` whose
+ *   `sso_start_url` is that URL (nothing needs to be configured for the legacy one).
+ *
+ * Its token file (`sha1(session name)` or `sha1(start URL)`) is invalidated and deleted
+ * like in {@link logoutAll}; when the file has no region, the session's configured
+ * `sso_region` is used. Then, for every profile of the config file that uses the same
+ * session and has `sso_account_id` and `sso_role_name`, the CLI credential cache entries
+ * under every key the CLI may have used (see `credentialCacheKeyCandidates`) are deleted
+ * if they are SSO entries. A file that does not exist is simply not there: no error.
+ *
+ * @category logout
+ * @since 0.1.0
+ */
+export const logoutSession = (options: LogoutSessionOptions): TE.TaskEither<ConfigError | SSOConfigError, LogoutReport> =>
+  pipe(
+    loadConfigFile({ env: options.env, homedir: options.homedir, readFile: options.readFile }),
+    TE.chainEitherKW(({ path, file }): E.Either<SSOConfigError, Plan> => {
+      const all = ssoProfiles(file, path)
+      const target = options.target
+      switch (target._tag) {
+        case 'Profile':
+          return pipe(
+            ssoProfile(file, target.profile, path),
+            E.map((p) => plan(options.homedir, [p.session], all))
+          )
+        case 'SSOSession':
+          return pipe(
+            ssoSession(file, target.name, path),
+            E.map((s) => plan(options.homedir, [s], all))
+          )
+        case 'StartUrl': {
+          const legacyRegion = all.find((p) => p.session._tag === 'Legacy' && p.session.startUrl === target.startUrl)
+            ?.session.region
+          const sessions: Array<SSOSessionRef> = [{ _tag: 'Legacy', startUrl: target.startUrl, region: legacyRegion }]
+          for (const name of file.ssoSessions.keys()) {
+            const s = ssoSession(file, name, path)
+            if (E.isRight(s) && s.right.startUrl === target.startUrl) sessions.push(s.right)
+          }
+          return E.right(plan(options.homedir, sessions, all))
+        }
+      }
+    }),
+    TE.chainW(
+      (p): TE.TaskEither<never, LogoutReport> =>
+        () =>
+        (async () => {
+          const ctx: Context = { options, report: builder(options.dryRun === true) }
+          for (const { file, region } of p.tokens) {
+            const entry = await entryAt(file)
+            if (entry !== undefined) await sweepToken(ctx, entry, region)
+          }
+          for (const file of p.credentials) {
+            const entry = await entryAt(file)
+            if (entry !== undefined) await sweepCredentials(ctx, entry)
+          }
+          return E.right(freeze(ctx.report))
+        })()
+    )
+  )
+
+// -------------------------------------------------------------------------------------
+// display
+// -------------------------------------------------------------------------------------
+
+/** Kept files that are simply not SSO tokens or SSO credentials: counted, not listed. */
+const ordinary = (k: KeptFile): boolean => k.reason === 'NotAToken' || k.reason === 'NotSSOCredentials'
+
+/**
+ * A report for a person: what was invalidated, removed, kept (ordinary non-SSO files are
+ * counted, not listed) and what failed. No token, no secret.
+ *
+ * @example
+ * import { emptyLogoutReport, showLogoutReport } from 'fp-aws/sso/cache'
+ *
+ * assert.strictEqual(showLogoutReport(emptyLogoutReport()), 'No cached SSO token or credentials found.\n')
+ *
+ * @category display
+ * @since 0.1.0
+ */
+export const showLogoutReport = (r: LogoutReport): string => {
+  const lines: Array<string> = []
+  for (const i of r.invalidated) {
+    const what = `the SSO session of ${i.startUrl ?? 'an unknown start URL'} (${i.region})`
+    lines.push(
+      i.outcome === 'LoggedOut'
+        ? `Invalidated ${what}`
+        : i.outcome === 'AlreadyInvalid'
+          ? `Session already invalid: ${what}${i.code === undefined ? '' : ` (${i.code})`}`
+          : `Would invalidate ${what}`
+    )
+  }
+  for (const d of r.deleted) {
+    const verb = r.dryRun ? 'Would remove' : 'Removed'
+    if (d.kind === 'credentials') {
+      lines.push(`${verb} cached SSO credentials ${d.file}`)
+    } else {
+      const note =
+        d.invalidation === 'NoRegion'
+          ? ' (no region: not invalidated server-side)'
+          : d.invalidation === 'InvalidToken'
+            ? ' (not a valid token: not invalidated server-side)'
+            : ''
+      lines.push(`${verb} cached SSO token ${d.file}${note}`)
+    }
+  }
+  // failures are told once, as errors
+  for (const k of r.kept) {
+    if (!ordinary(k) && k.reason !== 'InvalidationFailed' && k.reason !== 'DeleteFailed') lines.push(`Kept ${k.file}: ${k.message}`)
+  }
+  for (const e of r.errors) lines.push(`Error: ${e.message}`)
+  const others = r.kept.filter(ordinary).length
+  if (others > 0) lines.push(`Left alone ${others} other cache file${others === 1 ? '' : 's'} (not SSO tokens or SSO credentials).`)
+  if (r.invalidated.length === 0 && r.deleted.length === 0 && r.errors.length === 0) {
+    lines.unshift('No cached SSO token or credentials found.')
+  }
+  return lines.map((l) => `${l}\n`).join('')
+}

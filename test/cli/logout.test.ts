@@ -1,0 +1,302 @@
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import fc from 'fast-check'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { main, type CliIO } from '../../src/cli/main.js'
+import { credentialCacheKey, type LogoutReport } from '../../src/sso/cache/index.js'
+import type { Emulator } from '../../src/sso/emulator/index.js'
+import { closedPort, fileFor, makeHome, ssoCreds, start, tokenJson, type Home } from '../sso/cache/helpers.js'
+
+let emu: Emulator
+const seeded = Array.from({ length: 30 }, (_, i) => `cli-live-token-${i}`)
+let next = 0
+const live = (): string => {
+  const t = seeded[next++]
+  if (t === undefined) throw new Error('out of seeded tokens')
+  return t
+}
+beforeAll(async () => {
+  emu = await start({ tokens: Object.fromEntries(seeded.map((t) => [t, {}])) })
+})
+afterAll(() => emu.close())
+
+const homes: Array<Home> = []
+const home = (): Home => {
+  const h = makeHome()
+  homes.push(h)
+  return h
+}
+afterEach(() => {
+  emu.clearFaults()
+  for (const h of homes.splice(0)) h.cleanup()
+})
+
+interface Run {
+  readonly code: number
+  readonly out: string
+  readonly err: string
+}
+
+const cli = async (argv: ReadonlyArray<string>, env: Record<string, string | undefined>, extra: Partial<CliIO> = {}): Promise<Run> => {
+  let out = ''
+  let err = ''
+  const code = await main(argv, {
+    stdout: (s) => void (out += s),
+    stderr: (s) => void (err += s),
+    env,
+    ...extra
+  })
+  return { code, out, err }
+}
+
+const envFor = (h: Home, extra: Record<string, string> = {}): Record<string, string> => ({
+  HOME: h.home,
+  AWS_ENDPOINT_URL_SSO: emu.url,
+  ...extra
+})
+
+describe('fp-aws sso logout', () => {
+  it('logs out everything: names what was invalidated and removed; exit 0', async () => {
+    const h = home()
+    const tok = live()
+    const t = h.token('a.json', tokenJson(tok))
+    const { region: _r, ...noRegion } = tokenJson('cli-noregion')
+    const n = h.token('b.json', noRegion)
+    const reg = h.token('reg.json', { clientId: 'c', clientSecret: 's' })
+    const c = h.cred('c.json', ssoCreds())
+    const o = h.cred('o.json', { ProviderType: 'assume-role' })
+    const r = await cli(['sso', 'logout'], envFor(h))
+    expect(r.code).toBe(0)
+    expect(r.err).toBe('')
+    expect(emu.isLoggedOut(tok)).toBe(true)
+    expect(fs.existsSync(t) || fs.existsSync(n) || fs.existsSync(c)).toBe(false)
+    expect(fs.existsSync(reg) && fs.existsSync(o)).toBe(true)
+    expect(r.out).toContain('Invalidated the SSO session of https://corp.awsapps.com/start (us-east-1)')
+    expect(r.out).toContain(`Removed cached SSO token ${t}`)
+    expect(r.out).toContain(`Removed cached SSO token ${n} (no region: not invalidated server-side)`)
+    expect(r.out).toContain(`Removed cached SSO credentials ${c}`)
+    expect(r.out).toContain('Left alone 2 other cache files')
+  })
+
+  it('nothing cached (no directories): exit 0', async () => {
+    const h = home()
+    const r = await cli(['sso', 'logout'], envFor(h))
+    expect(r).toEqual({ code: 0, out: 'No cached SSO token or credentials found.\n', err: '' })
+  })
+
+  it('--json prints only the report, as JSON, on stdout', async () => {
+    const h = home()
+    const tok = live()
+    const t = h.token('a.json', tokenJson(tok))
+    h.token('junk', 'not json')
+    const r = await cli(['sso', 'logout', '--json'], envFor(h))
+    expect(r.code).toBe(0)
+    expect(r.err).toBe('')
+    const report = JSON.parse(r.out) as LogoutReport
+    expect(report).toEqual({
+      dryRun: false,
+      invalidated: [{ file: t, startUrl: 'https://corp.awsapps.com/start', region: 'us-east-1', outcome: 'LoggedOut' }],
+      deleted: [{ kind: 'token', file: t, startUrl: 'https://corp.awsapps.com/start', region: 'us-east-1', invalidation: 'LoggedOut' }],
+      kept: [{ file: path.join(h.tokens, 'junk'), reason: 'NotJson', message: 'is not valid JSON' }],
+      errors: []
+    })
+  })
+
+  it('--dry-run deletes nothing and calls nothing', async () => {
+    const h = home()
+    const tok = live()
+    h.token('a.json', tokenJson(tok))
+    h.cred('c.json', ssoCreds())
+    const before = emu.requestCount()
+    const r = await cli(['sso', 'logout', '--dry-run'], envFor(h))
+    expect(r.code).toBe(0)
+    expect(emu.requestCount()).toBe(before)
+    expect(h.ls(h.tokens)).toEqual(['a.json'])
+    expect(h.ls(h.creds)).toEqual(['c.json'])
+    expect(r.out).toContain('Would invalidate the SSO session of https://corp.awsapps.com/start')
+    expect(r.out).toContain('Would remove cached SSO credentials')
+    const j = await cli(['sso', 'logout', '--dry-run', '--json'], envFor(h))
+    expect((JSON.parse(j.out) as LogoutReport).dryRun).toBe(true)
+    expect(h.ls(h.tokens)).toEqual(['a.json'])
+  })
+
+  it('a session that could not be invalidated: the token is kept, exit 1', async () => {
+    const h = home()
+    const port = await closedPort()
+    const t = h.token('a.json', tokenJson('cli-unreachable'))
+    const c = h.cred('c.json', ssoCreds())
+    const env = { HOME: h.home, AWS_ENDPOINT_URL_SSO: `http://127.0.0.1:${port}`, AWS_MAX_ATTEMPTS: '1' }
+    const r = await cli(['sso', 'logout'], env)
+    expect(r.code).toBe(1)
+    expect(fs.existsSync(t)).toBe(true)
+    expect(fs.existsSync(c)).toBe(false)
+    expect(r.out).toContain('Error: could not invalidate the session of https://corp.awsapps.com/start in us-east-1: network error (ConnectionRefused')
+    expect(r.err).toContain('logout incomplete: 1 problem')
+    const j = await cli(['sso', 'logout', '--json'], env)
+    expect(j.code).toBe(1)
+    expect(j.err).toBe('')
+    expect((JSON.parse(j.out) as LogoutReport).errors).toHaveLength(1)
+  })
+
+  it('the emulator dropping connections (every attempt): exit 1, token kept; then a retry succeeds', async () => {
+    const h = home()
+    const tok = live()
+    const t = h.token('a.json', tokenJson(tok))
+    emu.inject([{ operation: 'Logout', drop: 'before-response' }])
+    const r = await cli(['sso', 'logout'], envFor(h, { AWS_MAX_ATTEMPTS: '1' }))
+    expect(r.code).toBe(1)
+    expect(fs.existsSync(t)).toBe(true)
+    expect(emu.isLoggedOut(tok)).toBe(false)
+    const again = await cli(['sso', 'logout'], envFor(h))
+    expect(again.code).toBe(0)
+    expect(emu.isLoggedOut(tok)).toBe(true)
+    expect(fs.existsSync(t)).toBe(false)
+  })
+
+  it('a 401 (already logged out) is success', async () => {
+    const h = home()
+    h.token('a.json', tokenJson('cli-never-issued'))
+    const r = await cli(['sso', 'logout'], envFor(h))
+    expect(r.code).toBe(0)
+    expect(r.out).toContain('Session already invalid')
+    expect(h.ls(h.tokens)).toEqual([])
+  })
+
+  it('the endpoint follows AWS_ENDPOINT_URL and the profile config too', async () => {
+    const h = home()
+    const a = live()
+    h.token('a.json', tokenJson(a))
+    expect((await cli(['sso', 'logout'], { HOME: h.home, AWS_ENDPOINT_URL: emu.url })).code).toBe(0)
+    expect(emu.isLoggedOut(a)).toBe(true)
+    const b = live()
+    h.token('b.json', tokenJson(b))
+    h.config(`[default]\nendpoint_url = ${emu.url}\n`)
+    expect((await cli(['sso', 'logout'], { HOME: h.home })).code).toBe(0)
+    expect(emu.isLoggedOut(b)).toBe(true)
+  })
+
+  it('--profile / --sso-session / --start-url: only that session', async () => {
+    const h = home()
+    h.config(
+      [
+        '[profile dev]',
+        'sso_session = corp',
+        'sso_account_id = 111111111111',
+        'sso_role_name = Dev',
+        '[profile old]',
+        'sso_start_url = https://old.awsapps.com/start',
+        'sso_region = eu-west-1',
+        'sso_account_id = 2',
+        'sso_role_name = R',
+        '[sso-session corp]',
+        'sso_start_url = https://corp.awsapps.com/start',
+        'sso_region = us-east-1'
+      ].join('\n')
+    )
+    const corp = live()
+    const old = live()
+    const corpFile = h.token(fileFor('corp'), tokenJson(corp))
+    const oldFile = h.token(fileFor('https://old.awsapps.com/start'), tokenJson(old, { startUrl: 'https://old.awsapps.com/start' }))
+    const corpCreds = h.cred(`${credentialCacheKey({ accountId: '111111111111', roleName: 'Dev', sessionName: 'corp' })}.json`, ssoCreds())
+    const otherCreds = h.cred('other.json', ssoCreds())
+    const r = await cli(['sso', 'logout', '--profile', 'dev'], envFor(h))
+    expect(r.code).toBe(0)
+    expect(fs.existsSync(corpFile) || fs.existsSync(corpCreds)).toBe(false)
+    expect(fs.existsSync(oldFile) && fs.existsSync(otherCreds)).toBe(true)
+    expect(emu.isLoggedOut(corp) && !emu.isLoggedOut(old)).toBe(true)
+    const s = await cli(['sso', 'logout', '--start-url=https://old.awsapps.com/start', '--json'], envFor(h))
+    expect(s.code).toBe(0)
+    expect((JSON.parse(s.out) as LogoutReport).deleted.map((d) => d.file)).toEqual([oldFile])
+    expect(emu.isLoggedOut(old)).toBe(true)
+    const none = await cli(['sso', 'logout', '--sso-session', 'corp'], envFor(h))
+    expect(none).toEqual({ code: 0, out: 'No cached SSO token or credentials found.\n', err: '' })
+  })
+
+  it('usage errors: exit 2', async () => {
+    const h = home()
+    h.config('[profile plain]\nregion = us-east-1\n[sso-session s]\nsso_region = us-east-1\n')
+    const cases: ReadonlyArray<ReadonlyArray<string>> = [
+      ['sso', 'logout', '--profile', 'a', '--sso-session', 'b'],
+      ['sso', 'logout', '--start-url', 'u', '--profile', 'a'],
+      ['sso', 'logout', '--profile='],
+      ['sso', 'logout', '--profile'],
+      ['sso', 'logout', '--bogus'],
+      ['sso', 'logout', '--json=yes'],
+      ['sso', 'logout', 'stray'],
+      ['sso', 'logout', '--profile', 'nope'],
+      ['sso', 'logout', '--profile', 'plain'],
+      ['sso', 'logout', '--sso-session', 'nope']
+    ]
+    for (const argv of cases) {
+      const r = await cli(argv, envFor(h))
+      expect(r.code, argv.join(' ')).toBe(2)
+      expect(r.err, argv.join(' ')).toMatch(/^fp-aws: /)
+      expect(r.out, argv.join(' ')).toBe('')
+    }
+    // a stray argument (maybe a pasted token) is not echoed
+    const stray = await cli(['sso', 'logout', 'S3CRET-pasted-token'], envFor(h))
+    expect(stray.code).toBe(2)
+    expect(stray.err).toContain('unexpected argument')
+    expect(stray.err).not.toContain('S3CRET-pasted-token')
+  })
+
+  it('--help: usage of the command, exit 0', async () => {
+    const r = await cli(['sso', 'logout', '--help'], {})
+    expect(r.code).toBe(0)
+    expect(r.out).toMatch(/^Usage: fp-aws sso logout \[--profile <name>\] \[--sso-session <name>\] \[--start-url <url>\] \[--dry-run\] \[--json\]/)
+    const top = await cli(['--help'], {})
+    expect(top.out).toContain('sso logout')
+  })
+
+  it('HOME from io.homedir first, then env.HOME; none: exit 1', async () => {
+    const h = home()
+    const tok = live()
+    h.token('a.json', tokenJson(tok))
+    const r = await cli(['sso', 'logout'], { AWS_ENDPOINT_URL_SSO: emu.url, HOME: '/nonexistent-home' }, { homedir: h.home })
+    expect(r.code).toBe(0)
+    expect(emu.isLoggedOut(tok)).toBe(true)
+    const none = await cli(['sso', 'logout'], { AWS_ENDPOINT_URL_SSO: emu.url })
+    expect(none.code).toBe(1)
+    expect(none.err).toContain('home directory')
+  })
+
+  it('a broken config file: exit 1, nothing touched', async () => {
+    const h = home()
+    h.config('[profile x\n')
+    const t = h.token('a.json', tokenJson('cli-broken-config'))
+    const r = await cli(['sso', 'logout'], envFor(h))
+    expect(r.code).toBe(1)
+    expect(fs.existsSync(t)).toBe(true)
+  })
+
+  it('no token, client secret or credential ever appears in any output (property)', async () => {
+    const secret = fc.stringMatching(/^[A-Za-z0-9_-]{20,48}$/).map((s) => `S3CRET${s}`)
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ a: secret, b: secret, cs: secret, rt: secret, sk: secret, st: secret }),
+        fc.subarray(['--json', '--dry-run']),
+        fc.boolean(),
+        async (s, flags, reachable) => {
+          const h = makeHome()
+          try {
+            h.token('a.json', tokenJson(s.a, { clientSecret: s.cs, refreshToken: s.rt }))
+            h.token('b', { accessToken: s.b })
+            h.token('c.json', `{"accessToken":"${s.a}"`)
+            h.token('reg.json', { clientId: 'c', clientSecret: s.cs })
+            h.cred('x.json', ssoCreds(s.sk, s.st))
+            h.cred('y.json', { ProviderType: 'other', Credentials: { SecretAccessKey: s.sk } })
+            const env = reachable ? envFor(h) : { HOME: h.home, AWS_ENDPOINT_URL_SSO: 'http://127.0.0.1:1', AWS_MAX_ATTEMPTS: '1' }
+            const r = await cli(['sso', 'logout', ...flags], env)
+            for (const v of Object.values(s)) {
+              expect(r.out).not.toContain(v)
+              expect(r.err).not.toContain(v)
+            }
+          } finally {
+            h.cleanup()
+          }
+        }
+      ),
+      { numRuns: 30 }
+    )
+  })
+})

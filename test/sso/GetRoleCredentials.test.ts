@@ -5,9 +5,10 @@ import * as N from 'fp-ts/lib/number.js'
 import * as O from 'fp-ts/lib/Option.js'
 import * as S from 'fp-ts/lib/string.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import * as A from '../../src/arbitrary/index.js'
 import { newEnv, send, type EnvOptions } from '../../src/index.js'
 import { pathAndQuery } from '../../src/core/Request.js'
-import { reveal, sensitive } from '../../src/core/Sensitive.js'
+import { reveal } from '../../src/core/Sensitive.js'
 import { startEmulator, type Emulator } from '../../src/sso/emulator/index.js'
 import {
   encodeGetRoleCredentials,
@@ -42,30 +43,22 @@ import { scriptedServer, type Scripted, type Step } from '../util/scripted.js'
 // arbitraries
 // -------------------------------------------------------------------------------------
 
-const validToken = fc.string({
-  unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=._-:'.split('')),
-  minLength: 1,
-  maxLength: 256
-})
+const validToken = A.accessToken({ maxLength: 256 })
 const anyString = fc.string({ unit: 'binary', maxLength: 64 })
 /** Non-empty, well-formed strings, reserved characters and unicode included. */
-const queryValue = fc.oneof(
-  fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
-  fc.string({ unit: fc.constantFrom(...Array.from(`!'()*~-._ &=+/?#%:@é😀`)), minLength: 1, maxLength: 20 })
-)
+const roleNameValue = A.roleName({ kind: 'any' })
+const accountIdValue = A.accountId({ kind: 'any' })
 const optString = fc.option(anyString, { nil: undefined }).map(O.fromNullable)
-const optSecret = fc.option(anyString, { nil: undefined }).map((s) => pipe(O.fromNullable(s), O.map(sensitive)))
 
-const request = fc.tuple(anyString, anyString, anyString).map(([r, a, t]) => newGetRoleCredentials(r, a, t))
-const roleCredentials: fc.Arbitrary<RoleCredentials> = fc.record({
-  accessKeyId: optString,
-  secretAccessKey: optSecret,
-  sessionToken: optSecret,
+/** Records with any strings at all in them (the constructors are total). */
+const request = A.getRoleCredentials({ roleName: anyString, accountId: anyString, accessToken: anyString })
+const roleCredentials: fc.Arbitrary<RoleCredentials> = A.roleCredentials({
+  accessKeyId: anyString,
+  secretAccessKey: anyString,
+  sessionToken: anyString,
   expiration: fc.maxSafeInteger()
 })
-const response: fc.Arbitrary<GetRoleCredentialsResponse> = fc.record({
-  roleCredentials: fc.option(roleCredentials, { nil: undefined }).map(O.fromNullable)
-})
+const response: fc.Arbitrary<GetRoleCredentialsResponse> = A.getRoleCredentialsResponse({ roleCredentials })
 
 /** The AWS SDKs' query encoding, as an independent oracle: RFC 3986 unreserved bytes stay, every other UTF-8 byte is %XX. */
 const awsEncode = (s: string): string =>
@@ -144,7 +137,7 @@ describe('GetRoleCredentials request', () => {
 
   it('encodes every valid request as exactly GET /federation/credentials + query + bearer header + no body', () => {
     fc.assert(
-      fc.property(queryValue, queryValue, validToken, (roleName, accountId, tok) => {
+      fc.property(roleNameValue, accountIdValue, validToken, (roleName, accountId, tok) => {
         const r = encodeGetRoleCredentials(newGetRoleCredentials(roleName, accountId, tok))
         expect(r._tag).toBe('Right')
         if (r._tag !== 'Right') return

@@ -6,6 +6,7 @@ import * as O from 'fp-ts/lib/Option.js'
 import * as RA from 'fp-ts/lib/ReadonlyArray.js'
 import * as S from 'fp-ts/lib/string.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import * as A from '../../src/arbitrary/index.js'
 import { collectItems, collectPages, newEnv, send, type EnvOptions } from '../../src/index.js'
 import { pathAndQuery } from '../../src/core/Request.js'
 import { reveal } from '../../src/core/Sensitive.js'
@@ -46,34 +47,24 @@ import { scriptedServer, type Scripted, type Step } from '../util/scripted.js'
 // arbitraries
 // -------------------------------------------------------------------------------------
 
-const validToken = fc.string({
-  unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=._-:'.split('')),
-  minLength: 1,
-  maxLength: 256
-})
+const validToken = A.accessToken({ maxLength: 256 })
 const anyString = fc.string({ unit: 'binary', maxLength: 64 })
-const queryValue = (minLength: number) =>
-  fc.oneof(
-    fc.string({ unit: 'binary', minLength, maxLength: 40 }),
-    fc.string({ unit: fc.constantFrom(...Array.from(`!'()*~-._ &=+/?#%:@é😀`)), minLength, maxLength: 20 })
-  )
+/** Well-formed query values, reserved characters and unicode included; an account id is non-empty. */
+const accountIdValue = A.accountId({ kind: 'any' })
+const nextTokenValue = A.nextToken({ minLength: 0, maxLength: 40 })
 const optString = fc.option(anyString, { nil: undefined }).map(O.fromNullable)
-const validPageSize = fc.integer({ min: 1, max: 100 })
-const badPageSize = fc.oneof(
-  fc.integer({ max: 0 }),
-  fc.integer({ min: 101 }),
-  fc.double({ noNaN: true }).filter((n) => !Number.isInteger(n)),
-  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY)
-)
+const validPageSize = A.maxResults()
+const badPageSize = A.invalidMaxResults()
 
-const request: fc.Arbitrary<ListAccountRolesRq> = fc
-  .tuple(anyString, anyString, optString, fc.option(fc.integer(), { nil: undefined }).map(O.fromNullable))
-  .map(([t, accountId, nextToken, maxResults]) => ({ ...newListAccountRoles(t, accountId), nextToken, maxResults }))
-const roleInfo: fc.Arbitrary<RoleInfo> = fc.record({ roleName: optString, accountId: optString })
-const response: fc.Arbitrary<ListAccountRolesResponse> = fc.record({
-  nextToken: optString,
-  roleList: fc.array(roleInfo, { maxLength: 5 })
+/** Records with any strings at all in them (the constructors are total). */
+const request: fc.Arbitrary<ListAccountRolesRq> = A.listAccountRoles({
+  accessToken: anyString,
+  accountId: anyString,
+  nextToken: anyString,
+  maxResults: fc.integer()
 })
+const roleInfo: fc.Arbitrary<RoleInfo> = A.roleInfo({ roleName: anyString, accountId: anyString })
+const response: fc.Arbitrary<ListAccountRolesResponse> = A.listAccountRolesResponse({ nextToken: anyString, roleInfo, maxItems: 5 })
 
 /** The AWS SDKs' query encoding, as an independent oracle. */
 const awsEncode = (s: string): string =>
@@ -164,8 +155,8 @@ describe('ListAccountRoles request', () => {
     fc.assert(
       fc.property(
         validToken,
-        queryValue(1),
-        fc.option(queryValue(0), { nil: undefined }),
+        accountIdValue,
+        fc.option(nextTokenValue, { nil: undefined }),
         fc.option(validPageSize, { nil: undefined }),
         (tok, accountId, nextToken, maxResults) => {
           const rq = pipe(

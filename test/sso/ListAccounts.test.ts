@@ -6,6 +6,7 @@ import * as O from 'fp-ts/lib/Option.js'
 import * as RA from 'fp-ts/lib/ReadonlyArray.js'
 import * as S from 'fp-ts/lib/string.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import * as A from '../../src/arbitrary/index.js'
 import { collectItems, newEnv, send, type EnvOptions } from '../../src/index.js'
 import { pathAndQuery } from '../../src/core/Request.js'
 import { reveal } from '../../src/core/Sensitive.js'
@@ -46,33 +47,18 @@ import { scriptedServer, type Scripted, type Step } from '../util/scripted.js'
 // arbitraries
 // -------------------------------------------------------------------------------------
 
-const validToken = fc.string({
-  unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=._-:'.split('')),
-  minLength: 1,
-  maxLength: 256
-})
+const validToken = A.accessToken({ maxLength: 256 })
 const anyString = fc.string({ unit: 'binary', maxLength: 64 })
-const queryValue = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.string({ unit: fc.constantFrom(...Array.from(`!'()*~-._ &=+/?#%:@é😀`)), maxLength: 20 })
-)
+/** Well-formed query values, reserved characters and unicode included. */
+const nextTokenValue = A.nextToken({ minLength: 0, maxLength: 40 })
 const optString = fc.option(anyString, { nil: undefined }).map(O.fromNullable)
-const validPageSize = fc.integer({ min: 1, max: 100 })
-const badPageSize = fc.oneof(
-  fc.integer({ max: 0 }),
-  fc.integer({ min: 101 }),
-  fc.double({ min: 1.0001, max: 99.999, noNaN: true }).filter((n) => !Number.isInteger(n)),
-  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0.5, 0.5, 100.5, 1e21)
-)
+const validPageSize = A.maxResults()
+const badPageSize = A.invalidMaxResults()
 
-const request: fc.Arbitrary<ListAccountsRq> = fc
-  .tuple(anyString, optString, fc.option(fc.integer(), { nil: undefined }).map(O.fromNullable))
-  .map(([t, nextToken, maxResults]) => ({ ...newListAccounts(t), nextToken, maxResults }))
-const accountInfo: fc.Arbitrary<AccountInfo> = fc.record({ accountId: optString, accountName: optString, emailAddress: optString })
-const response: fc.Arbitrary<ListAccountsResponse> = fc.record({
-  nextToken: optString,
-  accountList: fc.array(accountInfo, { maxLength: 5 })
-})
+/** Records with any strings at all in them (the constructors are total). */
+const request: fc.Arbitrary<ListAccountsRq> = A.listAccounts({ accessToken: anyString, nextToken: anyString, maxResults: fc.integer() })
+const accountInfo: fc.Arbitrary<AccountInfo> = A.accountInfo({ accountId: anyString, accountName: anyString, emailAddress: anyString })
+const response: fc.Arbitrary<ListAccountsResponse> = A.listAccountsResponse({ nextToken: anyString, accountInfo, maxItems: 5 })
 
 /** The AWS SDKs' query encoding, as an independent oracle. */
 const awsEncode = (s: string): string =>
@@ -155,7 +141,7 @@ describe('ListAccounts request', () => {
     fc.assert(
       fc.property(
         validToken,
-        fc.option(queryValue, { nil: undefined }),
+        fc.option(nextTokenValue, { nil: undefined }),
         fc.option(validPageSize, { nil: undefined }),
         (tok, nextToken, maxResults) => {
           const rq = pipe(

@@ -153,23 +153,23 @@ describe('parity with @aws-sdk/client-sso against the emulator', () => {
   })
 
   it('the same errors: 403 ForbiddenException for an unassigned role, 400 for a bad page token, 401 for an unknown token', async () => {
-    const cases: Array<[Promise<unknown>, () => Promise<{ _tag: string; left?: AWSError }>]> = [
+    const cases: Array<[() => Promise<unknown>, () => Promise<{ _tag: string; left?: AWSError }>]> = [
       [
-        sdk.send(new GetRoleCredentialsCommand({ accessToken: 'tok-sdk-1', accountId: accounts[0]!.accountId, roleName: 'NotAssigned' })),
+        () => sdk.send(new GetRoleCredentialsCommand({ accessToken: 'tok-sdk-1', accountId: accounts[0]!.accountId, roleName: 'NotAssigned' })),
         () => pipe(newGetRoleCredentials('NotAssigned', accounts[0]!.accountId, 'tok-fp-1'), send(GetRoleCredentials))(env)()
       ],
       [
-        sdk.send(new ListAccountRolesCommand({ accessToken: 'tok-sdk-1', accountId: '999999999999' })),
+        () => sdk.send(new ListAccountRolesCommand({ accessToken: 'tok-sdk-1', accountId: '999999999999' })),
         () => pipe(newListAccountRoles('tok-fp-1', '999999999999'), send(ListAccountRoles))(env)()
       ],
       [
-        sdk.send(new ListAccountsCommand({ accessToken: 'tok-sdk-1', nextToken: 'forged' })),
+        () => sdk.send(new ListAccountsCommand({ accessToken: 'tok-sdk-1', nextToken: 'forged' })),
         () => pipe({ ...newListAccounts('tok-fp-1'), nextToken: O.some('forged') }, send(ListAccounts))(env)()
       ],
-      [sdk.send(new ListAccountsCommand({ accessToken: 'never-issued' })), () => pipe(newListAccounts('never-issued'), send(ListAccounts))(env)()]
+      [() => sdk.send(new ListAccountsCommand({ accessToken: 'never-issued' })), () => pipe(newListAccounts('never-issued'), send(ListAccounts))(env)()]
     ]
     for (const [sdkCall, fpCall] of cases) {
-      const s = await fromSdk(sdkCall)
+      const s = await fromSdk(sdkCall())
       const f = await fpCall()
       expect('err' in s).toBe(true)
       expect(f._tag).toBe('Left')
@@ -182,16 +182,16 @@ describe('parity with @aws-sdk/client-sso against the emulator', () => {
     const f1 = await pipe(newLogout('tok-fp-2'), send(Logout))(env)()
     expect('ok' in s1).toBe(true)
     expect(f1._tag).toBe('Right')
-    const after: Array<[Promise<unknown>, () => Promise<{ _tag: string; left?: AWSError }>]> = [
-      [sdk.send(new LogoutCommand({ accessToken: 'tok-sdk-2' })), () => pipe(newLogout('tok-fp-2'), send(Logout))(env)()],
-      [sdk.send(new ListAccountsCommand({ accessToken: 'tok-sdk-2' })), () => pipe(newListAccounts('tok-fp-2'), send(ListAccounts))(env)()],
+    const after: Array<[() => Promise<unknown>, () => Promise<{ _tag: string; left?: AWSError }>]> = [
+      [() => sdk.send(new LogoutCommand({ accessToken: 'tok-sdk-2' })), () => pipe(newLogout('tok-fp-2'), send(Logout))(env)()],
+      [() => sdk.send(new ListAccountsCommand({ accessToken: 'tok-sdk-2' })), () => pipe(newListAccounts('tok-fp-2'), send(ListAccounts))(env)()],
       [
-        sdk.send(new GetRoleCredentialsCommand({ accessToken: 'tok-sdk-2', accountId: accounts[0]!.accountId, roleName: 'Role0' })),
+        () => sdk.send(new GetRoleCredentialsCommand({ accessToken: 'tok-sdk-2', accountId: accounts[0]!.accountId, roleName: 'Role0' })),
         () => pipe(newGetRoleCredentials('Role0', accounts[0]!.accountId, 'tok-fp-2'), send(GetRoleCredentials))(env)()
       ]
     ]
     for (const [sdkCall, fpCall] of after) {
-      const s = await fromSdk(sdkCall)
+      const s = await fromSdk(sdkCall())
       const f = await fpCall()
       expect('err' in s && s.err.code).toBe('UnauthorizedException')
       if ('err' in s && f.left !== undefined) expect(fromFp(f.left)).toStrictEqual(s.err)

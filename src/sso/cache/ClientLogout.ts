@@ -30,8 +30,11 @@
  * - unreadable files are kept (`Unreadable`, with the system error code); a cache directory
  *   that cannot be listed is an error, one that does not exist is not;
  * - a token that is not a string, or a `region` that is neither absent nor a string, is
- *   kept (`MalformedToken`); a token that is not a valid header value (so could never have
- *   been sent) is deleted without a call.
+ *   kept (`MalformedToken`); white space at either end of a token is dropped before the
+ *   call (HTTP drops it anyway); an empty token is deleted without a call (there is nothing
+ *   to invalidate); a token that cannot be sent as an HTTP header value (a control
+ *   character, a character outside Latin-1) is kept and reported (`InvalidationFailed`): a
+ *   token file is never deleted while its session may still be live.
  *
  * {@link logoutSession} does the same for one session only (by profile, `sso-session` name
  * or start URL, read from the config file): its token file, and the CLI cache entries of
@@ -125,7 +128,7 @@ export interface InvalidatedSession {
  * A deleted cache file (or one that would be, in a dry run). For a token,
  * `invalidation` says what happened to its session first: an {@link InvalidationOutcome},
  * `NoRegion` (no region in the file: deleted without a call, like the CLI) or
- * `InvalidToken` (not a valid header value: it could never have been sent).
+ * `InvalidToken` (an empty token: there is no session to invalidate).
  *
  * @category model
  * @since 0.1.0
@@ -407,14 +410,22 @@ const sweepToken = async (ctx: Context, entry: DirEntry, fallbackRegion?: string
   if (region === undefined) {
     return remove(ctx, file, { kind: 'token', file, startUrl, region: undefined, invalidation: 'NoRegion' })
   }
-  if (E.isLeft(validateAccessToken(token))) {
+  // HTTP drops white space at either end of a header value: send what the server would see
+  const sendable = token.replace(/^[\t ]+|[\t ]+$/g, '')
+  if (sendable === '') {
     return remove(ctx, file, { kind: 'token', file, startUrl, region, invalidation: 'InvalidToken' })
+  }
+  if (E.isLeft(validateAccessToken(sendable))) {
+    const message = `could not invalidate the session of ${startUrl ?? 'an unknown start URL'} in ${region}: its token cannot be sent as an HTTP header value; the token file is kept`
+    keep(ctx, file, 'InvalidationFailed', message)
+    ctx.report.errors.push({ file, operation: 'invalidate', message, error: 'ValidationError', code: undefined })
+    return
   }
   if (ctx.report.dryRun) {
     ctx.report.invalidated.push({ file, startUrl, region, outcome: 'WouldLogOut' })
     return remove(ctx, file, { kind: 'token', file, startUrl, region, invalidation: 'WouldLogOut' })
   }
-  const r = await callLogout(ctx, token, region)
+  const r = await callLogout(ctx, sendable, region)
   if (E.isLeft(r) && !tokenRejected(r.left)) {
     const d = describeFailure(r.left)
     const message = `could not invalidate the session of ${startUrl ?? 'an unknown start URL'} in ${region}: ${d.message}; the token file is kept`
@@ -663,7 +674,7 @@ export const showLogoutReport = (r: LogoutReport): string => {
         d.invalidation === 'NoRegion'
           ? ' (no region: not invalidated server-side)'
           : d.invalidation === 'InvalidToken'
-            ? ' (not a valid token: not invalidated server-side)'
+            ? ' (empty token: nothing to invalidate)'
             : ''
       lines.push(`${verb} cached SSO token ${d.file}${note}`)
     }

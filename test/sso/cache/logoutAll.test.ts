@@ -201,19 +201,48 @@ describe('logoutAll: the AWS CLI scenarios', () => {
     expect(r.errors).toEqual([])
   })
 
-  it('a token that is not a valid header value is deleted without a call', async () => {
+  it('an empty token is deleted without a call: there is no session to invalidate', async () => {
     const h = home()
     const before = emu.requestCount()
-    h.token('a.json', tokenJson('bad\r\nX-Injected: 1'))
     h.token('b.json', tokenJson(''))
+    h.token('c.json', tokenJson(' \t '))
     const r = await run(h)
     expect(emu.requestCount()).toBe(before)
     expect(h.ls(h.tokens)).toEqual([])
     expect(r.deleted.map((d) => d.kind === 'token' && d.invalidation)).toEqual(['InvalidToken', 'InvalidToken'])
   })
+
+  it('white space at either end of a token is dropped before the call, as HTTP would', async () => {
+    const h = home()
+    const a = live()
+    h.token('a.json', tokenJson(` ${a}\t`))
+    const r = await run(h)
+    expect(emu.isLoggedOut(a)).toBe(true)
+    expect(h.ls(h.tokens)).toEqual([])
+    expect(r.invalidated.map((i) => i.outcome)).toEqual(['LoggedOut'])
+  })
 })
 
 describe('logoutAll: safer than the CLI', () => {
+  it('a token that cannot be sent as a header value is KEPT and reported, never deleted unannounced', async () => {
+    const h = home()
+    const before = emu.requestCount()
+    const a = h.token('a.json', tokenJson('bad\r\nX-Injected: 1'))
+    const b = h.token('b.json', tokenJson('token-\u20ac'))
+    const r = await run(h)
+    expect(emu.requestCount()).toBe(before)
+    expect(h.ls(h.tokens)).toEqual(['a.json', 'b.json'])
+    expect(r.kept.map((k) => [k.file, k.reason])).toEqual([
+      [a, 'InvalidationFailed'],
+      [b, 'InvalidationFailed']
+    ])
+    expect(r.errors.map((e) => [e.file, e.operation, e.error])).toEqual([
+      [a, 'invalidate', 'ValidationError'],
+      [b, 'invalidate', 'ValidationError']
+    ])
+    expect(JSON.stringify(r)).not.toContain('X-Injected')
+  })
+
   it('a network error (connection reset, every attempt) KEEPS that token, reports it, and goes on', async () => {
     const h = home()
     const a = live()

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { main, type CliIO } from '../../src/cli/main.js'
 import { credentialCacheKey, type LogoutReport } from '../../src/sso/cache/index.js'
 import type { Emulator } from '../../src/sso/emulator/index.js'
-import { closedPort, fileFor, makeHome, ssoCreds, start, tokenJson, type Home } from '../sso/cache/helpers.js'
+import { closedPort, fileFor, makeHome, ssoCreds, start, tokenJson, useHomes, type Home } from '../sso/cache/helpers.js'
 
 let emu: Emulator
 const seeded = Array.from({ length: 30 }, (_, i) => `cli-live-token-${i}`)
@@ -20,16 +20,8 @@ beforeAll(async () => {
 })
 afterAll(() => emu.close())
 
-const homes: Array<Home> = []
-const home = (): Home => {
-  const h = makeHome()
-  homes.push(h)
-  return h
-}
-afterEach(() => {
-  emu.clearFaults()
-  for (const h of homes.splice(0)) h.cleanup()
-})
+const home = useHomes()
+afterEach(() => emu.clearFaults())
 
 interface Run {
   readonly code: number

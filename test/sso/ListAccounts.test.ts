@@ -5,9 +5,9 @@ import * as N from 'fp-ts/lib/number.js'
 import * as O from 'fp-ts/lib/Option.js'
 import * as RA from 'fp-ts/lib/ReadonlyArray.js'
 import * as S from 'fp-ts/lib/string.js'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as A from '../../src/arbitrary/index.js'
-import { collectItems, newEnv, send, type EnvOptions } from '../../src/index.js'
+import { collectItems, newEnv, send } from '../../src/index.js'
 import { pathAndQuery } from '../../src/core/Request.js'
 import { reveal } from '../../src/core/Sensitive.js'
 import { startEmulator, type AccountSeed, type Emulator } from '../../src/sso/emulator/index.js'
@@ -41,7 +41,7 @@ import {
   type ListAccountsResponse
 } from '../../src/sso/index.js'
 import { codecLaws, lensLaws } from '../laws.js'
-import { scriptedServer, type Scripted, type Step } from '../util/scripted.js'
+import { awsEncode, envFor, useScriptedServers } from '../util/harness.js'
 
 // -------------------------------------------------------------------------------------
 // arbitraries
@@ -60,29 +60,12 @@ const request: fc.Arbitrary<ListAccountsRq> = A.listAccounts({ accessToken: anyS
 const accountInfo: fc.Arbitrary<AccountInfo> = A.accountInfo({ accountId: anyString, accountName: anyString, emailAddress: anyString })
 const response: fc.Arbitrary<ListAccountsResponse> = A.listAccountsResponse({ nextToken: anyString, accountInfo, maxItems: 5 })
 
-/** The AWS SDKs' query encoding, as an independent oracle. */
-const awsEncode = (s: string): string =>
-  Array.from(Buffer.from(s, 'utf8'))
-    .map((b) =>
-      /[A-Za-z0-9\-._~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`
-    )
-    .join('')
 
 // -------------------------------------------------------------------------------------
 // servers
 // -------------------------------------------------------------------------------------
 
-const servers: Array<Scripted> = []
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()))
-})
-const serve = async (script: ReadonlyArray<Step>): Promise<Scripted> => {
-  const s = await scriptedServer(script)
-  servers.push(s)
-  return s
-}
-const envFor = (url: string, extra: EnvOptions = {}) =>
-  newEnv({ endpoint: url, sleep: () => Promise.resolve(true), random: () => 0.5, ...extra })
+const serve = useScriptedServers()
 
 const TOKEN = 'aoaAAAAAGg-test-token-0123456789'
 const accounts: ReadonlyArray<AccountSeed> = Array.from({ length: 45 }, (_, i) => ({

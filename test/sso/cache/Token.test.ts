@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { inspect } from 'node:util'
 import fc from 'fast-check'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { isSensitive, reveal, sensitive } from '../../../src/core/Sensitive.js'
 import {
   CachedCredentialsCodec,
@@ -22,17 +22,9 @@ import {
   writeCachedCredentials,
   writeToken
 } from '../../../src/sso/cache/index.js'
-import { makeHome, tokenJson, type Home } from './helpers.js'
+import { tokenJson, useHomes } from './helpers.js'
 
-const homes: Array<Home> = []
-const home = (): Home => {
-  const h = makeHome()
-  homes.push(h)
-  return h
-}
-afterEach(() => {
-  for (const h of homes.splice(0)) h.cleanup()
-})
+const home = useHomes()
 
 describe('timestamps', () => {
   it('accepts …Z, milliseconds, the older …UTC form and offsets', () => {

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest'
 /**
  * Test helpers for the SSO caches: real temporary home directories, cache files written
  * as the AWS CLI writes them, the real emulator. No fs mocks.
@@ -94,3 +95,16 @@ export const closedPort = (): Promise<number> =>
       srv.close(() => resolve(port))
     })
   })
+
+/** Temporary homes: `home()` makes one; every one made in a test is removed after it. */
+export const useHomes = (): (() => Home) => {
+  const homes: Array<Home> = []
+  afterEach(() => {
+    for (const h of homes.splice(0)) h.cleanup()
+  })
+  return () => {
+    const h = makeHome()
+    homes.push(h)
+    return h
+  }
+}

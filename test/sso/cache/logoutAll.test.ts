@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { newEnv, type Env } from '../../../src/index.js'
 import { isLogoutSuccessful, logoutAll, showLogoutReport, type LogoutReport } from '../../../src/sso/cache/index.js'
 import type { Emulator } from '../../../src/sso/emulator/index.js'
-import { closedPort, envTo, isRoot, makeHome, PAST, ssoCreds, start, tokenJson, type Home } from './helpers.js'
+import { closedPort, envTo, isRoot, makeHome, PAST, ssoCreds, start, tokenJson, useHomes, type Home } from './helpers.js'
 
 let emu: Emulator
 const seeded = Array.from({ length: 40 }, (_, i) => `live-token-${i}`)
@@ -22,16 +22,8 @@ beforeAll(async () => {
 })
 afterAll(() => emu.close())
 
-const homes: Array<Home> = []
-const home = (): Home => {
-  const h = makeHome()
-  homes.push(h)
-  return h
-}
-afterEach(() => {
-  emu.clearFaults()
-  for (const h of homes.splice(0)) h.cleanup()
-})
+const home = useHomes()
+afterEach(() => emu.clearFaults())
 
 const run = (h: Home, extra: { dryRun?: boolean; envForRegion?: (r: string) => Env; maxFileBytes?: number } = {}): Promise<LogoutReport> =>
   logoutAll({ homedir: h.home, envForRegion: envTo(emu.url), ...extra })()
@@ -303,8 +295,7 @@ describe('logoutAll: safer than the CLI', () => {
 
   it('a symlink to a token outside the cache is neither read, called, nor deleted through; its target is untouched', async () => {
     const h = home()
-    const outside = makeHome()
-    homes.push(outside)
+    const outside = home()
     const tok = live()
     const target = outside.token('real.json', tokenJson(tok))
     const targetCred = outside.cred('real.json', ssoCreds())

@@ -243,6 +243,8 @@ beforeAll(async () => {
       [
         'install',
         path.join(work, packed.filename),
+        // the optional peer dependency of fp-aws/arbitrary, as its users install it
+        `fast-check@${(JSON.parse(await readFile(path.join(repo, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies['fast-check']}`,
         '--prefer-offline',
         '--no-audit',
         '--no-fund',

@@ -8,9 +8,11 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js'
-import type { Env } from './Env.js'
+import type { Endpoint } from './Endpoint.js'
+import type { Env } from './EnvCore.js'
 import {
   transportError,
+  type EndpointError,
   validationError,
   type AWSError,
   type SerializeError,
@@ -19,8 +21,8 @@ import {
   type ValidationError
 } from './Error.js'
 import { runHooks, type RequestView } from './Hooks.js'
-import { ATTEMPT_TIMEOUT } from './Http.js'
-import { pathAndQuery, redactHeaders, revealHeaders, type HttpRequest, type HttpResponse } from './Request.js'
+import { ATTEMPT_TIMEOUT, hasNativeDeadline } from './Http.js'
+import { pathAndQuery, redactHeaders, type HeaderValue, type HttpRequest, type HttpResponse } from './Request.js'
 import { decide, onSuccess, type RetryQuota } from './Retry.js'
 import { isSensitive, reveal, type Sensitive } from './Sensitive.js'
 import { redactResponseHeaders, type Service } from './Service.js'
@@ -54,11 +56,13 @@ export const USER_AGENT = `fp-aws/${VERSION}`
 
 const isNonNegativeInt = (n: number | undefined): boolean => n === undefined || (Number.isInteger(n) && n >= 0)
 
+const isDelay = (n: number): boolean => Number.isFinite(n) && n >= 0
+
 const checkEnv = (operation: string, env: Env): ValidationError | undefined => {
   const r = env.retry
   if (!Number.isInteger(r.maxAttempts) || r.maxAttempts < 1)
     return validationError(operation, 'maxAttempts', 'maxAttempts must be an integer of at least 1')
-  if (![r.baseDelayMs, r.throttlingBaseDelayMs, r.maxBackoffMs].every((n) => Number.isFinite(n) && n >= 0))
+  if (!isDelay(r.baseDelayMs) || !isDelay(r.throttlingBaseDelayMs) || !isDelay(r.maxBackoffMs))
     return validationError(operation, 'retry', 'retry delays must be finite numbers of at least 0')
   if (!isNonNegativeInt(env.attemptTimeoutMs) || env.attemptTimeoutMs === 0)
     return validationError(operation, 'attemptTimeoutMs', 'attemptTimeoutMs must be a positive integer')
@@ -73,7 +77,14 @@ const joinUrl = (base: string, path: string): string => (base.endsWith('/') ? ba
 
 /** Replaces every occurrence of a secret in a string the server sent back. */
 const scrub = (s: string, secrets: ReadonlyArray<string>): string =>
-  secrets.reduce((acc, secret) => (secret.length > 0 ? acc.split(secret).join('<redacted>') : acc), s)
+  secrets.reduce((acc, secret) => (secret.length >= MIN_SCRUB_LENGTH ? acc.split(secret).join('<redacted>') : acc), s)
+
+/**
+ * Secrets shorter than this are not scrubbed out of what a server sends back: they occur
+ * by chance in ordinary text (a token `p` is in `UnauthorizedException`), and scrubbing
+ * them would corrupt codes and messages. Real access tokens are hundreds of characters.
+ */
+const MIN_SCRUB_LENGTH = 8
 
 const scrubHeaders = (h: Readonly<Record<string, string>>, secrets: ReadonlyArray<string>): Record<string, string> => {
   const out: Record<string, string> = {}
@@ -81,17 +92,35 @@ const scrubHeaders = (h: Readonly<Record<string, string>>, secrets: ReadonlyArra
   return out
 }
 
-const scrubServiceError = <C extends string>(e: ServiceError<C>, secrets: ReadonlyArray<string>): ServiceError<C> => ({
+const scrubServiceError = <C extends string>(
+  e: ServiceError<C>,
+  secrets: ReadonlyArray<string>,
+  modelled: ReadonlyArray<C>
+): ServiceError<C> => ({
   ...e,
-  code: scrub(e.code, secrets),
+  code: (modelled as ReadonlyArray<string>).includes(e.code) ? e.code : scrub(e.code, secrets),
   message: scrub(e.message, secrets),
   requestId: e.requestId === undefined ? undefined : scrub(e.requestId, secrets),
   headers: scrubHeaders(e.headers, secrets)
 })
 
-type Outcome<C extends string, Rs> =
-  | { readonly _tag: 'Done'; readonly value: Rs }
-  | { readonly _tag: 'Failed'; readonly error: AWSError<C> }
+/** The secrets a request carries, revealed: only to scrub them out of what comes back. */
+const secretsOf = (req: HttpRequest): ReadonlyArray<string> => {
+  const out: Array<string> = []
+  for (const v of Object.values(req.headers)) if (isSensitive(v)) out.push(reveal(v as Sensitive<string>))
+  return out
+}
+
+/** The wire headers: the user agent, then the request's own with secrets revealed. */
+const wireHeaders = (req: HttpRequest): Record<string, string> => {
+  const out: Record<string, string> = { 'user-agent': USER_AGENT }
+  const h = req.headers
+  for (const k in h) {
+    const v = h[k] as HeaderValue
+    out[k] = typeof v === 'string' ? v : isSensitive(v) ? reveal(v as Sensitive<string>) : (v as string)
+  }
+  return out
+}
 
 /** Links an attempt's controller to the caller's signal and to a deadline. */
 const attemptSignal = (
@@ -116,6 +145,42 @@ const isAborted = (signal: AbortSignal | undefined): boolean => signal?.aborted 
 
 const aborted = (method: string): TransportError => transportError('Aborted', `call aborted (${method})`)
 
+/**
+ * The last endpoint each service resolved, and from what: endpoint rule sets are pure, and
+ * an `Env` makes every call with the same parameters.
+ */
+interface ResolvedEndpoint {
+  readonly region: string | undefined
+  readonly custom: string | undefined
+  readonly useFIPS: boolean
+  readonly useDualStack: boolean
+  readonly result: E.Either<EndpointError, Endpoint>
+}
+
+const endpoints = new WeakMap<Service, ResolvedEndpoint>()
+
+const resolveEndpoint = (service: Service, env: Env): E.Either<EndpointError, Endpoint> => {
+  const region = env.region
+  const custom = env.endpoint ?? env.endpoints[service.serviceId]
+  const last = endpoints.get(service)
+  if (
+    last !== undefined &&
+    last.region === region &&
+    last.custom === custom &&
+    last.useFIPS === env.useFIPS &&
+    last.useDualStack === env.useDualStack
+  )
+    return last.result
+  const result = service.resolveEndpoint({
+    ...(region !== undefined ? { Region: region } : {}),
+    ...(custom !== undefined ? { Endpoint: custom } : {}),
+    UseFIPS: env.useFIPS,
+    UseDualStack: env.useDualStack
+  })
+  endpoints.set(service, { region, custom, useFIPS: env.useFIPS, useDualStack: env.useDualStack, result })
+  return result
+}
+
 const run = async <Rq, Rs, C extends string>(
   op: AWSRequest<Rq, Rs, C>,
   rq: Rq,
@@ -123,25 +188,23 @@ const run = async <Rq, Rs, C extends string>(
 ): Promise<E.Either<AWSError<C>, Rs>> => {
   const bad = checkEnv(op.operation, env)
   if (bad !== undefined) return E.left(bad)
-  const custom = env.endpoint ?? env.endpoints[op.service.serviceId]
-  const endpoint = op.service.resolveEndpoint({
-    ...(env.region !== undefined ? { Region: env.region } : {}),
-    ...(custom !== undefined ? { Endpoint: custom } : {}),
-    UseFIPS: env.useFIPS,
-    UseDualStack: env.useDualStack
-  })
+  const endpoint = resolveEndpoint(op.service, env)
   if (E.isLeft(endpoint)) return endpoint
   const encoded = op.toRequest(rq)
   if (E.isLeft(encoded)) return encoded
   const req = encoded.right
   const url = joinUrl(endpoint.right.url, pathAndQuery(req))
-  const secrets: Array<string> = []
-  for (const v of Object.values(req.headers)) if (isSensitive(v)) secrets.push(reveal(v as Sensitive<string>))
-  const headers = { 'user-agent': USER_AGENT, ...revealHeaders(req.headers) }
-  const viewHeaders = { 'user-agent': USER_AGENT, ...redactHeaders(req.headers) }
+  const headers = wireHeaders(req)
+  const hooks = env.hooks
+  const withHooks = hooks.length > 0
+  // Hooks see a redacted copy of the headers, built only when there is a hook to see it.
+  const viewHeaders = withHooks ? { 'user-agent': USER_AGENT, ...redactHeaders(req.headers) } : undefined
+  let secrets: ReadonlyArray<string> | undefined
+  // A client that keeps the deadline itself gets the caller's signal as is: no controller
+  // and no timer of ours per attempt.
+  const native = hasNativeDeadline(env.http)
 
-  const start = env.now()
-  const deadline = env.totalTimeoutMs === undefined ? undefined : start + env.totalTimeoutMs
+  const deadline = env.totalTimeoutMs === undefined ? undefined : env.now() + env.totalTimeoutMs
   let lastCost: number | undefined
   for (let attempt = 1; ; attempt++) {
     if (isAborted(env.signal)) return E.left(aborted(req.method))
@@ -150,68 +213,78 @@ const run = async <Rq, Rs, C extends string>(
       return E.left(transportError('TotalTimeout', `call timed out (${req.method})`))
     const totalBound = remaining !== undefined && (env.attemptTimeoutMs === undefined || remaining < env.attemptTimeoutMs)
     const timeoutMs = totalBound ? remaining : env.attemptTimeoutMs
-    const view: RequestView = {
-      service: op.service.abbrev,
-      operation: op.operation,
-      method: req.method,
-      url,
-      headers: viewHeaders,
-      attempt
+    const view: RequestView | undefined = withHooks
+      ? {
+          service: op.service.abbrev,
+          operation: op.operation,
+          method: req.method,
+          url,
+          headers: viewHeaders as Record<string, string>,
+          attempt
+        }
+      : undefined
+    if (view !== undefined) runHooks(hooks, 'beforeRequest', view)
+    const t0 = withHooks ? env.now() : 0
+    let res: E.Either<TransportError, HttpResponse>
+    if (native) {
+      res = await env.http({
+        method: req.method,
+        url,
+        headers,
+        body: req.body,
+        signal: env.signal,
+        maxResponseBytes: env.maxResponseBytes,
+        timeoutMs
+      })
+    } else {
+      const guard = attemptSignal(env.signal, timeoutMs)
+      res = await env.http({
+        method: req.method,
+        url,
+        headers,
+        body: req.body,
+        signal: guard.signal,
+        maxResponseBytes: env.maxResponseBytes
+      })
+      guard.done()
     }
-    runHooks(env.hooks, 'beforeRequest', view)
-    const t0 = env.now()
-    const guard = attemptSignal(env.signal, timeoutMs)
-    const res = await env.http({
-      method: req.method,
-      url,
-      headers,
-      body: req.body,
-      signal: guard.signal,
-      maxResponseBytes: env.maxResponseBytes
-    })
-    guard.done()
-    const durationMs = env.now() - t0
+    const durationMs = withHooks ? env.now() - t0 : 0
 
-    let outcome: Outcome<C, Rs>
+    let error: AWSError<C>
     if (E.isLeft(res)) {
       const e = res.left
-      outcome = {
-        _tag: 'Failed',
-        error: e.reason === 'Timeout' && totalBound ? { ...e, reason: 'TotalTimeout', message: `call timed out (${req.method})` } : e
-      }
+      error = e.reason === 'Timeout' && totalBound ? { ...e, reason: 'TotalTimeout', message: `call timed out (${req.method})` } : e
     } else {
       const r = res.right
-      if (env.hooks.length > 0) {
-        const headers = scrubHeaders(redactResponseHeaders(r.headers), secrets)
-        runHooks(env.hooks, 'afterResponse', { request: view, status: r.status, headers, durationMs })
+      if (view !== undefined) {
+        const responseHeaders = scrubHeaders(redactResponseHeaders(r.headers), (secrets ??= secretsOf(req)))
+        runHooks(hooks, 'afterResponse', { request: view, status: r.status, headers: responseHeaders, durationMs })
       }
       if (r.status >= 200 && r.status < 300) {
         const parsed = op.parseResponse(r)
-        outcome = E.isRight(parsed) ? { _tag: 'Done', value: parsed.right } : { _tag: 'Failed', error: parsed.left }
-      } else if (r.status >= 300 && r.status < 400) {
-        outcome = {
-          _tag: 'Failed',
-          error: transportError('Redirect', `redirect refused: HTTP ${r.status} (${req.method})`, undefined, r.status)
+        if (E.isRight(parsed)) {
+          const quota = env.retryQuota.get()
+          // a full quota stays full: nothing to refund
+          if (quota.available !== quota.capacity) env.retryQuota.set(onSuccess(env.retry, quota, lastCost))
+          return parsed
         }
+        error = parsed.left
+      } else if (r.status >= 300 && r.status < 400) {
+        error = transportError('Redirect', `redirect refused: HTTP ${r.status} (${req.method})`, undefined, r.status)
       } else {
-        outcome = { _tag: 'Failed', error: scrubServiceError(op.service.parseError(r) as ServiceError<C>, secrets) }
+        error = scrubServiceError(op.service.parseError(r) as ServiceError<C>, (secrets ??= secretsOf(req)), op.errorCodes)
       }
     }
 
-    if (outcome._tag === 'Done') {
-      env.retryQuota.set(onSuccess(env.retry, env.retryQuota.get(), lastCost))
-      return E.right(outcome.value)
-    }
-    const error = outcome.error
     if (isAborted(env.signal)) {
-      runHooks(env.hooks, 'onError', { request: view, error, durationMs, willRetry: false })
+      if (view !== undefined) runHooks(hooks, 'onError', { request: view, error, durationMs, willRetry: false })
       return E.left(error._tag === 'TransportError' ? error : aborted(req.method))
     }
     const quota: RetryQuota = env.retryQuota.get()
     const decision = decide(env.retry, quota, attempt, error, env.random(), env.now())
     const fitsDeadline =
       decision._tag === 'Retry' && (deadline === undefined || env.now() + decision.delayMs < deadline)
-    runHooks(env.hooks, 'onError', { request: view, error, durationMs, willRetry: fitsDeadline })
+    if (view !== undefined) runHooks(hooks, 'onError', { request: view, error, durationMs, willRetry: fitsDeadline })
     if (decision._tag === 'Stop' || !fitsDeadline) return E.left(error)
     env.retryQuota.set(decision.quota)
     lastCost = decision.cost
@@ -219,6 +292,9 @@ const run = async <Rq, Rs, C extends string>(
     if (!slept || isAborted(env.signal)) return E.left(aborted(req.method))
   }
 }
+
+/** The one failure `run` does not foresee: a bug, reported as a `Left` rather than thrown. */
+const unexpected = (): E.Either<TransportError, never> => E.left(transportError('Other', 'unexpected failure'))
 
 /**
  * Sends a request: `send(Logout)(newLogout(token))` is a
@@ -245,4 +321,4 @@ export const send =
   (rq: Rq): ReaderTaskEither<Env, AWSError<C>, Rs> =>
   (env) =>
   () =>
-    run(op, rq, env).catch((): E.Either<AWSError<C>, Rs> => E.left(transportError('Other', 'unexpected failure')))
+    run(op, rq, env).catch(unexpected as () => E.Either<AWSError<C>, Rs>)

@@ -3,11 +3,30 @@
  * resolved call to a `Promise` that never rejects; every failure is a `TransportError`
  * built here, so an axios error (whose `config.headers` hold the token) never escapes.
  *
+ * The default client is axios's adapter contract without axios's per-request pipeline:
+ *
+ * - on Node, {@link nodeHttpAdapter}'s exchange, a lean axios adapter over `node:http` /
+ *   `node:https` keep-alive agents. Node's modules are reached through
+ *   `process.getBuiltinModule`, never a static import, so a browser bundle of this module
+ *   pulls no Node built-in;
+ * - elsewhere (browsers, workers), {@link fetchAdapter}'s exchange over `fetch`, with
+ *   `redirect: 'manual'`.
+ *
+ * Each call goes to the exchange with a prebuilt config: no config merging, header objects
+ * or transforms per request, and axios itself is not even loaded. `fromAxios` runs any
+ * axios instance, interceptors and all; the lean adapters plug into one with
+ * `axios.create({ ...axiosDefaults, adapter: nodeHttpAdapter() })`.
+ *
  * @since 0.1.0
  */
-import * as http from 'node:http'
-import * as https from 'node:https'
-import axios, { type AxiosError, type AxiosInstance, type AxiosResponse } from 'axios'
+import type {
+  AxiosAdapter,
+  AxiosError,
+  AxiosInstance,
+  AxiosResponse,
+  CreateAxiosDefaults,
+  InternalAxiosRequestConfig
+} from 'axios'
 import * as E from 'fp-ts/lib/Either.js'
 import { transportError, type TransportError, type TransportReason } from './Error.js'
 import type { HttpResponse } from './Request.js'
@@ -27,6 +46,15 @@ export interface HttpCall {
   readonly signal: AbortSignal | undefined
   /** A larger response body fails with `BodyTooLarge`. */
   readonly maxResponseBytes: number
+  /**
+   * The attempt's deadline in ms, for a client that keeps deadlines itself (one marked
+   * with {@link NATIVE_DEADLINE}); `send` then passes the caller's own signal, or none,
+   * instead of a per-attempt one. Other clients get `undefined` here and a signal that
+   * aborts with {@link ATTEMPT_TIMEOUT}.
+   *
+   * @since 0.1.0
+   */
+  readonly timeoutMs?: number | undefined
 }
 
 /**
@@ -48,6 +76,13 @@ export interface AxiosClientOptions {
   readonly maxSockets?: number
   /** Keep connections open between calls (default `true`). */
   readonly keepAlive?: boolean
+  /**
+   * `http`: {@link nodeHttpAdapter} (the default on Node); `fetch`: axios's fetch adapter
+   * (the default where there is no `node:http`).
+   *
+   * @since 0.1.0
+   */
+  readonly adapter?: 'http' | 'fetch'
 }
 
 /**
@@ -57,6 +92,29 @@ export interface AxiosClientOptions {
  * @since 0.1.0
  */
 export const ATTEMPT_TIMEOUT = 'fp-aws:attempt-timeout'
+
+/**
+ * Marks an `HttpClient` that keeps the per-attempt deadline itself (`HttpCall.timeoutMs`):
+ * `send` then spares the attempt its own `AbortController` and timer.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export const NATIVE_DEADLINE: unique symbol = Symbol.for('fp-aws/http/native-deadline')
+
+/**
+ * Whether a client keeps deadlines itself (see {@link NATIVE_DEADLINE}).
+ *
+ * @category refinements
+ * @since 0.1.0
+ */
+export const hasNativeDeadline = (client: HttpClient): boolean =>
+  (client as unknown as { readonly [NATIVE_DEADLINE]?: unknown })[NATIVE_DEADLINE] === true
+
+const markNative = (client: HttpClient): HttpClient => {
+  Object.defineProperty(client, NATIVE_DEADLINE, { value: true })
+  return client
+}
 
 const SYSTEM_CODES: Readonly<Record<string, TransportReason>> = {
   ECONNREFUSED: 'ConnectionRefused',
@@ -89,6 +147,15 @@ const hostOf = (url: string): string => {
   }
 }
 
+const SYS_CODE = /^E[A-Z_]+$/
+
+const failure = (reason: TransportReason, code: string | undefined, call: HttpCall): TransportError =>
+  transportError(
+    reason,
+    `${describe[reason]} (${call.method} ${hostOf(call.url)})`,
+    code !== undefined && SYS_CODE.test(code) ? code : undefined
+  )
+
 /**
  * Maps anything axios (or Node) rejected with to a `TransportError`, keeping only the
  * system error code: the original error, its config and its headers are dropped.
@@ -97,7 +164,7 @@ const hostOf = (url: string): string => {
  * @since 0.1.0
  */
 export const toTransportError = (err: unknown, call: HttpCall): TransportError => {
-  const e = err as Partial<AxiosError> & { cause?: { code?: string } }
+  const e = (typeof err === 'object' && err !== null ? err : {}) as Partial<AxiosError> & { cause?: { code?: string } }
   const signalReason: unknown = call.signal?.aborted === true ? call.signal.reason : undefined
   const code = typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : undefined
   let reason: TransportReason
@@ -110,11 +177,10 @@ export const toTransportError = (err: unknown, call: HttpCall): TransportError =
   } else {
     reason = (code !== undefined ? SYSTEM_CODES[code] : undefined) ?? 'Other'
   }
-  const sysCode = code !== undefined && /^E[A-Z_]+$/.test(code) ? code : undefined
-  return transportError(reason, `${describe[reason]} (${call.method} ${hostOf(call.url)})`, sysCode)
+  return failure(reason, code, call)
 }
 
-const lowerHeaders = (h: AxiosResponse['headers']): Record<string, string> => {
+const lowerHeaders = (h: AxiosResponse['headers'] | Record<string, unknown>): Record<string, string> => {
   const out: Record<string, string> = {}
   for (const [k, v] of Object.entries(h as Record<string, unknown>)) {
     if (v === undefined || v === null) continue
@@ -156,29 +222,608 @@ export const fromAxios =
       )
 
 /**
- * The default client: axios with keep-alive `node:http`/`node:https` agents.
+ * The instance configuration fp-aws gives axios: JSON accepted, redirects never followed,
+ * no proxy, every status returned as data, raw bytes in and out, bodies decompressed.
+ *
+ * @example
+ * import { axiosDefaults } from 'fp-aws/core/Http'
+ *
+ * assert.strictEqual(axiosDefaults.maxRedirects, 0)
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const axiosDefaults: CreateAxiosDefaults & {
+  readonly maxRedirects: 0
+  readonly headers: { readonly Accept: 'application/json' }
+} = {
+  headers: { Accept: 'application/json' },
+  maxRedirects: 0,
+  proxy: false,
+  validateStatus: () => true,
+  responseType: 'arraybuffer',
+  transformResponse: [],
+  transformRequest: [],
+  decompress: true
+}
+
+// -------------------------------------------------------------------------------------
+// one exchange, over node:http or fetch
+// -------------------------------------------------------------------------------------
+
+/** One request, resolved and ready for the wire; built once per attempt. */
+interface Spec {
+  readonly url: string
+  readonly method: string
+  /** The wire headers, `Accept` and `Accept-Encoding` included. */
+  readonly headers: Record<string, string>
+  readonly body: string | Uint8Array | undefined
+  /** A larger body fails with `too-large`; negative: no limit. */
+  readonly maxBytes: number
+  readonly decompress: boolean
+  readonly signal: AbortSignal | undefined
+  readonly timeoutMs: number | undefined
+}
+
+/** A complete response: headers lower-cased and flat, the body read whole (and decoded). */
+interface Exchanged {
+  readonly status: number
+  readonly statusText: string
+  readonly headers: Record<string, string>
+  readonly body: Uint8Array
+  readonly request: unknown
+}
+
+/** Why an exchange failed, before it is told as a `TransportError` or an axios error. */
+interface Failure {
+  readonly kind: 'timeout' | 'abort' | 'too-large' | 'redirect' | 'bad-url' | 'system'
+  readonly error?: { readonly code?: string; readonly message?: string; readonly cause?: unknown }
+}
+
+type Done = (failure: Failure | undefined, result: Exchanged | undefined) => void
+
+const TIMEOUT: Failure = { kind: 'timeout' }
+const ABORT: Failure = { kind: 'abort' }
+const TOO_LARGE: Failure = { kind: 'too-large' }
+const BAD_URL: Failure = { kind: 'bad-url' }
+const RESET: Failure = { kind: 'system', error: { code: 'ECONNRESET', message: 'socket hang up' } }
+const ACCEPT_ENCODING = 'gzip, compress, deflate, br'
+
+/**
+ * Calls `settle` once, on the first of: the exchange's own end, the caller's signal, the
+ * deadline. `cancel` tears the request down after a signal or the deadline.
+ */
+const guard = (spec: Spec, done: Done): { readonly settle: Done; readonly start: (cancel: () => void) => boolean } => {
+  let settled = false
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let cancel: (() => void) | undefined
+  const signal = spec.signal
+  const onAbort = (): void => {
+    settle(ABORT, undefined)
+    cancel?.()
+  }
+  const settle: Done = (f, r) => {
+    if (settled) return
+    settled = true
+    if (timer !== undefined) clearTimeout(timer)
+    signal?.removeEventListener('abort', onAbort)
+    done(f, r)
+  }
+  return {
+    settle,
+    start: (c) => {
+      cancel = c
+      if (signal?.aborted === true) {
+        onAbort()
+        return false
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+      if (spec.timeoutMs !== undefined)
+        timer = setTimeout(() => {
+          settle(TIMEOUT, undefined)
+          c()
+        }, spec.timeoutMs)
+      return true
+    }
+  }
+}
+
+// ------------------------------------------------------------------- node:http (Node)
+
+// Node's types, for the implementation only: nothing exported mentions them, so the
+// declarations stay usable without @types/node.
+type NodeHttp = typeof import('node:http')
+type NodeZlib = typeof import('node:zlib')
+type Agent = import('node:http').Agent
+type IncomingHttpHeaders = import('node:http').IncomingHttpHeaders
+
+interface ProcessLike {
+  readonly versions?: { readonly node?: string }
+  readonly getBuiltinModule?: (id: string) => unknown
+}
+
+const proc = (): ProcessLike | undefined => (globalThis as { readonly process?: ProcessLike }).process
+
+const isNode = (): boolean => typeof proc()?.versions?.node === 'string'
+
+/**
+ * Node's built-ins by bare name, never by a static import (which would put `node:http` in
+ * a browser bundle): synchronously through `process.getBuiltinModule` (Node ≥ 20.16),
+ * else once through an `import()` no bundler follows.
+ */
+const builtins: Record<string, unknown> = {}
+const builtin = <A>(id: 'http' | 'https' | 'zlib'): A => {
+  const get = proc()?.getBuiltinModule
+  return (builtins[id] ??= typeof get === 'function' ? get(id) : undefined) as A
+}
+/** `undefined` when the built-ins come synchronously, each on first use (the usual case). */
+const loadBuiltins = (): Promise<unknown> | undefined => {
+  if (typeof proc()?.getBuiltinModule === 'function' || builtins['zlib'] !== undefined) return undefined
+  const load = (id: string): Promise<unknown> => import(id)
+  return Promise.all(['http', 'https', 'zlib'].map((id) => load(id).then((m) => (builtins[id] = m))))
+}
+
+/** Where a URL points, parsed once per distinct URL (the cache is bounded). */
+interface Target {
+  readonly https: boolean
+  readonly hostname: string
+  readonly port: string
+  readonly path: string
+  readonly auth: string | undefined
+}
+
+const targets = new Map<string, Target | null>()
+
+const targetOf = (url: string): Target | undefined => {
+  let t = targets.get(url)
+  if (t === undefined) {
+    t = null
+    try {
+      const u = new URL(url)
+      if (u.protocol === 'http:' || u.protocol === 'https:')
+        t = {
+          https: u.protocol === 'https:',
+          hostname: u.hostname.replace(/^\[(.*)\]$/, '$1'),
+          port: u.port,
+          path: u.pathname + u.search,
+          auth: u.username === '' && u.password === '' ? undefined : `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`
+        }
+    } catch {
+      // not a URL
+    }
+    if (targets.size >= 512) targets.clear()
+    targets.set(url, t)
+  }
+  return t ?? undefined
+}
+
+/** Node's header record made flat (`set-cookie` is an array), in place: it is ours. */
+const flat = (h: IncomingHttpHeaders): Record<string, string> => {
+  for (const k in h) {
+    const v = h[k]
+    if (Array.isArray(v)) h[k] = v.join(', ')
+  }
+  return h as Record<string, string>
+}
+
+/** Decodes a body the way axios's http adapter does, within the size limit. */
+const decode = (encoding: string, body: Buffer, max: number, cb: (f: Failure | undefined, b: Buffer | undefined) => void): boolean => {
+  const z = builtin<NodeZlib>('zlib')
+  const limit = max >= 0 ? { maxOutputLength: Math.min(max + 1, 2 ** 31 - 1) } : {}
+  const zopts = { finishFlush: z.constants.Z_SYNC_FLUSH, ...limit }
+  const done = (e: Error | null, out: Buffer): void => {
+    if (e !== null) cb((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? TOO_LARGE : { kind: 'system', error: e }, undefined)
+    else if (max >= 0 && out.length > max) cb(TOO_LARGE, undefined)
+    else cb(undefined, out)
+  }
+  switch (encoding.toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+    case 'compress':
+    case 'x-compress':
+      z.unzip(body, zopts, done)
+      return true
+    case 'deflate':
+      // zlib-wrapped by the spec, raw in practice: the first byte tells
+      if (body.length > 0 && ((body[0] as number) & 0x0f) === 0x08) z.inflate(body, zopts, done)
+      else z.inflateRaw(body, zopts, done)
+      return true
+    case 'br':
+      z.brotliDecompress(body, { finishFlush: z.constants.BROTLI_OPERATION_FLUSH, ...limit }, done)
+      return true
+    default:
+      return false
+  }
+}
+
+/**
+ * One request over `node:http(s)`, the whole response read; `done` is called exactly once.
+ * Never follows a redirect: a 3xx is a response like any other.
+ */
+const nodeExchange = (spec: Spec, agent: (https: boolean) => Agent, done: Done): void => {
+  const t = targetOf(spec.url)
+  if (t === undefined) return done(BAD_URL, undefined)
+  const g = guard(spec, done)
+  const settle = g.settle
+  let req: import('node:http').ClientRequest
+  // Once the response has ended its socket may go back to the pool (and to another call):
+  // from then on a late deadline or abort settles the call but must not destroy it.
+  let ended = false
+  try {
+    req = builtin<NodeHttp>(t.https ? 'https' : 'http').request(
+      {
+        hostname: t.hostname,
+        port: t.port,
+        path: t.path,
+        method: spec.method,
+        headers: spec.headers,
+        agent: agent(t.https),
+        auth: t.auth
+      },
+      (res) => {
+        const headers = res.headers
+        const max = spec.maxBytes
+        const declared = headers['content-length']
+        if (max >= 0 && declared !== undefined && Number(declared) > max) {
+          settle(TOO_LARGE, undefined)
+          return req.destroy()
+        }
+        const chunks: Array<Buffer> = []
+        let size = 0
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length
+          if (max >= 0 && size > max) {
+            settle(TOO_LARGE, undefined)
+            req.destroy()
+          } else chunks.push(chunk)
+        })
+        res.on('end', () => {
+          ended = true
+          const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)
+          const status = res.statusCode ?? 0
+          const ok = (body: Buffer): void =>
+            settle(undefined, { status, statusText: res.statusMessage ?? '', headers: flat(headers), body, request: req })
+          const encoding = headers['content-encoding']
+          if (encoding === undefined || !spec.decompress) return ok(raw)
+          delete headers['content-encoding']
+          if (spec.method === 'HEAD' || status === 204 || size === 0) return ok(raw)
+          if (!decode(encoding, raw, max, (f, b) => (f !== undefined ? settle(f, undefined) : ok(b as Buffer)))) {
+            headers['content-encoding'] = encoding
+            ok(raw)
+          }
+        })
+        res.on('error', (error: Error) => settle({ kind: 'system', error }, undefined))
+        res.on('close', () => {
+          if (!res.complete) settle(RESET, undefined)
+        })
+      }
+    )
+  } catch (error) {
+    // an option or header Node refuses
+    return settle({ kind: 'system', error: error as Error }, undefined)
+  }
+  req.on('error', (error: Error) => settle({ kind: 'system', error }, undefined))
+  if (g.start(() => (ended ? undefined : req.destroy()))) req.end(spec.body)
+}
+
+interface Agents {
+  readonly keepAlive: boolean
+  readonly maxSockets: number
+  http?: Agent
+  https?: Agent
+}
+
+/** Keep-alive agents per client, each created on first use. */
+const agents = (options: AxiosClientOptions): ((https: boolean) => Agent) => {
+  const a: Agents = { keepAlive: options.keepAlive ?? true, maxSockets: options.maxSockets ?? 256 }
+  const make = (https: boolean): Agent =>
+    new (builtin<NodeHttp>(https ? 'https' : 'http').Agent)({ keepAlive: a.keepAlive, maxSockets: a.maxSockets })
+  return (https) => (https ? (a.https ??= make(true)) : (a.http ??= make(false)))
+}
+
+// ------------------------------------------------------------------- fetch (elsewhere)
+
+/**
+ * One request over the global `fetch`, with `redirect: 'manual'`, the body read with the
+ * size limit; `done` is called exactly once.
+ */
+const fetchExchange = (spec: Spec, done: Done): void => {
+  const g = guard(spec, done)
+  const settle = g.settle
+  const ac = new AbortController()
+  if (!g.start(() => ac.abort())) return
+  const max = spec.maxBytes
+  fetch(spec.url, { method: spec.method, headers: spec.headers, body: spec.body, signal: ac.signal, redirect: 'manual' })
+    .then(async (res) => {
+      // a browser shows a refused redirect as an opaque response with status 0
+      if (res.type === 'opaqueredirect' || res.status === 0) return settle({ kind: 'redirect' }, undefined)
+      const declared = res.headers.get('content-length')
+      if (max >= 0 && declared !== null && Number(declared) > max) {
+        ac.abort()
+        return settle(TOO_LARGE, undefined)
+      }
+      const chunks: Array<Uint8Array> = []
+      let size = 0
+      const reader = res.body?.getReader()
+      for (;;) {
+        const next = reader === undefined ? undefined : await reader.read()
+        if (next === undefined || next.done === true) break
+        size += next.value.length
+        if (max >= 0 && size > max) {
+          ac.abort()
+          return settle(TOO_LARGE, undefined)
+        }
+        chunks.push(next.value)
+      }
+      const body = chunks.length === 1 ? (chunks[0] as Uint8Array) : new Uint8Array(size)
+      if (chunks.length > 1) chunks.reduce((at, c) => (body.set(c, at), at + c.length), 0)
+      const headers: Record<string, string> = {}
+      res.headers.forEach((v, k) => (headers[k] = v))
+      settle(undefined, { status: res.status, statusText: res.statusText, headers, body, request: undefined })
+    })
+    .catch((e: { cause?: unknown }) => settle({ kind: 'system', error: e }, undefined))
+}
+
+// -------------------------------------------------------------------------------------
+// the fast path: HttpCall in, Either out
+// -------------------------------------------------------------------------------------
+
+/** The wire headers of a call: what axios sends with `axiosDefaults`. */
+const wireHeaders = (call: HttpCall): Record<string, string> => {
+  const h: Record<string, string> = { Accept: 'application/json' }
+  const src = call.headers
+  for (const k in src) h[k] = src[k] as string
+  h['Accept-Encoding'] = ACCEPT_ENCODING
+  if (call.body !== undefined) h['Content-Length'] = String(new TextEncoder().encode(call.body).length)
+  else if (call.method !== 'GET' && call.method !== 'HEAD') h['Content-Length'] = '0'
+  return h
+}
+
+const toEither = (call: HttpCall, f: Failure | undefined, r: Exchanged | undefined): E.Either<TransportError, HttpResponse> => {
+  if (r !== undefined && f === undefined) {
+    const b = r.body
+    return E.right({
+      status: r.status,
+      headers: r.headers,
+      // a plain Uint8Array over the same bytes, not a Buffer
+      body: b.length === 0 ? EMPTY : new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
+    })
+  }
+  switch (f?.kind) {
+    case 'timeout':
+      return E.left(failure('Timeout', 'ERR_CANCELED', call))
+    case 'abort':
+      return E.left(failure('Aborted', 'ERR_CANCELED', call))
+    case 'too-large':
+      return E.left(failure('BodyTooLarge', 'ERR_BAD_RESPONSE', call))
+    case 'redirect':
+      return E.left(failure('Redirect', undefined, call))
+    case 'bad-url':
+      return E.left(failure('Other', 'ERR_INVALID_URL', call))
+    default:
+      return E.left(toTransportError(f?.error, { ...call, signal: undefined }))
+  }
+}
+
+type Exchange = (spec: Spec, done: Done) => void
+
+/** A client that hands each call straight to an exchange: no axios config, no axios response. */
+const leanClient = (exchange: Exchange, ready: () => Promise<unknown> | undefined): HttpClient => {
+  const go = (call: HttpCall): Promise<E.Either<TransportError, HttpResponse>> =>
+    new Promise((resolve) =>
+      exchange(
+        {
+          url: call.url,
+          method: call.method,
+          headers: wireHeaders(call),
+          body: call.body,
+          maxBytes: call.maxResponseBytes,
+          decompress: true,
+          signal: call.signal,
+          timeoutMs: call.timeoutMs
+        },
+        (f, r) => resolve(toEither(call, f, r))
+      )
+    )
+  return markNative((call) => {
+    const loading = ready()
+    return loading === undefined ? go(call) : loading.then(() => go(call), () => toEither(call, RESET, undefined))
+  })
+}
+
+// -------------------------------------------------------------------------------------
+// the same exchanges as axios adapters
+// -------------------------------------------------------------------------------------
+
+/** An error of the axios shape (`isAxiosError`), made without loading axios. */
+class LeanAxiosError extends Error {
+  readonly isAxiosError = true
+  override readonly name = 'AxiosError'
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    readonly config: InternalAxiosRequestConfig,
+    readonly response?: AxiosResponse,
+    cause?: unknown
+  ) {
+    super(message, cause === undefined ? undefined : { cause })
+  }
+  get status(): number | undefined {
+    return this.response?.status
+  }
+  /** Never the config: its headers may hold a token. */
+  toJSON(): object {
+    return { name: this.name, message: this.message, code: this.code, status: this.status }
+  }
+}
+
+const requestUrl = (config: InternalAxiosRequestConfig): string => {
+  const base = config.baseURL
+  let url = config.url ?? ''
+  if (base !== undefined && base !== '' && !/^[a-z][a-z\d+\-.]*:\/\//i.test(url))
+    url = url === '' ? base : base.replace(/\/+$/, '') + '/' + url.replace(/^\/+/, '')
+  const params = config.params as Record<string, unknown> | URLSearchParams | undefined
+  if (params === undefined || params === null) return url
+  const q = new URLSearchParams(
+    params instanceof URLSearchParams
+      ? params
+      : Object.entries(params)
+          .filter(([, v]) => v !== undefined && v !== null)
+          .map(([k, v]): [string, string] => [k, String(v)])
+  ).toString()
+  return q === '' ? url : url + (url.includes('?') ? '&' : '?') + q
+}
+
+const requestBody = (data: unknown): string | Uint8Array | undefined | false =>
+  data === undefined || data === null
+    ? undefined
+    : typeof data === 'string' || data instanceof Uint8Array
+      ? data
+      : data instanceof ArrayBuffer
+        ? new Uint8Array(data)
+        : ArrayBuffer.isView(data)
+          ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+          : data instanceof URLSearchParams
+            ? data.toString()
+            : false
+
+/**
+ * An axios adapter over an exchange: it honours `url`, `baseURL`, `params`, `method`,
+ * `headers`, `data` (a string or bytes), `auth`, `signal`, `timeout`,
+ * `maxContentLength`, `decompress`, `responseType` (`arraybuffer`, else text) and
+ * `validateStatus`, and never follows a redirect.
+ */
+const toAdapter =
+  (exchange: Exchange, ready: () => Promise<unknown> | undefined): AxiosAdapter =>
+  (config) =>
+    new Promise<AxiosResponse>((resolve, reject) => {
+      const fail = (message: string, code: string | undefined, response?: AxiosResponse, cause?: unknown): void =>
+        reject(new LeanAxiosError(message, code, config, response, cause))
+      const body = requestBody(config.data)
+      if (body === false) return fail('Request body must be a string or bytes', 'ERR_BAD_REQUEST')
+      const h = config.headers as unknown as { toJSON?: (asStrings: boolean) => Record<string, unknown> } | undefined
+      const raw = typeof h?.toJSON === 'function' ? h.toJSON(true) : ((h ?? {}) as Record<string, unknown>)
+      const headers: Record<string, string> = {}
+      const names = new Set<string>()
+      for (const k of Object.keys(raw)) {
+        const v = raw[k]
+        if (v !== undefined && v !== null && v !== false) {
+          headers[k] = String(v)
+          names.add(k.toLowerCase())
+        }
+      }
+      const auth = config.auth
+      if (auth !== undefined && !names.has('authorization'))
+        headers['Authorization'] = `Basic ${btoa(`${auth.username ?? ''}:${auth.password ?? ''}`)}`
+      if (!names.has('accept-encoding') && config.decompress !== false) headers['Accept-Encoding'] = ACCEPT_ENCODING
+      const method = (config.method ?? 'get').toUpperCase()
+      if (!names.has('content-length') && (body !== undefined || (method !== 'GET' && method !== 'HEAD')))
+        headers['Content-Length'] = String(body === undefined ? 0 : typeof body === 'string' ? new TextEncoder().encode(body).length : body.byteLength)
+      const timeoutMs = typeof config.timeout === 'number' && config.timeout > 0 ? config.timeout : undefined
+      const spec: Spec = {
+        url: requestUrl(config),
+        method,
+        headers,
+        body,
+        maxBytes: typeof config.maxContentLength === 'number' ? config.maxContentLength : -1,
+        decompress: config.decompress !== false,
+        signal: (config.signal ?? undefined) as AbortSignal | undefined,
+        timeoutMs
+      }
+      const go = (): void =>
+        exchange(spec, (f, r) => {
+          if (r !== undefined && f === undefined) {
+            const b = r.body
+            const response: AxiosResponse = {
+              data:
+                config.responseType === 'arraybuffer'
+                  ? b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)
+                  : new TextDecoder().decode(b),
+              status: r.status,
+              statusText: r.statusText,
+              headers: r.headers,
+              config,
+              request: r.request
+            }
+            const validate = config.validateStatus
+            if (validate === undefined || validate === null || validate(r.status)) resolve(response)
+            else fail(`Request failed with status code ${r.status}`, r.status >= 500 ? 'ERR_BAD_RESPONSE' : 'ERR_BAD_REQUEST', response)
+          } else if (f?.kind === 'timeout') fail(`timeout of ${timeoutMs}ms exceeded`, 'ECONNABORTED')
+          else if (f?.kind === 'abort') fail('canceled', 'ERR_CANCELED')
+          else if (f?.kind === 'too-large') fail(`maxContentLength size of ${spec.maxBytes} exceeded`, 'ERR_BAD_RESPONSE')
+          else if (f?.kind === 'redirect') fail('redirect refused', 'ERR_FR_TOO_MANY_REDIRECTS')
+          else if (f?.kind === 'bad-url') fail('Invalid URL', 'ERR_INVALID_URL')
+          else {
+            // fetch puts the system error code one level down, in its cause
+            const cause = f?.error?.cause as { readonly code?: unknown } | undefined
+            const code = f?.error?.code ?? (typeof cause?.code === 'string' ? cause.code : undefined)
+            fail(f?.error?.message ?? 'Network Error', code ?? 'ERR_NETWORK', undefined, f?.error)
+          }
+        })
+      const loading = ready()
+      if (loading === undefined) go()
+      else loading.then(go, (e: unknown) => fail('node:http is not available', 'ERR_NOT_SUPPORT', undefined, e))
+    })
+
+const nodeExchangeWith = (options: AxiosClientOptions): Exchange => {
+  const agent = agentsOnce(options)
+  return (spec, done) => nodeExchange(spec, agent, done)
+}
+
+/** The agents of one client or adapter, made when first asked for. */
+const agentsOnce = (options: AxiosClientOptions): ((https: boolean) => Agent) => {
+  let a: ((https: boolean) => Agent) | undefined
+  return (https) => (a ??= agents(options))(https)
+}
+
+const noWait = (): undefined => undefined
+
+/**
+ * A lean axios adapter over `node:http`/`node:https` keep-alive agents: what fp-aws needs
+ * of axios's own `http` adapter without its load time (follow-redirects, form-data,
+ * proxies, HTTP/2). Node only.
+ *
+ * @example
+ * import axios from 'axios'
+ * import { axiosDefaults, fromAxios, nodeHttpAdapter } from 'fp-aws/core/Http'
+ *
+ * const client = fromAxios(axios.create({ ...axiosDefaults, adapter: nodeHttpAdapter({ maxSockets: 64 }) }))
+ * assert.strictEqual(typeof client, 'function')
  *
  * @category constructors
  * @since 0.1.0
  */
-export const axiosClient = (options: AxiosClientOptions = {}): HttpClient => {
-  const keepAlive = options.keepAlive ?? true
-  const maxSockets = options.maxSockets ?? 256
-  return fromAxios(
-    axios.create({
-      httpAgent: new http.Agent({ keepAlive, maxSockets }),
-      httpsAgent: new https.Agent({ keepAlive, maxSockets }),
-      headers: { common: { Accept: 'application/json' } },
-      maxRedirects: 0,
-      proxy: false,
-      validateStatus: () => true,
-      responseType: 'arraybuffer',
-      transformResponse: [],
-      transformRequest: [],
-      decompress: true
-    })
-  )
+export const nodeHttpAdapter = (options: Omit<AxiosClientOptions, 'adapter'> = {}): AxiosAdapter => {
+  return toAdapter(nodeExchangeWith(options), loadBuiltins)
 }
+
+/**
+ * A lean axios adapter over the global `fetch`, with `redirect: 'manual'` (a redirect is
+ * refused, never followed) and the response size limit enforced while reading.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const fetchAdapter = (): AxiosAdapter => toAdapter(fetchExchange, noWait)
+
+// -------------------------------------------------------------------------------------
+// the default client
+// -------------------------------------------------------------------------------------
+
+/**
+ * The default client, axios's adapter contract without axios's per-request pipeline: on
+ * Node, the {@link nodeHttpAdapter} exchange over keep-alive agents; elsewhere, the
+ * {@link fetchAdapter} exchange. Each call goes straight to the exchange with a prebuilt
+ * config: no redirect followed, every status returned as data, raw bytes, the response
+ * size limit and the attempt deadline kept.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const axiosClient = (options: AxiosClientOptions = {}): HttpClient =>
+  (options.adapter ?? (isNode() ? 'http' : 'fetch')) === 'http'
+    ? leanClient(nodeExchangeWith(options), loadBuiltins)
+    : leanClient(fetchExchange, noWait)
 
 let shared: HttpClient | undefined
 
@@ -188,7 +833,4 @@ let shared: HttpClient | undefined
  * @category constructors
  * @since 0.1.0
  */
-export const defaultHttpClient: HttpClient = (call) => {
-  if (shared === undefined) shared = axiosClient()
-  return shared(call)
-}
+export const defaultHttpClient: HttpClient = markNative((call) => (shared ??= axiosClient())(call))

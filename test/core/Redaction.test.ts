@@ -76,6 +76,24 @@ describe('no output path ever contains the token', () => {
     )
   })
 
+  it('a short token that occurs by chance in a reply does not corrupt the error code or message', async () => {
+    const s = await scriptedServer([
+      { status: 401, body: JSON.stringify({ message: 'Session token not found or invalid', __type: 'ns#UnauthorizedException' }) }
+    ])
+    try {
+      for (const tok of ['p', 'n', 'Exc']) {
+        const r = await pipe(newLogout(tok), send(Logout))(newEnv({ endpoint: s.url }))()
+        expect(r._tag === 'Left' && r.left._tag === 'ServiceError' && [r.left.code, r.left.message, r.left.headers['content-type']]).toStrictEqual([
+          'UnauthorizedException',
+          'Session token not found or invalid',
+          'application/json'
+        ])
+      }
+    } finally {
+      await s.close()
+    }
+  })
+
   it('the hostile server did receive the token (the test is not vacuous)', () => {
     expect(echo.requests.length).toBeGreaterThan(0)
     expect(String(echo.requests[0]?.headers['x-amz-sso_bearer_token'])).toMatch(/^tok/)

@@ -11,6 +11,7 @@ import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js'
 import type { Endpoint } from './Endpoint.js'
 import type { Env } from './EnvCore.js'
 import {
+  serializeError,
   transportError,
   type EndpointError,
   validationError,
@@ -87,8 +88,10 @@ const scrub = (s: string, secrets: ReadonlyArray<string>): string =>
 const MIN_SCRUB_LENGTH = 8
 
 const scrubHeaders = (h: Readonly<Record<string, string>>, secrets: ReadonlyArray<string>): Record<string, string> => {
+  // header names arrive lower-cased: a secret echoed in a name is looked for lower-cased too
+  const nameSecrets = [...secrets, ...secrets.map((s) => s.toLowerCase())]
   const out: Record<string, string> = {}
-  for (const k of Object.keys(h)) out[scrub(k, secrets)] = scrub(h[k] as string, secrets)
+  for (const k of Object.keys(h)) out[scrub(k, nameSecrets)] = scrub(h[k] as string, secrets)
   return out
 }
 
@@ -253,7 +256,13 @@ const run = async <Rq, Rs, C extends string>(
     let error: AWSError<C>
     if (E.isLeft(res)) {
       const e = res.left
-      error = e.reason === 'Timeout' && totalBound ? { ...e, reason: 'TotalTimeout', message: `call timed out (${req.method})` } : e
+      error =
+        e.reason === 'Timeout' && totalBound
+          ? { ...e, reason: 'TotalTimeout', message: `call timed out (${req.method})` }
+          : e.reason === 'BodyTooLarge'
+            ? // the response came, but cannot be read within the limit
+              serializeError(`response body larger than maxResponseBytes (${env.maxResponseBytes} bytes)`, e.status ?? 0)
+            : e
     } else {
       const r = res.right
       if (view !== undefined) {

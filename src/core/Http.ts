@@ -277,6 +277,8 @@ interface Exchanged {
 /** Why an exchange failed, before it is told as a `TransportError` or an axios error. */
 interface Failure {
   readonly kind: 'timeout' | 'abort' | 'too-large' | 'redirect' | 'bad-url' | 'system'
+  /** The HTTP status, where a response had begun (`too-large`). */
+  readonly status?: number
   readonly error?: { readonly code?: string; readonly message?: string; readonly cause?: unknown }
 }
 
@@ -284,7 +286,7 @@ type Done = (failure: Failure | undefined, result: Exchanged | undefined) => voi
 
 const TIMEOUT: Failure = { kind: 'timeout' }
 const ABORT: Failure = { kind: 'abort' }
-const TOO_LARGE: Failure = { kind: 'too-large' }
+const tooLarge = (status: number): Failure => ({ kind: 'too-large', status })
 const BAD_URL: Failure = { kind: 'bad-url' }
 const RESET: Failure = { kind: 'system', error: { code: 'ECONNRESET', message: 'socket hang up' } }
 const ACCEPT_ENCODING = 'gzip, compress, deflate, br'
@@ -407,13 +409,19 @@ const flat = (h: IncomingHttpHeaders): Record<string, string> => {
 }
 
 /** Decodes a body the way axios's http adapter does, within the size limit. */
-const decode = (encoding: string, body: Buffer, max: number, cb: (f: Failure | undefined, b: Buffer | undefined) => void): boolean => {
+const decode = (
+  encoding: string,
+  body: Buffer,
+  max: number,
+  status: number,
+  cb: (f: Failure | undefined, b: Buffer | undefined) => void
+): boolean => {
   const z = builtin<NodeZlib>('zlib')
   const limit = max >= 0 ? { maxOutputLength: Math.min(max + 1, 2 ** 31 - 1) } : {}
   const zopts = { finishFlush: z.constants.Z_SYNC_FLUSH, ...limit }
   const done = (e: Error | null, out: Buffer): void => {
-    if (e !== null) cb((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? TOO_LARGE : { kind: 'system', error: e }, undefined)
-    else if (max >= 0 && out.length > max) cb(TOO_LARGE, undefined)
+    if (e !== null) cb((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? tooLarge(status) : { kind: 'system', error: e }, undefined)
+    else if (max >= 0 && out.length > max) cb(tooLarge(status), undefined)
     else cb(undefined, out)
   }
   switch (encoding.toLowerCase()) {
@@ -465,7 +473,7 @@ const nodeExchange = (spec: Spec, agent: (https: boolean) => Agent, done: Done):
         const max = spec.maxBytes
         const declared = headers['content-length']
         if (max >= 0 && declared !== undefined && Number(declared) > max) {
-          settle(TOO_LARGE, undefined)
+          settle(tooLarge(res.statusCode ?? 0), undefined)
           return req.destroy()
         }
         const chunks: Array<Buffer> = []
@@ -473,7 +481,7 @@ const nodeExchange = (spec: Spec, agent: (https: boolean) => Agent, done: Done):
         res.on('data', (chunk: Buffer) => {
           size += chunk.length
           if (max >= 0 && size > max) {
-            settle(TOO_LARGE, undefined)
+            settle(tooLarge(res.statusCode ?? 0), undefined)
             req.destroy()
           } else chunks.push(chunk)
         })
@@ -487,7 +495,7 @@ const nodeExchange = (spec: Spec, agent: (https: boolean) => Agent, done: Done):
           if (encoding === undefined || !spec.decompress) return ok(raw)
           delete headers['content-encoding']
           if (spec.method === 'HEAD' || status === 204 || size === 0) return ok(raw)
-          if (!decode(encoding, raw, max, (f, b) => (f !== undefined ? settle(f, undefined) : ok(b as Buffer)))) {
+          if (!decode(encoding, raw, max, status, (f, b) => (f !== undefined ? settle(f, undefined) : ok(b as Buffer)))) {
             headers['content-encoding'] = encoding
             ok(raw)
           }
@@ -540,7 +548,7 @@ const fetchExchange = (spec: Spec, done: Done): void => {
       const declared = res.headers.get('content-length')
       if (max >= 0 && declared !== null && Number(declared) > max) {
         ac.abort()
-        return settle(TOO_LARGE, undefined)
+        return settle(tooLarge(res.status), undefined)
       }
       const chunks: Array<Uint8Array> = []
       let size = 0
@@ -551,7 +559,7 @@ const fetchExchange = (spec: Spec, done: Done): void => {
         size += next.value.length
         if (max >= 0 && size > max) {
           ac.abort()
-          return settle(TOO_LARGE, undefined)
+          return settle(tooLarge(res.status), undefined)
         }
         chunks.push(next.value)
       }
@@ -595,7 +603,7 @@ const toEither = (call: HttpCall, f: Failure | undefined, r: Exchanged | undefin
     case 'abort':
       return E.left(failure('Aborted', 'ERR_CANCELED', call))
     case 'too-large':
-      return E.left(failure('BodyTooLarge', 'ERR_BAD_RESPONSE', call))
+      return E.left({ ...failure('BodyTooLarge', 'ERR_BAD_RESPONSE', call), status: f.status })
     case 'redirect':
       return E.left(failure('Redirect', undefined, call))
     case 'bad-url':

@@ -255,6 +255,11 @@ describe('Logout over a real loopback server', () => {
   it('a response body over the limit fails without being read whole', async () => {
     const s = await serve([{ status: 401, body: 'x'.repeat(64 * 1024) }])
     const r = await logout(TOKEN, envFor(s.url, { maxResponseBytes: 1024 }).env)
-    expect(r._tag === 'Left' && r.left._tag === 'TransportError' && r.left.reason).toBe('BodyTooLarge')
+    expect(r._tag === 'Left' && r.left).toStrictEqual({
+      _tag: 'SerializeError',
+      message: 'response body larger than maxResponseBytes (1024 bytes)',
+      status: 401
+    })
+    expect(s.requests).toHaveLength(1)
   })
 })

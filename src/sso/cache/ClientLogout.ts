@@ -44,6 +44,7 @@
  *
  * @since 0.1.0
  */
+import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs/promises'
 import * as nodePath from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
@@ -152,7 +153,9 @@ export type DeletedFile =
  * - `MalformedToken`: `accessToken` is not a string, or `region` not a string;
  * - `NotSSOCredentials`: a credential cache entry of another provider;
  * - `InvalidationFailed`: the `Logout` call failed (also in `errors`);
- * - `DeleteFailed`: the file should have gone but could not be deleted (also in `errors`).
+ * - `DeleteFailed`: the file should have gone but could not be deleted (also in `errors`);
+ * - `ChangedDuringSweep`: the token file was rewritten while it was being swept (a new
+ *   sign-in); the new session is left alone.
  *
  * @category model
  * @since 0.1.0
@@ -166,6 +169,7 @@ export type KeptReason =
   | 'NotSSOCredentials'
   | 'InvalidationFailed'
   | 'DeleteFailed'
+  | 'ChangedDuringSweep'
 
 /**
  * A file left alone, and why.
@@ -293,7 +297,10 @@ const isPlainObject = (u: unknown): u is Record<string, unknown> =>
 
 const has = (o: Record<string, unknown>, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key)
 
-type Loaded = { readonly _tag: 'Object'; readonly json: Record<string, unknown> } | { readonly _tag: 'Gone' } | { readonly _tag: 'Kept' }
+type Loaded =
+  | { readonly _tag: 'Object'; readonly json: Record<string, unknown>; readonly text: string }
+  | { readonly _tag: 'Gone' }
+  | { readonly _tag: 'Kept' }
 
 /** Reads a cache file as a JSON object; anything else is recorded as kept. */
 const load = async (ctx: Context, entry: DirEntry): Promise<Loaded> => {
@@ -323,7 +330,7 @@ const load = async (ctx: Context, entry: DirEntry): Promise<Loaded> => {
     keep(ctx, entry.path, 'NotAnObject', `is JSON but not an object (${Array.isArray(json) ? 'array' : json === null ? 'null' : typeof json})`)
     return { _tag: 'Kept' }
   }
-  return { _tag: 'Object', json }
+  return { _tag: 'Object', json, text: text.right }
 }
 
 const remove = async (ctx: Context, file: string, deleted: DeletedFile): Promise<void> => {
@@ -343,6 +350,33 @@ const remove = async (ctx: Context, file: string, deleted: DeletedFile): Promise
       error: `FileError${r.left.code === undefined ? '' : `/${r.left.code}`}`,
       code: r.left.code
     })
+  }
+}
+
+/**
+ * Deletes a token file only if it still holds what the sweep read: the file is first
+ * claimed (renamed to a private name in the same directory, atomically), then compared.
+ * A file rewritten meanwhile (`aws sso login` again) is put back with `link`, which never
+ * replaces a newer file, and kept: its new session was not invalidated.
+ */
+const removeToken = async (ctx: Context, file: string, read: string, deleted: DeletedFile): Promise<void> => {
+  if (ctx.report.dryRun) return remove(ctx, file, deleted)
+  const claim = nodePath.join(nodePath.dirname(file), `.${nodePath.basename(file)}.${randomBytes(8).toString('hex')}.sweep`)
+  try {
+    await fs.rename(file, claim)
+  } catch (e) {
+    // gone already (another sweep, the user): nothing left to delete
+    if (errorCode(e) === 'ENOENT') return void ctx.report.deleted.push(deleted)
+    return remove(ctx, file, deleted)
+  }
+  const now = await readBounded(claim, { maxBytes: ctx.options.maxFileBytes })()
+  if (E.isRight(now) && now.right === read) return remove(ctx, claim, { ...deleted, file })
+  try {
+    await fs.link(claim, file)
+    await fs.unlink(claim)
+    keep(ctx, file, 'ChangedDuringSweep', 'was rewritten during the sweep (a new sign-in): its new session is left alone')
+  } catch {
+    keep(ctx, claim, 'ChangedDuringSweep', `was rewritten during the sweep and a newer file took its place: kept as ${nodePath.basename(claim)}`)
   }
 }
 
@@ -408,12 +442,12 @@ const sweepToken = async (ctx: Context, entry: DirEntry, fallbackRegion?: string
   }
   const region = typeof rawRegion === 'string' && rawRegion !== '' ? rawRegion : fallbackRegion
   if (region === undefined) {
-    return remove(ctx, file, { kind: 'token', file, startUrl, region: undefined, invalidation: 'NoRegion' })
+    return removeToken(ctx, file, loaded.text, { kind: 'token', file, startUrl, region: undefined, invalidation: 'NoRegion' })
   }
   // HTTP drops white space at either end of a header value: send what the server would see
   const sendable = token.replace(/^[\t ]+|[\t ]+$/g, '')
   if (sendable === '') {
-    return remove(ctx, file, { kind: 'token', file, startUrl, region, invalidation: 'InvalidToken' })
+    return removeToken(ctx, file, loaded.text, { kind: 'token', file, startUrl, region, invalidation: 'InvalidToken' })
   }
   if (E.isLeft(validateAccessToken(sendable))) {
     const message = `could not invalidate the session of ${startUrl ?? 'an unknown start URL'} in ${region}: its token cannot be sent as an HTTP header value; the token file is kept`
@@ -423,7 +457,7 @@ const sweepToken = async (ctx: Context, entry: DirEntry, fallbackRegion?: string
   }
   if (ctx.report.dryRun) {
     ctx.report.invalidated.push({ file, startUrl, region, outcome: 'WouldLogOut' })
-    return remove(ctx, file, { kind: 'token', file, startUrl, region, invalidation: 'WouldLogOut' })
+    return removeToken(ctx, file, loaded.text, { kind: 'token', file, startUrl, region, invalidation: 'WouldLogOut' })
   }
   const r = await callLogout(ctx, sendable, region)
   if (E.isLeft(r) && !tokenRejected(r.left)) {
@@ -441,7 +475,7 @@ const sweepToken = async (ctx: Context, entry: DirEntry, fallbackRegion?: string
     outcome,
     ...(E.isLeft(r) && r.left._tag === 'ServiceError' ? { code: r.left.code, status: r.left.status } : {})
   })
-  return remove(ctx, file, { kind: 'token', file, startUrl, region, invalidation: outcome })
+  return removeToken(ctx, file, loaded.text, { kind: 'token', file, startUrl, region, invalidation: outcome })
 }
 
 const sweepCredentials = async (ctx: Context, entry: DirEntry): Promise<void> => {
@@ -466,8 +500,11 @@ const sweepDir = async (ctx: Context, dir: string, sweep: (ctx: Context, e: DirE
     })
     return
   }
-  for (const e of entries.right) await sweep(ctx, e)
+  for (const e of entries.right) if (!IN_FLIGHT_WRITE.test(e.name)) await sweep(ctx, e)
 }
+
+/** The temporary file of an atomic write still in flight (see `writeFileAtomic`): not a cache entry. */
+const IN_FLIGHT_WRITE = /^\..+\.[0-9a-f]{16}\.tmp$/
 
 /** A path that may not exist, as a directory entry (what `lstat` says); `undefined` if absent. */
 const entryAt = async (file: string): Promise<DirEntry | undefined> => {

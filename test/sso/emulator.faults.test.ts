@@ -1,5 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import * as http from 'node:http'
+import { describe, expect, it } from 'vitest'
 import {
   DEMO_SEED,
   DEMO_TOKEN,
@@ -10,15 +9,11 @@ import {
   type Emulator,
   type EmulatorOptions
 } from '../../src/sso/emulator/index.js'
+import { call, useEmulators, type Reply } from '../util/emulator.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const PORTAL = 'com.amazonaws.switchboard.portal'
 const TOKEN = 'tok-secret-4f1c'
-
-const started: Emulator[] = []
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((e) => e.close()))
-})
 
 const accounts = [
   { accountId: '111111111111', accountName: 'dev', emailAddress: 'dev@example.com', roles: ['Admin', 'ReadOnly'] }
@@ -28,50 +23,7 @@ const accounts = [
 const start = (options: EmulatorOptions = {}): Promise<Emulator> => startRaw({ tokens: { [TOKEN]: { accounts } }, ...options })
 
 /** Starts an emulator with exactly `options` (no `tokens`: the demo seed). */
-const startRaw = async (options: EmulatorOptions): Promise<Emulator> => {
-  const r = await startEmulator(options)()
-  if (r._tag === 'Left') throw new Error(r.left.message)
-  started.push(r.right)
-  return r.right
-}
-
-interface Reply {
-  readonly status: number
-  readonly headers: http.IncomingHttpHeaders
-  readonly rawHeaders: ReadonlyArray<string>
-  readonly body: string
-}
-
-/** A plain node:http request on a fresh connection; rejects with the socket error, or `timeout` after `timeoutMs`. */
-const call = (
-  emu: Emulator,
-  method: string,
-  path: string,
-  opts: { token?: string; timeoutMs?: number } = {}
-): Promise<Reply> =>
-  new Promise((resolve, reject) => {
-    const headers: Record<string, string> = {}
-    if (opts.token !== undefined) headers['x-amz-sso_bearer_token'] = opts.token
-    const req = http.request(`${emu.url}${path}`, { method, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          rawHeaders: res.rawHeaders,
-          body: Buffer.concat(chunks).toString('utf8')
-        })
-      )
-      res.on('error', reject)
-      res.on('aborted', () => reject(Object.assign(new Error('aborted'), { code: 'ABORTED', partial: Buffer.concat(chunks).toString('utf8'), status: res.statusCode })))
-    })
-    if (opts.timeoutMs !== undefined) {
-      req.setTimeout(opts.timeoutMs, () => req.destroy(Object.assign(new Error('client timeout'), { code: 'CLIENT_TIMEOUT' })))
-    }
-    req.on('error', reject)
-    req.end()
-  })
+const startRaw = useEmulators()
 
 const logout = (emu: Emulator, token = TOKEN, timeoutMs?: number): Promise<Reply> =>
   call(emu, 'POST', '/logout', timeoutMs === undefined ? { token } : { token, timeoutMs })

@@ -1,17 +1,14 @@
-import { describe, it, expect, afterEach } from 'vitest'
+import { describe, it, expect } from 'vitest'
 import * as http from 'node:http'
 import * as net from 'node:net'
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/sso/emulator/index.js'
+import { call, useEmulators, type Reply } from '../util/emulator.js'
 
 const UNAUTHORIZED_BODY =
   '{"message":"Session token not found or invalid","__type":"com.amazonaws.switchboard.portal#UnauthorizedException"}'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
-const started: Emulator[] = []
-
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((e) => e.close()))
-})
+const startWith = useEmulators()
 
 const accounts = [
   { accountId: '111111111111', accountName: 'dev', emailAddress: 'dev@example.com', roles: ['Admin', 'ReadOnly', 'Billing'] },
@@ -21,47 +18,7 @@ const accounts = [
 
 const seeded: EmulatorOptions = { tokens: { 'tok-a': { accounts }, 'tok-b': {} } }
 
-const start = async (options: EmulatorOptions = seeded): Promise<Emulator> => {
-  const r = await startEmulator(options)()
-  if (r._tag === 'Left') throw new Error(r.left.message)
-  started.push(r.right)
-  return r.right
-}
-
-interface Reply {
-  readonly status: number
-  readonly headers: http.IncomingHttpHeaders
-  readonly rawHeaders: ReadonlyArray<string>
-  readonly body: string
-  readonly reusedSocket: boolean
-}
-
-const call = (
-  emulator: Emulator,
-  method: string,
-  path: string,
-  opts: { token?: string; body?: string; agent?: http.Agent } = {}
-): Promise<Reply> =>
-  new Promise((resolve, reject) => {
-    const headers: Record<string, string> = {}
-    if (opts.token !== undefined) headers['x-amz-sso_bearer_token'] = opts.token
-    const req = http.request(`${emulator.url}${path}`, { method, headers, agent: opts.agent ?? false }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          rawHeaders: res.rawHeaders,
-          body: Buffer.concat(chunks).toString('utf8'),
-          reusedSocket: req.reusedSocket
-        })
-      )
-      res.on('error', reject)
-    })
-    req.on('error', reject)
-    req.end(opts.body)
-  })
+const start = (options: EmulatorOptions = seeded): Promise<Emulator> => startWith(options)
 
 const json = (r: Reply): Record<string, unknown> => JSON.parse(r.body) as Record<string, unknown>
 

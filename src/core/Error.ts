@@ -35,6 +35,7 @@ export type TransportReason =
   | 'TotalTimeout'
   | 'Aborted'
   | 'Redirect'
+  /** Reported by an `HttpClient`; `send` turns it into a `SerializeError`. */
   | 'BodyTooLarge'
   | 'Other'
 
@@ -56,7 +57,8 @@ export interface TransportError {
 }
 
 /**
- * A response came back but could not be read as the operation's output.
+ * A response came back but could not be read as the operation's output: not of the
+ * expected shape, or larger than `maxResponseBytes` (cut off there, never read whole).
  *
  * @category model
  * @since 0.1.0
@@ -64,6 +66,7 @@ export interface TransportError {
 export interface SerializeError {
   readonly _tag: 'SerializeError'
   readonly message: string
+  /** The HTTP status (0 when the HTTP client did not report it). */
   readonly status: number
 }
 

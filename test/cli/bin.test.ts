@@ -54,7 +54,7 @@ const run = (args: ReadonlyArray<string>, options: RunOptions = {}): Promise<Run
         stdout += c.toString('utf8')
         options.onStdout?.(stdout, (s) => child.kill(s))
       })
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')))
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')))
     child.on('error', reject)
     child.on('exit', (code, signal) => {
       clearTimeout(timer)

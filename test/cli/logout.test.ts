@@ -305,6 +305,7 @@ describe('fp-aws sso logout', () => {
 
   describe('hostile file names and start URLs', () => {
     // raw, a terminal would act on these; newline is allowed only as a line break
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
     const evilUrl = 'https://corp\u001b]0;pwned\u0007\u009b31m\u202e.awsapps.com/start\nRemoved cached SSO token /etc/passwd'
     const shownUrl = 'https://corp\\x1b]0;pwned\\x07\\x9b31m\\u202e.awsapps.com/start\\nRemoved cached SSO token /etc/passwd'

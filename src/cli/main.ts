@@ -457,7 +457,10 @@ const nonEmpty = (v: string | undefined): string | undefined => (v === undefined
 /** The target of `sso logout` from its options, or a usage error. */
 const logoutTarget = (flags: Flags): E.Either<string, LogoutTarget | undefined> => {
   const given = (['profile', 'sso-session', 'start-url'] as const).filter((n) => flags[n] !== undefined)
-  if (given.length > 1) return E.left(`--${given.join(', --')}: give at most one`)
+  if (given.length > 1) {
+    const names = given.map((n) => `--${n}`)
+    return E.left(`${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''} cannot be given together`)
+  }
   const name = given[0]
   if (name === undefined) return E.right(undefined)
   const value = String(flags[name])

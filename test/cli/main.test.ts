@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
@@ -119,7 +120,16 @@ describe('usage', () => {
       [['sso', 'emulator', '--port', 'http'], "--port must be an integer in 0..65535. Run 'fp-aws sso emulator --help' for usage."],
       [['sso', 'emulator', '--port=0', '--host='], "--host must not be empty. Run 'fp-aws sso emulator --help' for usage."],
       [['sso', 'emulator', 'extra', '--port', '0'], "unexpected argument #1 after the command (not shown). Run 'fp-aws sso emulator --help' for usage."],
-      [['sso', 'logout', '--json=yes'], "--json takes no value. Run 'fp-aws sso logout --help' for usage."]
+      [['sso', 'logout', '--json=yes'], "--json takes no value. Run 'fp-aws sso logout --help' for usage."],
+      [
+        ['sso', 'logout', '--profile', 'a', '--sso-session', 'b'],
+        "--profile and --sso-session cannot be given together. Run 'fp-aws sso logout --help' for usage."
+      ],
+      [
+        ['sso', 'logout', '--start-url', 'u', '--sso-session', 'b', '--profile', 'a'],
+        "--profile, --sso-session and --start-url cannot be given together. Run 'fp-aws sso logout --help' for usage."
+      ],
+      [['sso', 'logout', '--profile='], "--profile must not be empty. Run 'fp-aws sso logout --help' for usage."]
     ]
     for (const [argv, message] of cases) {
       const f = fakeIO()
@@ -159,6 +169,30 @@ describe('usage', () => {
     const g = fakeIO()
     expect(await main(['sso', `x\u001b]0;evil\u0007`], g.io)).toBe(2)
     expect(g.err()).toBe("fp-aws: unknown command (argument #2, not shown). Run 'fp-aws sso --help' for usage.\n")
+  })
+
+  it('whatever the arguments: never rejects, no raw control character out, a usage error is one line (property)', async () => {
+    // raw, a terminal would act on these; newline is allowed only as a line break
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
+    const home = fs.mkdtempSync(path.join(dir, 'home-'))
+    const known = ['sso', 'logout', 'emulator', 'help', '--help', '-h', '--json', '--dry-run', '--profile', '--sso-session', '--start-url', '--port', '--seed', '--host', '--', '-']
+    const hostile = fc.string({ unit: 'binary', maxLength: 12 }).map((s) => `${s}\u001b]0;x\u0007\u009b\u202e`)
+    const arg = fc.oneof(fc.constantFrom(...known), fc.string({ unit: 'binary', maxLength: 12 }), hostile)
+    const stop = new AbortController()
+    stop.abort()
+    await fc.assert(
+      fc.asyncProperty(fc.array(arg, { maxLength: 6 }), async (tail) => {
+        for (const argv of [tail, ['sso', 'logout', ...tail], ['sso', 'emulator', '--port', '0', ...tail]]) {
+          const f = fakeIO({ env: { HOME: home, AWS_ENDPOINT_URL_SSO: 'http://127.0.0.1:1', AWS_CONFIG_FILE: path.join(home, 'none') }, signal: stop.signal })
+          const code = await main(argv, f.io)
+          expect([0, 1, 2]).toContain(code)
+          expect(UNSAFE.test(f.out() + f.err()), JSON.stringify(argv)).toBe(false)
+          if (code === 2 && f.out() === '' && !f.err().includes('seed file')) expect(f.err().split('\n'), JSON.stringify(argv)).toHaveLength(2)
+        }
+      }),
+      { numRuns: 200 }
+    )
   })
 
   it('parseFlags: values, = form, switches, last one wins', () => {

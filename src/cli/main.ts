@@ -406,8 +406,8 @@ const ssoEmulator: Command = {
     `the public demo token ${DEMO_TOKEN}. A seed file is JSON (up to 16 MiB):\n` +
     '  { "tokens": { "<accessToken>": { "accounts": [\n' +
     '      { "accountId": "…", "accountName": "…", "emailAddress": "…", "roles": ["…"] } ] } } }\n' +
-    'Tokens from a seed file are never printed. If standard output is closed (e.g. piped into\n' +
-    '`head`), the emulator stops.\n\n' +
+    'Tokens from a seed file are never printed. A write to a closed standard output (e.g. piped\n' +
+    'into `head`) stops the emulator quietly.\n\n' +
     'Exit status: 0 when stopped, 1 when it cannot listen, 2 on a usage error or a bad seed file.',
   flags: [
     { name: 'port', value: 'n', required: true, description: 'port to listen on (0: any free port)' },

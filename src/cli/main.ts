@@ -14,7 +14,10 @@
  * where to get help. Every value shown to a person (file names, start URLs, profile
  * names, messages) has its control characters escaped (see `escapeControl` in
  * `fp-aws/core/Text`). With `--json`, stdout holds only JSON: the report, or
- * `{"error":{"type","message","source"?}}` for a failure before there is a report.
+ * `{"error":{"type","message","source"?}}` for a failure before there is a report. That
+ * JSON is exact (parsing it gives back every value as it is); DEL, the C1 controls and the
+ * bidirectional formatting characters, which `JSON.stringify` leaves raw, are written as
+ * `\uHHHH` escapes in it, so that printing it to a terminal is safe too.
  *
  * `fp-aws sso emulator --port N [--host H] [--seed file.json]` runs the local SSO portal
  * emulator until SIGINT or SIGTERM (or `io.signal` aborts), then closes it and exits 0.

@@ -4,9 +4,20 @@
  * `io`, so that tests can run it in-process (`src/cli/bin.ts` wires it to the process).
  *
  * Commands are rows of {@link commands}, found by their words (`sso emulator`); a new
- * command (e.g. `sso logout`) is a new row. Exit codes: `0` success (and `--help`), `1` a
- * failure at run time (e.g. the port is in use), `2` a usage error (unknown command or
- * flag, bad flag value, invalid seed file).
+ * command (e.g. `sso logout`) is a new row. Options are parsed by `node:util` `parseArgs`.
+ * Exit codes: `0` success (and `--help`), `1` a failure at run time (e.g. the port is in
+ * use, a broken config file), `2` a usage error (unknown command or option, bad option
+ * value, a profile or sso-session that is not in the config file, an invalid seed file).
+ *
+ * Output: results on stdout; every problem on stderr. A usage error is one line that
+ * names the problem, suggests the nearest command or option for a near miss, and says
+ * where to get help. Every value shown to a person (file names, start URLs, profile
+ * names, messages) has its control characters escaped (see `escapeControl` in
+ * `fp-aws/core/Text`). With `--json`, stdout holds only JSON: the report, or
+ * `{"error":{"type","message","source"?}}` for a failure before there is a report. That
+ * JSON is exact (parsing it gives back every value as it is); DEL, the C1 controls and the
+ * bidirectional formatting characters, which `JSON.stringify` leaves raw, are written as
+ * `\uHHHH` escapes in it, so that printing it to a terminal is safe too.
  *
  * `fp-aws sso emulator --port N [--host H] [--seed file.json]` runs the local SSO portal
  * emulator until SIGINT or SIGTERM (or `io.signal` aborts), then closes it and exits 0.
@@ -19,16 +30,22 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { readFile } from 'node:fs/promises'
+import { parseArgs } from 'node:util'
+import type { ConfigError } from '../core/Config.js'
 import { fromEnvironment, type Env } from '../core/Env.js'
+import { escapeControl } from '../core/Text.js'
 import { VERSION } from '../core/version.js'
 import {
+  describeReadFailure,
   isLogoutSuccessful,
   logoutAll,
   logoutSession,
-  showLogoutReport,
+  readBounded,
+  showLogoutProblems,
+  showLogoutResults,
   type LogoutReport,
-  type LogoutTarget
+  type LogoutTarget,
+  type SSOConfigError
 } from '../sso/cache/index.js'
 import { DEMO_SEED, DEMO_TOKEN, parseSeedFile, startEmulator, type TokenSeed } from '../sso/emulator/index.js'
 
@@ -65,12 +82,15 @@ export interface CliIO {
    * gets the default behaviour (the process dies).
    */
   readonly onSignal?: (handler: (signal: StopSignal) => void) => () => void
-  /** Aborting it stops a long-running command as a signal would (for tests and embedding). */
+  /**
+   * Aborting it stops a long-running command as a signal would, without a word (for tests,
+   * embedding, and an output that was closed).
+   */
   readonly signal?: AbortSignal
 }
 
 /**
- * A flag a command accepts: `--name value` (or `--name=value`) when it takes a value,
+ * An option a command accepts: `--name value` (or `--name=value`) when it takes a value,
  * `--name` alone otherwise.
  *
  * @category model
@@ -85,8 +105,8 @@ export interface Flag {
 }
 
 /**
- * The flags given on the command line: the value of each (the last one wins), `true` for a
- * switch.
+ * The options given on the command line: the value of each (the last one wins), `true`
+ * for a switch.
  *
  * @category model
  * @since 0.1.0
@@ -94,7 +114,7 @@ export interface Flag {
 export type Flags = Readonly<Record<string, string | true>>
 
 /**
- * One command: its words, its flags and what it does.
+ * One command: its words, its options and what it does.
  *
  * @category model
  * @since 0.1.0
@@ -107,15 +127,67 @@ export interface Command {
   /** Paragraphs shown by `--help` after the usage line. */
   readonly description: string
   readonly flags: ReadonlyArray<Flag>
-  /** Runs the command with flags already parsed (required ones present); resolves to the exit code. */
+  /** Runs the command with options already parsed (required ones present); resolves to the exit code. */
   readonly run: (flags: Flags, io: CliIO) => Promise<number>
+}
+
+// -------------------------------------------------------------------------------------
+// output
+// -------------------------------------------------------------------------------------
+
+const PROGRAM = 'fp-aws'
+
+/** One line for a person: the control characters of whatever it quotes escaped. */
+const line = (s: string): string => `${escapeControl(s)}\n`
+
+/**
+ * `JSON.stringify`, plus `\uHHHH` escapes for what it leaves raw and a terminal could act
+ * on (DEL, C1 controls, U+2028/U+2029, bidirectional formatting): still exact JSON, since
+ * these can only occur inside strings, where the escape means the same character.
+ */
+const json = (value: unknown): string =>
+  `${JSON.stringify(value, null, 2).replace(
+    /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`
+  )}\n`
+
+/** Something that went wrong before there was anything else to print. */
+interface Failure {
+  /** `UsageError`, or the tag of the error (`ConfigError`, `SSOConfigError`, …). */
+  readonly type: string
+  readonly message: string
+  /** The file or variable the problem comes from, if any. */
+  readonly source?: string | undefined
+  /** For a usage error: the words of the command whose `--help` helps. */
+  readonly help?: ReadonlyArray<string>
+}
+
+const helpHint = (words: ReadonlyArray<string>): string => `Run '${[PROGRAM, ...words, '--help'].join(' ')}' for usage.`
+
+/**
+ * Prints a failure: with `--json`, a JSON error object on stdout (and nothing on stderr);
+ * otherwise one line on stderr, with where to get help for a usage error.
+ */
+const fail = (io: CliIO, asJson: boolean, f: Failure, code: number): number => {
+  if (asJson) {
+    io.stdout(json({ error: { type: f.type, message: f.message, ...(f.source === undefined ? {} : { source: f.source }) } }))
+  } else {
+    io.stderr(line(`${PROGRAM}: ${f.message}${f.help === undefined ? '' : `. ${helpHint(f.help)}`}`))
+  }
+  return code
+}
+
+const usageError = (message: string, help: ReadonlyArray<string>): Failure => ({ type: 'UsageError', message, help })
+
+/** Whether `--json` was asked for (before a `--`, if any). */
+const wantsJson = (args: ReadonlyArray<string>): boolean => {
+  const end = args.indexOf('--')
+  return (end === -1 ? args : args.slice(0, end)).includes('--json')
 }
 
 // -------------------------------------------------------------------------------------
 // usage
 // -------------------------------------------------------------------------------------
-
-const PROGRAM = 'fp-aws'
 
 const HELP_FLAG: Flag = { name: 'help', description: 'show this help' }
 
@@ -143,19 +215,21 @@ export const commandUsage = (c: Command): string =>
   )
 
 /**
- * The top-level `--help` text, listing `commands` (only those under `prefix`, if given).
+ * The `--help` text listing `commands`: all of them, by their full words; or, given a
+ * `prefix` such as `['sso']`, those under it, by the words after it.
  *
  * @category usage
  * @since 0.1.0
  */
 export const usage = (cs: ReadonlyArray<Command>, prefix: ReadonlyArray<string> = []): string =>
   `Usage: ${[PROGRAM, ...prefix].join(' ')} <command> [options]\n\nCommands:\n` +
-  table(cs.filter((c) => startsWith(c.words, prefix)).map((c) => [c.words.join(' '), c.summary] as const)) +
+  table(cs.filter((c) => startsWith(c.words, prefix)).map((c) => [c.words.slice(prefix.length).join(' '), c.summary] as const)) +
   `\nOptions:\n` +
   table([
     ['--help', 'show help (also after a command)'],
-    ['--version', 'show the version']
-  ])
+    ...(prefix.length === 0 ? [['--version', 'show the version'] as const] : [])
+  ]) +
+  `\nRun '${[PROGRAM, ...prefix].join(' ')} <command> --help' for the options of a command.\n`
 
 // -------------------------------------------------------------------------------------
 // parsing
@@ -165,42 +239,112 @@ const startsWith = (xs: ReadonlyArray<string>, prefix: ReadonlyArray<string>): b
   prefix.length <= xs.length && prefix.every((w, i) => xs[i] === w)
 
 /**
- * Parses a command's arguments (after its words) against its flags. `Left` is a one-line
- * message: an unknown flag, a missing value or required flag, or a stray argument.
+ * The optimal string alignment distance (Levenshtein with transpositions) of `a` and `b`,
+ * or `max + 1` once it is sure to exceed `max`.
+ */
+const distance = (a: string, b: string, max: number): number => {
+  if (Math.abs(a.length - b.length) > max) return max + 1
+  const rows: Array<Array<number>> = [Array.from({ length: b.length + 1 }, (_, j) => j)]
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let d = Math.min((rows[i - 1]?.[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (rows[i - 1]?.[j - 1] ?? 0) + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (rows[i - 2]?.[j - 2] ?? 0) + 1)
+      row.push(d)
+    }
+    rows.push(row)
+  }
+  return rows[a.length]?.[b.length] ?? max + 1
+}
+
+/**
+ * The candidates `word` is a near miss of: the one it is a prefix of (if only one), else
+ * those at the smallest edit distance, if that is small for its length (1 up to 5
+ * characters, 2 beyond). Case is ignored.
+ */
+const nearest = (word: string, candidates: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const w = word.toLowerCase()
+  const prefixed = candidates.filter((c) => w.length >= 2 && c.toLowerCase().startsWith(w))
+  if (prefixed.length === 1) return prefixed
+  const max = w.length <= 5 ? 1 : 2
+  const scored = candidates.map((c) => [c, distance(w, c.toLowerCase(), max)] as const).filter(([, d]) => d <= max)
+  const best = Math.min(...scored.map(([, d]) => d))
+  return scored.filter(([, d]) => d === best).map(([c]) => c)
+}
+
+const didYouMean = (xs: ReadonlyArray<string>): string => (xs.length === 0 ? '' : ` (did you mean ${xs.join(' or ')}?)`)
+
+/**
+ * Whether a word from the command line may be shown in a message: something that looks
+ * like the name of a command or an option. Anything else (e.g. a token pasted in the
+ * wrong place) is referred to by its position only.
+ */
+const showable = (s: string): boolean => /^-{0,2}[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/.test(s)
+
+const optionsOf = (flags: ReadonlyArray<Flag>): Record<string, { type: 'string' | 'boolean'; short?: string }> => ({
+  ...Object.fromEntries(flags.map((f) => [f.name, { type: f.value === undefined ? 'boolean' : 'string' }] as const)),
+  help: { type: 'boolean', short: 'h' }
+})
+
+/**
+ * Parses a command's arguments (after its words) against its options with `node:util`
+ * `parseArgs`, and checks them as its strict mode does, with messages of our own: `Left`
+ * is one line that names the problem (an unknown option, with the nearest known one(s)
+ * for a near miss; a missing or unexpected value; a missing required option; a stray
+ * argument) and never quotes a value or a stray argument, which could be a secret.
  * `--help` (or `-h`) anywhere yields `{ help: true }` alone.
  *
  * @example
  * import { parseFlags } from 'fp-aws/cli/main'
  *
- * const flags = [{ name: 'port', value: 'n', required: true, description: '' }]
+ * const flags = [
+ *   { name: 'port', value: 'n', required: true, description: '' },
+ *   { name: 'profile', value: 'name', description: '' }
+ * ]
  * assert.deepStrictEqual(parseFlags(['--port', '80'], flags), { _tag: 'Right', right: { port: '80' } })
  * assert.deepStrictEqual(parseFlags(['--port=80'], flags), { _tag: 'Right', right: { port: '80' } })
- * assert.deepStrictEqual(parseFlags(['--nope'], flags), { _tag: 'Left', left: 'unknown flag --nope' })
+ * assert.deepStrictEqual(parseFlags(['--port', '80', '--profle', 'dev'], flags), {
+ *   _tag: 'Left',
+ *   left: 'unknown option --profle (did you mean --profile?)'
+ * })
+ * assert.deepStrictEqual(parseFlags(['-p', 'dev'], flags), {
+ *   _tag: 'Left',
+ *   left: 'unknown option -p (did you mean --port or --profile?)'
+ * })
  *
  * @category parsing
  * @since 0.1.0
  */
 export const parseFlags = (args: ReadonlyArray<string>, flags: ReadonlyArray<Flag>): E.Either<string, Flags> => {
-  if (args.some((a) => a === '--help' || a === '-h')) return E.right({ help: true })
+  let tokens
+  try {
+    tokens = parseArgs({ args: [...args], options: optionsOf(flags), strict: false, allowPositionals: true, tokens: true }).tokens
+  } catch {
+    return E.left('cannot parse the arguments')
+  }
+  if (tokens.some((t) => t.kind === 'option' && t.name === 'help')) return E.right({ help: true })
   const out: Record<string, string | true> = {}
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? ''
-    // not echoed: a stray argument could be a secret
-    if (!arg.startsWith('--') || arg === '--') return E.left(`unexpected argument (#${i + 1} after the command)`)
-    const eq = arg.indexOf('=')
-    const name = arg.slice(2, eq === -1 ? undefined : eq)
-    const flag = flags.find((f) => f.name === name)
-    if (flag === undefined) return E.left(`unknown flag --${name}`)
+  for (const t of tokens) {
+    if (t.kind === 'option-terminator') continue
+    if (t.kind === 'positional') return E.left(`unexpected argument #${t.index + 1} after the command (not shown)`)
+    const flag = flags.find((f) => f.name === t.name)
+    if (flag === undefined) {
+      if (!showable(t.rawName)) return E.left(`unknown option (argument #${t.index + 1}, not shown)`)
+      const names = flags.map((f) => f.name)
+      const near = t.rawName.startsWith('--') ? nearest(t.name, names) : names.filter((n) => n.startsWith(t.name))
+      return E.left(`unknown option ${t.rawName}${didYouMean(near.map((n) => `--${n}`))}`)
+    }
     if (flag.value === undefined) {
-      if (eq !== -1) return E.left(`--${name} takes no value`)
-      out[name] = true
-    } else if (eq !== -1) {
-      out[name] = arg.slice(eq + 1)
+      if (t.value !== undefined) return E.left(`--${flag.name} takes no value`)
+      out[flag.name] = true
+    } else if (t.value === undefined || (t.inlineValue === false && t.value.startsWith('-') && t.value !== '-')) {
+      return E.left(
+        `--${flag.name} needs a value <${flag.value}>` +
+          (t.value === undefined ? '' : ` (for one that starts with '-', write --${flag.name}=<${flag.value}>)`)
+      )
     } else {
-      const v = args[i + 1]
-      if (v === undefined || v.startsWith('--')) return E.left(`--${name} needs a value <${flag.value}>`)
-      out[name] = v
-      i += 1
+      out[flag.name] = t.value
     }
   }
   const missing = flags.find((f) => f.required === true && out[f.name] === undefined)
@@ -233,17 +377,15 @@ const untilStopped = (io: CliIO): Promise<StopSignal | 'abort'> =>
     }
   })
 
+/** The largest seed file read. */
+const MAX_SEED_BYTES = 16 * 1024 * 1024
+
 const readSeed = async (path: string): Promise<E.Either<string, Readonly<Record<string, TokenSeed>>>> => {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException | undefined)?.code
-    return E.left(`cannot read seed file ${path}: ${code ?? 'unknown error'}`)
-  }
-  const parsed = parseSeedFile(text)
+  const text = await readBounded(path, { followSymlinks: true, maxBytes: MAX_SEED_BYTES })()
+  if (E.isLeft(text)) return E.left(line(`${PROGRAM}: cannot read the seed file ${path}: it ${describeReadFailure(text.left)}`))
+  const parsed = parseSeedFile(text.right)
   return E.isLeft(parsed)
-    ? E.left(`invalid seed file ${path}:\n${parsed.left.map((l) => `  ${l}\n`).join('').trimEnd()}`)
+    ? E.left(line(`${PROGRAM}: invalid seed file ${path}:`) + parsed.left.map((l) => line(`  ${l}`)).join(''))
     : E.right(parsed.right)
 }
 
@@ -264,49 +406,44 @@ const ssoEmulator: Command = {
   description:
     'Runs a local emulator of the AWS SSO portal API (Logout, ListAccounts, ListAccountRoles,\n' +
     'GetRoleCredentials) until SIGINT or SIGTERM, and prints its URL. Without --seed it accepts\n' +
-    `the public demo token ${DEMO_TOKEN}. A seed file is JSON:\n` +
+    `the public demo token ${DEMO_TOKEN}. A seed file is JSON (up to 16 MiB):\n` +
     '  { "tokens": { "<accessToken>": { "accounts": [\n' +
     '      { "accountId": "…", "accountName": "…", "emailAddress": "…", "roles": ["…"] } ] } } }\n' +
-    'Tokens from a seed file are never printed.',
+    'Tokens from a seed file are never printed. A write to a closed standard output (e.g. piped\n' +
+    'into `head`) stops the emulator quietly.\n\n' +
+    'Exit status: 0 when stopped, 1 when it cannot listen, 2 on a usage error or a bad seed file.',
   flags: [
     { name: 'port', value: 'n', required: true, description: 'port to listen on (0: any free port)' },
     { name: 'host', value: 'host', description: 'address to listen on (default 127.0.0.1)' },
     { name: 'seed', value: 'file.json', description: 'the tokens to accept, and what each can see' }
   ],
   run: async (flags, io) => {
+    const usage = (message: string): number => fail(io, false, usageError(message, ssoEmulator.words), 2)
     const rawPort = String(flags['port'])
     const port = /^\d{1,5}$/.test(rawPort) ? Number(rawPort) : NaN
-    if (!(port >= 0 && port <= 65535)) {
-      io.stderr(`${PROGRAM}: --port must be an integer in 0..65535\n`)
-      return 2
-    }
+    if (!(port >= 0 && port <= 65535)) return usage('--port must be an integer in 0..65535')
     const host = flags['host'] === undefined ? '127.0.0.1' : String(flags['host'])
-    if (host === '') {
-      io.stderr(`${PROGRAM}: --host must not be empty\n`)
-      return 2
-    }
+    if (host === '') return usage('--host must not be empty')
     const seedPath = flags['seed'] === undefined ? undefined : String(flags['seed'])
     const seed = seedPath === undefined ? E.right(undefined) : await readSeed(seedPath)
     if (E.isLeft(seed)) {
-      io.stderr(`${PROGRAM}: ${seed.left}\n`)
+      io.stderr(seed.left)
       return 2
     }
     const started = await startEmulator({ port, host, tokens: seed.right ?? DEMO_SEED })()
-    if (E.isLeft(started)) {
-      io.stderr(`${PROGRAM}: ${started.left.message}\n`)
-      return 1
-    }
+    if (E.isLeft(started)) return fail(io, false, { type: started.left._tag, message: started.left.message }, 1)
     const emulator = started.right
     try {
-      io.stdout(`SSO portal emulator listening on ${emulator.url}\n`)
+      io.stdout(line(`SSO portal emulator listening on ${emulator.url}`))
       io.stdout(
         seed.right === undefined
-          ? demoLines(emulator.url)
-          : `Seeded ${plural(Object.keys(seed.right).length, 'token')} from ${seedPath ?? ''} (tokens are not shown)\n`
+          ? demoLines(escapeControl(emulator.url))
+          : line(`Seeded ${plural(Object.keys(seed.right).length, 'token')} from ${seedPath ?? ''} (tokens are not shown)`)
       )
       io.stdout('Press Ctrl-C to stop.\n')
       const why = await untilStopped(io)
-      io.stderr(`${why === 'abort' ? 'Stopping' : `Received ${why}, stopping`}…\n`)
+      // an abort is asked for by the embedder (or the output is gone): stop without a word
+      if (why !== 'abort') io.stderr(`Received ${why}, stopping…\n`)
     } finally {
       await emulator.close()
     }
@@ -320,10 +457,13 @@ const ssoEmulator: Command = {
 
 const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v)
 
-/** The target of `sso logout` from its flags, or a usage error. */
+/** The target of `sso logout` from its options, or a usage error. */
 const logoutTarget = (flags: Flags): E.Either<string, LogoutTarget | undefined> => {
   const given = (['profile', 'sso-session', 'start-url'] as const).filter((n) => flags[n] !== undefined)
-  if (given.length > 1) return E.left(`--${given.join(', --')}: give at most one`)
+  if (given.length > 1) {
+    const names = given.map((n) => `--${n}`)
+    return E.left(`${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''} cannot be given together`)
+  }
   const name = given[0]
   if (name === undefined) return E.right(undefined)
   const value = String(flags[name])
@@ -337,6 +477,13 @@ const logoutTarget = (flags: Flags): E.Either<string, LogoutTarget | undefined> 
   )
 }
 
+/** A configuration error as one line that names its file (and line) or variable. */
+const configFailure = (e: ConfigError | SSOConfigError): Failure => ({
+  type: e._tag,
+  message: e.message.includes(e.source) ? e.message : `${e.source}: ${e.message}`,
+  source: e.source
+})
+
 const ssoLogout: Command = {
   words: ['sso', 'logout'],
   summary: 'log out of AWS SSO: invalidate the cached tokens, then remove them',
@@ -348,24 +495,26 @@ const ssoLogout: Command = {
     '(e.g. a network error) is kept, and the command exits 1. Symbolic links are never followed.\n' +
     'With --profile, --sso-session or --start-url, only that session\'s token and the credentials\n' +
     'cached for its profiles are concerned. The endpoint follows AWS_ENDPOINT_URL_SSO,\n' +
-    'AWS_ENDPOINT_URL and the config file. Tokens are never printed.',
+    'AWS_ENDPOINT_URL and the config file. Tokens are never printed.\n\n' +
+    'What was done goes to stdout; every problem to stderr. With --json, stdout holds only JSON:\n' +
+    'the report, or {"error":{"type":…,"message":…}} when the command fails before there is one.\n\n' +
+    'Exit status: 0 on success, 1 when a session could not be invalidated or a file removed (or\n' +
+    'the config file cannot be read or parsed), 2 on a usage error (including a profile or\n' +
+    'sso-session that is not in the config file, from --profile or AWS_PROFILE).',
   flags: [
     { name: 'profile', value: 'name', description: 'only the SSO session of this profile' },
     { name: 'sso-session', value: 'name', description: 'only this sso-session' },
     { name: 'start-url', value: 'url', description: 'only the session(s) of this start URL' },
     { name: 'dry-run', description: 'show what would be done; call nothing, remove nothing' },
-    { name: 'json', description: 'print only the report, as JSON, on stdout' }
+    { name: 'json', description: 'print only the report (or the error), as JSON, on stdout' }
   ],
   run: async (flags, io) => {
+    const asJson = flags['json'] === true
     const target = logoutTarget(flags)
-    if (E.isLeft(target)) {
-      io.stderr(`${PROGRAM}: ${target.left}\n\n${commandUsage(ssoLogout)}`)
-      return 2
-    }
+    if (E.isLeft(target)) return fail(io, asJson, usageError(target.left, ssoLogout.words), 2)
     const homedir = nonEmpty(io.homedir) ?? nonEmpty(io.env['HOME']) ?? nonEmpty(io.env['USERPROFILE'])
     if (homedir === undefined) {
-      io.stderr(`${PROGRAM}: cannot find the home directory (HOME is not set)\n`)
-      return 1
+      return fail(io, asJson, { type: 'NoHomeDirectory', message: 'cannot find the home directory (HOME is not set)' }, 1)
     }
     const profile = target.right?._tag === 'Profile' ? target.right.profile : undefined
     const base = await fromEnvironment({
@@ -374,9 +523,12 @@ const ssoLogout: Command = {
       ...(io.signal === undefined ? {} : { overrides: { signal: io.signal } })
     })()
     if (E.isLeft(base)) {
-      const usageError = profile !== undefined && base.left.source === 'AWS_PROFILE'
-      io.stderr(`${PROGRAM}: ${usageError ? base.left.message.replace(/^the profile/, '--profile:') : base.left.message}\n`)
-      return usageError ? 2 : 1
+      // a profile that is not there: the same error whether it was named by --profile or AWS_PROFILE
+      if (base.left.source === 'AWS_PROFILE') {
+        const origin = profile === undefined ? 'AWS_PROFILE' : '--profile'
+        return fail(io, asJson, { type: base.left._tag, message: `${origin}: ${base.left.message}`, source: origin }, 2)
+      }
+      return fail(io, asJson, configFailure(base.left), 1)
     }
     const options = {
       homedir,
@@ -388,21 +540,20 @@ const ssoLogout: Command = {
       report = await logoutAll(options)()
     } else {
       const r = await logoutSession({ ...options, env: io.env, target: target.right })()
-      if (E.isLeft(r)) {
-        io.stderr(`${PROGRAM}: ${r.left.message}\n`)
-        return r.left._tag === 'SSOConfigError' ? 2 : 1
-      }
+      if (E.isLeft(r)) return fail(io, asJson, configFailure(r.left), r.left._tag === 'SSOConfigError' ? 2 : 1)
       report = r.right
     }
-    if (flags['json'] === true) {
-      io.stdout(`${JSON.stringify(report, null, 2)}\n`)
+    const ok = isLogoutSuccessful(report)
+    if (asJson) {
+      io.stdout(json(report))
     } else {
-      io.stdout(showLogoutReport(report))
-      if (!isLogoutSuccessful(report)) {
-        io.stderr(`${PROGRAM}: logout incomplete: ${plural(report.errors.length, 'problem')} (see above)\n`)
-      }
+      const results = showLogoutResults(report)
+      const problems = showLogoutProblems(report)
+      if (results !== '') io.stdout(results)
+      if (problems !== '') io.stderr(problems)
+      if (!ok) io.stderr(`${PROGRAM}: logout incomplete: ${plural(report.errors.length, 'problem')} (see above)\n`)
     }
-    return isLogoutSuccessful(report) ? 0 : 1
+    return ok ? 0 : 1
   }
 }
 
@@ -418,6 +569,80 @@ const ssoLogout: Command = {
  */
 export const commands: ReadonlyArray<Command> = [ssoEmulator, ssoLogout]
 
+/** The command named by `argv`, a group of commands (e.g. `sso`), or a usage error. */
+type Resolved =
+  | { readonly _tag: 'Command'; readonly command: Command; readonly rest: ReadonlyArray<string> }
+  | { readonly _tag: 'Group'; readonly words: ReadonlyArray<string>; readonly rest: ReadonlyArray<string> }
+  | { readonly _tag: 'Unknown'; readonly failure: Failure }
+
+const resolve = (argv: ReadonlyArray<string>): Resolved => {
+  const firstOption = argv.findIndex((a) => a.startsWith('-'))
+  const words = firstOption === -1 ? argv : argv.slice(0, firstOption)
+  const command = commands.filter((c) => startsWith(words, c.words)).sort((x, y) => y.words.length - x.words.length)[0]
+  if (command !== undefined) return { _tag: 'Command', command, rest: argv.slice(command.words.length) }
+  let known = 0
+  while (known < words.length && commands.some((c) => startsWith(c.words, words.slice(0, known + 1)))) known += 1
+  const prefix = words.slice(0, known)
+  if (known === words.length) return { _tag: 'Group', words: prefix, rest: argv.slice(known) }
+  const word = words[known] ?? ''
+  const next = [...new Set(commands.filter((c) => startsWith(c.words, prefix)).map((c) => c.words[known] ?? ''))]
+  // name the unknown word, never what follows it (it could be a secret); the word itself
+  // only if it looks like a command name
+  const message = showable(word)
+    ? `unknown command '${[...prefix, word].join(' ')}'${didYouMean(nearest(word, next).map((n) => `'${[...prefix, n].join(' ')}'`))}`
+    : `unknown command (argument #${known + 1}, not shown)`
+  return { _tag: 'Unknown', failure: usageError(message, prefix) }
+}
+
+const isHelp = (a: string): boolean => a === '--help' || a === '-h'
+
+const run = async (argv: ReadonlyArray<string>, io: CliIO): Promise<number> => {
+  const first = argv[0]
+  if (first === '--version') {
+    io.stdout(`${VERSION}\n`)
+    return 0
+  }
+  // `help [words]` is `[words] --help`
+  const helpWord = first === 'help'
+  const resolved = resolve(helpWord ? argv.slice(1) : argv)
+  const asJson = wantsJson(argv) && (resolved._tag !== 'Command' || resolved.command.flags.some((f) => f.name === 'json'))
+  switch (resolved._tag) {
+    case 'Unknown':
+      return fail(io, asJson, resolved.failure, 2)
+    case 'Group': {
+      const { words, rest } = resolved
+      if (helpWord || rest.some(isHelp)) {
+        io.stdout(usage(commands, words))
+        return 0
+      }
+      const option = rest[0]?.split('=')[0]
+      if (words.length === 0 && option !== undefined) {
+        // an option before any command: only --help and --version are known there
+        const shown = showable(option) ? option : '(not shown)'
+        const near = nearest(option.replace(/^-+/, ''), ['help', 'version']).map((n) => `--${n}`)
+        return fail(io, asJson, usageError(`unknown option ${shown}${didYouMean(near)}`, words), 2)
+      }
+      const next = commands.filter((c) => startsWith(c.words, words)).map((c) => c.words.slice(words.length).join(' '))
+      const after = words.length === 0 ? '' : ` after '${words.join(' ')}'`
+      return fail(io, asJson, usageError(`missing command${after} (${next.join(', ')})`, words), 2)
+    }
+    case 'Command': {
+      const { command, rest } = resolved
+      if (helpWord) {
+        io.stdout(commandUsage(command))
+        return 0
+      }
+      const parsed = parseFlags(rest, command.flags)
+      if (E.isLeft(parsed)) return fail(io, asJson, usageError(parsed.left, command.words), 2)
+      if (parsed.right['help'] === true) {
+        io.stdout(commandUsage(command))
+        return 0
+      }
+      return await command.run(parsed.right, io)
+    }
+  }
+}
+
 /**
  * Runs the `fp-aws` command line: `argv` without the node and script paths (i.e.
  * `process.argv.slice(2)`). Resolves to the exit code; never rejects.
@@ -426,12 +651,22 @@ export const commands: ReadonlyArray<Command> = [ssoEmulator, ssoLogout]
  * import { main } from 'fp-aws/cli/main'
  *
  * const out: string[] = []
- * const io = { stdout: (s: string) => void out.push(s), stderr: (s: string) => void out.push(s), env: {} }
+ * const err: string[] = []
+ * const io = { stdout: (s: string) => void out.push(s), stderr: (s: string) => void err.push(s), env: {} }
  *
- * void main(['--help'], io).then((code) => {
- *   assert.strictEqual(code, 0)
- *   assert.ok(out.join('').includes('sso emulator'))
- * })
+ * void main(['--help'], io)
+ *   .then((code) => {
+ *     assert.strictEqual(code, 0)
+ *     assert.ok(out.join('').includes('sso emulator'))
+ *     return main(['sso', 'logout', '--profle', 'dev'], io)
+ *   })
+ *   .then((code) => {
+ *     assert.strictEqual(code, 2)
+ *     assert.strictEqual(
+ *       err.join(''),
+ *       "fp-aws: unknown option --profle (did you mean --profile?). Run 'fp-aws sso logout --help' for usage.\n"
+ *     )
+ *   })
  *
  * @example
  * import { main } from 'fp-aws/cli/main'
@@ -453,61 +688,19 @@ export const commands: ReadonlyArray<Command> = [ssoEmulator, ssoLogout]
  */
 export const main = async (argv: ReadonlyArray<string>, io: CliIO): Promise<number> => {
   try {
-    const first = argv[0]
-    if (first === undefined) {
-      io.stderr(usage(commands))
-      return 2
-    }
-    if (first === '--help' || first === '-h' || first === 'help') {
-      io.stdout(usage(commands))
-      return 0
-    }
-    if (first === '--version') {
-      io.stdout(`${VERSION}\n`)
-      return 0
-    }
-    const firstFlag = argv.findIndex((a) => a.startsWith('-'))
-    const words = firstFlag === -1 ? argv : argv.slice(0, firstFlag)
-    const command = commands
-      .filter((c) => startsWith(words, c.words))
-      .sort((x, y) => y.words.length - x.words.length)[0]
-    if (command === undefined) {
-      if (words.length === 0) {
-        io.stderr(`${PROGRAM}: unknown option ${first.split('=')[0] ?? ''}\n\n${usage(commands)}`)
-        return 2
-      }
-      // `sso`: the words of a group of commands
-      const isGroup = commands.some((c) => c.words.length > words.length && startsWith(c.words, words))
-      if (isGroup && argv.slice(words.length).some((a) => a === '--help' || a === '-h')) {
-        io.stdout(usage(commands, words))
-        return 0
-      }
-      // name the unknown word, not what follows it (it could be a secret)
-      let known = 0
-      while (known < words.length && commands.some((c) => startsWith(c.words, words.slice(0, known + 1)))) known += 1
-      io.stderr(
-        isGroup
-          ? `${PROGRAM}: missing command after ${JSON.stringify(words.join(' '))}\n\n${usage(commands, words)}`
-          : `${PROGRAM}: unknown command ${JSON.stringify(words.slice(0, known + 1).join(' '))}\n\n${usage(commands)}`
-      )
-      return 2
-    }
-    const parsed = parseFlags(argv.slice(command.words.length), command.flags)
-    if (E.isLeft(parsed)) {
-      io.stderr(`${PROGRAM}: ${parsed.left}\n\n${commandUsage(command)}`)
-      return 2
-    }
-    if (parsed.right['help'] === true) {
-      io.stdout(commandUsage(command))
-      return 0
-    }
-    return await command.run(parsed.right, io)
+    return await run(argv, io)
   } catch (e) {
     // the message could quote anything: name the error only
+    const name = e instanceof Error ? e.name : typeof e
     try {
-      io.stderr(`${PROGRAM}: internal error (${e instanceof Error ? e.name : typeof e})\n`)
+      if (wantsJson(argv)) io.stdout(json({ error: { type: 'InternalError', message: `internal error (${name})` } }))
+      else io.stderr(line(`${PROGRAM}: internal error (${name})`))
     } catch {
-      // nowhere left to report it
+      try {
+        io.stderr(line(`${PROGRAM}: internal error (${name})`))
+      } catch {
+        // nowhere left to report it
+      }
     }
     return 1
   }

@@ -30,17 +30,31 @@ interface Run {
   readonly stderr: string
 }
 
-const run = (args: ReadonlyArray<string>, onStdout?: (all: string, kill: (s: NodeJS.Signals) => void) => void): Promise<Run> =>
+interface RunOptions {
+  readonly onStdout?: (all: string, kill: (s: NodeJS.Signals) => void) => void
+  /** Close the reading end of the stdout pipe at once, before the child writes anything. */
+  readonly closeStdout?: boolean
+  /** A file descriptor for the child's stdout instead of a pipe. */
+  readonly stdoutFd?: number
+  readonly env?: NodeJS.ProcessEnv
+}
+
+const run = (args: ReadonlyArray<string>, options: RunOptions = {}): Promise<Run> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [bin, ...args], {
+      stdio: ['ignore', options.stdoutFd ?? 'pipe', 'pipe'],
+      ...(options.env === undefined ? {} : { env: options.env })
+    })
     let stdout = ''
     let stderr = ''
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString('utf8')
-      onStdout?.(stdout, (s) => child.kill(s))
-    })
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')))
+    if (options.closeStdout === true) child.stdout?.destroy()
+    else
+      child.stdout?.on('data', (c: Buffer) => {
+        stdout += c.toString('utf8')
+        options.onStdout?.(stdout, (s) => child.kill(s))
+      })
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')))
     child.on('error', reject)
     child.on('exit', (code, signal) => {
       clearTimeout(timer)
@@ -53,13 +67,15 @@ describe('bin', () => {
     for (const sig of ['SIGINT', 'SIGTERM'] as const) {
       let status: number | undefined
       let asked = false
-      const r = await run(['sso', 'emulator', '--port', '0'], (all, kill) => {
+      const r = await run(['sso', 'emulator', '--port', '0'], {
+        onStdout: (all, kill) => {
         const m = /listening on (http:\/\/\S+)/.exec(all)
         if (m?.[1] === undefined || asked || !all.includes('Ctrl-C')) return
         asked = true
         void fetch(`${m[1]}/assignment/accounts`, { headers: { 'x-amz-sso_bearer_token': DEMO_TOKEN } })
           .then((res) => (status = res.status))
           .finally(() => kill(sig))
+        }
       })
       expect(status).toBe(200)
       expect(r).toMatchObject({ code: 0, signal: null })
@@ -67,12 +83,43 @@ describe('bin', () => {
     }
   }, 30_000)
 
-  it('exits 2 on an unknown flag and 0 on --help', async () => {
+  it('exits 2 on an unknown option (one line on stderr) and 0 on --help', async () => {
     const bad = await run(['sso', 'emulator', '--nope'])
     expect(bad.code).toBe(2)
-    expect(bad.stderr).toContain('unknown flag --nope')
+    expect(bad.stderr).toBe("fp-aws: unknown option --nope. Run 'fp-aws sso emulator --help' for usage.\n")
     const help = await run(['--help'])
     expect(help.code).toBe(0)
     expect(help.stdout).toContain('Usage: fp-aws')
+  }, 30_000)
+
+  it('stdout closed by its reader (EPIPE): stops quietly, closes the emulator, exits with its code', async () => {
+    const home = fs.mkdtempSync(path.join(dir, 'home-'))
+    const cases: ReadonlyArray<readonly [ReadonlyArray<string>, number]> = [
+      [['sso', 'emulator', '--port', '0'], 0],
+      [['--help'], 0],
+      [['sso', 'logout', '--dry-run'], 0],
+      [['sso', 'logout', '--json'], 0]
+    ]
+    for (const [args, code] of cases) {
+      const r = await run(args, { closeStdout: true, env: { ...process.env, HOME: home } })
+      expect(r, args.join(' ')).toEqual({ code, signal: null, stdout: '', stderr: '' })
+    }
+  }, 30_000)
+
+  it.skipIf(!fs.existsSync('/dev/full'))('another write error (ENOSPC on /dev/full): reported on stderr, exit 1, the emulator closed', async () => {
+    const full = fs.openSync('/dev/full', 'w')
+    try {
+      for (const args of [['sso', 'emulator', '--port', '0'], ['--help']]) {
+        const r = await run(args, { stdoutFd: full })
+        expect(r, args.join(' ')).toEqual({
+          code: 1,
+          signal: null,
+          stdout: '',
+          stderr: 'fp-aws: cannot write to standard output (ENOSPC)\n'
+        })
+      }
+    } finally {
+      fs.closeSync(full)
+    }
   }, 30_000)
 })

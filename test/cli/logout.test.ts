@@ -122,8 +122,11 @@ describe('fp-aws sso logout', () => {
     expect(r.code).toBe(1)
     expect(fs.existsSync(t)).toBe(true)
     expect(fs.existsSync(c)).toBe(false)
-    expect(r.out).toContain('Error: could not invalidate the session of https://corp.awsapps.com/start in us-east-1: network error (ConnectionRefused')
-    expect(r.err).toContain('logout incomplete: 1 problem')
+    // what was done on stdout; what went wrong on stderr
+    expect(r.out).toBe(`Removed cached SSO credentials ${c}\n`)
+    expect(r.err).toMatch(
+      /^Error: could not invalidate the session of https:\/\/corp\.awsapps\.com\/start in us-east-1: network error \(ConnectionRefused.*\nfp-aws: logout incomplete: 1 problem \(see above\)\n$/
+    )
     const j = await cli(['sso', 'logout', '--json'], env)
     expect(j.code).toBe(1)
     expect(j.err).toBe('')
@@ -230,6 +233,157 @@ describe('fp-aws sso logout', () => {
     expect(stray.code).toBe(2)
     expect(stray.err).toContain('unexpected argument')
     expect(stray.err).not.toContain('S3CRET-pasted-token')
+  })
+
+  it('files kept for a reason worth telling are problems: stderr; the sweep still succeeds', async () => {
+    const h = home()
+    h.token('a.json', tokenJson('cli-never-issued-2'))
+    const junk = h.token('junk.json', 'not json')
+    const r = await cli(['sso', 'logout'], envFor(h))
+    expect(r.code).toBe(0)
+    expect(r.out).toContain('Removed cached SSO token')
+    expect(r.out).not.toContain('junk')
+    expect(r.err).toBe(`Kept ${junk}: is not valid JSON\n`)
+  })
+
+  it('a profile that is not there: the same exit code and message whether named by --profile or AWS_PROFILE', async () => {
+    const h = home()
+    const config = h.config('[profile dev]\nregion = us-east-1\n')
+    const byFlag = await cli(['sso', 'logout', '--profile', 'nope'], envFor(h))
+    const byEnv = await cli(['sso', 'logout'], envFor(h, { AWS_PROFILE: 'nope' }))
+    expect(byFlag).toEqual({ code: 2, out: '', err: `fp-aws: --profile: the profile 'nope' is not in the config file ${config}\n` })
+    expect(byEnv).toEqual({ code: 2, out: '', err: `fp-aws: AWS_PROFILE: the profile 'nope' is not in the config file ${config}\n` })
+    // --profile wins over AWS_PROFILE, as in the AWS CLI
+    expect((await cli(['sso', 'logout', '--profile', 'nope'], envFor(h, { AWS_PROFILE: 'dev' }))).err).toContain('--profile:')
+    for (const [argv, env, source] of [
+      [['sso', 'logout', '--json', '--profile', 'nope'], envFor(h), '--profile'],
+      [['sso', 'logout', '--json'], envFor(h, { AWS_PROFILE: 'nope' }), 'AWS_PROFILE']
+    ] as const) {
+      const j = await cli(argv, env)
+      expect(j.code).toBe(2)
+      expect(j.err).toBe('')
+      expect(JSON.parse(j.out)).toEqual({
+        error: { type: 'ConfigError', message: `${source}: the profile 'nope' is not in the config file ${config}`, source }
+      })
+    }
+  })
+
+  it('a config error names its file and line; with --json it is a JSON error object on stdout', async () => {
+    const h = home()
+    const config = h.config('[default]\nregion = us-east-1\n[profile x\n')
+    const t = h.token('a.json', tokenJson('cli-broken-config-2'))
+    const r = await cli(['sso', 'logout'], envFor(h))
+    expect(r).toEqual({ code: 1, out: '', err: `fp-aws: ${config}: line 3: section header has no closing ']'\n` })
+    for (const argv of [['sso', 'logout', '--json'], ['sso', 'logout', '--json', '--sso-session', 's']]) {
+      const j = await cli(argv, envFor(h))
+      expect(j.code).toBe(1)
+      expect(j.err).toBe('')
+      expect(JSON.parse(j.out)).toEqual({
+        error: { type: 'ConfigError', message: `${config}: line 3: section header has no closing ']'`, source: config }
+      })
+    }
+    // a bad value from the environment names the variable
+    const ok = home()
+    ok.config('[default]\nregion = us-east-1\n')
+    const e = await cli(['sso', 'logout', '--json'], { HOME: ok.home, AWS_MAX_ATTEMPTS: 'many' })
+    expect(e.code).toBe(1)
+    expect(JSON.parse(e.out)).toEqual({
+      error: { type: 'ConfigError', message: 'AWS_MAX_ATTEMPTS must be a positive integer', source: 'AWS_MAX_ATTEMPTS' }
+    })
+    // an sso-session that is not there, no HOME, a usage error: JSON too, with their exit codes
+    const s = await cli(['sso', 'logout', '--json', '--sso-session', 'nope'], envFor(ok))
+    expect(s.code).toBe(2)
+    expect(JSON.parse(s.out)).toMatchObject({ error: { type: 'SSOConfigError', source: path.join(ok.home, '.aws', 'config') } })
+    const n = await cli(['sso', 'logout', '--json'], {})
+    expect(n.code).toBe(1)
+    expect(JSON.parse(n.out)).toEqual({ error: { type: 'NoHomeDirectory', message: 'cannot find the home directory (HOME is not set)' } })
+    const u = await cli(['sso', 'logout', '--json', '--profle', 'dev'], envFor(ok))
+    expect(u).toMatchObject({ code: 2, err: '' })
+    expect(JSON.parse(u.out)).toEqual({ error: { type: 'UsageError', message: 'unknown option --profle (did you mean --profile?)' } })
+    expect(fs.existsSync(t)).toBe(true)
+  })
+
+  describe('hostile file names and start URLs', () => {
+    // raw, a terminal would act on these; newline is allowed only as a line break
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
+    const evilUrl = 'https://corp\u001b]0;pwned\u0007\u009b31m\u202e.awsapps.com/start\nRemoved cached SSO token /etc/passwd'
+    const shownUrl = 'https://corp\\x1b]0;pwned\\x07\\x9b31m\\u202e.awsapps.com/start\\nRemoved cached SSO token /etc/passwd'
+    const setup = (h: Home): { token: string; cred: string; junk: string } => ({
+      token: h.token('evil\n\u001b]0;evil\u0007.json', tokenJson('cli-never-issued-evil', { startUrl: evilUrl })),
+      cred: h.cred('x\r\u2066\u009d.json', ssoCreds()),
+      junk: h.token('\u001b[2J\t.json', 'not json')
+    })
+
+    it('human output: every value escaped, one line per entry, problems on stderr', async () => {
+      const h = home()
+      const f = setup(h)
+      const tokens = h.tokens
+      const creds = h.creds
+      const dry = await cli(['sso', 'logout', '--dry-run'], envFor(h))
+      expect(dry.code).toBe(0)
+      expect(dry.out).toBe(
+        `Would invalidate the SSO session of ${shownUrl} (us-east-1)\n` +
+          `Would remove cached SSO token ${tokens}/evil\\n\\x1b]0;evil\\x07.json\n` +
+          `Would remove cached SSO credentials ${creds}/x\\r\\u2066\\x9d.json\n`
+      )
+      expect(dry.err).toBe(`Kept ${tokens}/\\x1b[2J\\t.json: is not valid JSON\n`)
+      const r = await cli(['sso', 'logout'], envFor(h))
+      expect(r.code).toBe(0)
+      expect(r.out).toBe(
+        `Session already invalid: the SSO session of ${shownUrl} (us-east-1) (UnauthorizedException)\n` +
+          `Removed cached SSO token ${tokens}/evil\\n\\x1b]0;evil\\x07.json\n` +
+          `Removed cached SSO credentials ${creds}/x\\r\\u2066\\x9d.json\n`
+      )
+      expect(UNSAFE.test(r.out + r.err)).toBe(false)
+      expect(fs.existsSync(f.token) || fs.existsSync(f.cred)).toBe(false)
+      expect(fs.existsSync(f.junk)).toBe(true)
+    })
+
+    it('--json: exact values after parsing, and no raw control character in the text', async () => {
+      const h = home()
+      const f = setup(h)
+      const j = await cli(['sso', 'logout', '--dry-run', '--json'], envFor(h))
+      expect(j.code).toBe(0)
+      expect(j.err).toBe('')
+      expect(UNSAFE.test(j.out)).toBe(false)
+      expect(JSON.parse(j.out)).toEqual({
+        dryRun: true,
+        invalidated: [{ file: f.token, startUrl: evilUrl, region: 'us-east-1', outcome: 'WouldLogOut' }],
+        deleted: [
+          { kind: 'token', file: f.token, startUrl: evilUrl, region: 'us-east-1', invalidation: 'WouldLogOut' },
+          { kind: 'credentials', file: f.cred }
+        ],
+        kept: [{ file: f.junk, reason: 'NotJson', message: 'is not valid JSON' }],
+        errors: []
+      })
+    })
+
+    it('a failure quoting a hostile value: escaped on stderr, exact in the JSON error', async () => {
+      const h = home()
+      const config = h.config('[default]\nregion = us-east-1\n')
+      const name = 'dev\u001b]0;evil\u0007\n\u202e'
+      const r = await cli(['sso', 'logout', '--profile', name], envFor(h))
+      expect(r).toEqual({
+        code: 2,
+        out: '',
+        err: `fp-aws: --profile: the profile 'dev\\x1b]0;evil\\x07\\n\\u202e' is not in the config file ${config}\n`
+      })
+      const j = await cli(['sso', 'logout', '--json', '--profile', name], envFor(h))
+      expect(UNSAFE.test(j.out)).toBe(false)
+      expect((JSON.parse(j.out) as { error: { message: string } }).error.message).toBe(
+        `--profile: the profile '${name}' is not in the config file ${config}`
+      )
+      // a config file whose path holds control characters
+      const evilConfig = path.join(h.home, 'conf\n\u001b[31m')
+      fs.writeFileSync(evilConfig, '[profile x\n')
+      const c = await cli(['sso', 'logout'], envFor(h, { AWS_CONFIG_FILE: evilConfig }))
+      expect(c).toEqual({
+        code: 1,
+        out: '',
+        err: `fp-aws: ${h.home}/conf\\n\\x1b[31m: line 1: section header has no closing ']'\n`
+      })
+    })
   })
 
   it('--help: usage of the command, exit 0', async () => {

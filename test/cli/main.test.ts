@@ -1,4 +1,6 @@
+import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
+import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -66,13 +68,22 @@ describe('usage', () => {
     }
   })
 
-  it('command and group help: exit 0', async () => {
+  it('command and group help: exit 0; a group lists its commands by the words after it', async () => {
     const f = fakeIO()
     expect(await main(['sso', 'emulator', '--help'], f.io)).toBe(0)
     expect(f.out()).toMatch(/^Usage: fp-aws sso emulator --port <n> \[--host <host>\] \[--seed <file\.json>\]/)
-    const g = fakeIO()
-    expect(await main(['sso', '--help'], g.io)).toBe(0)
-    expect(g.out()).toMatch(/^Usage: fp-aws sso <command>/)
+    for (const argv of [['sso', '--help'], ['sso', '-h'], ['help', 'sso']]) {
+      const g = fakeIO()
+      expect(await main(argv, g.io)).toBe(0)
+      expect(g.out()).toMatch(/^Usage: fp-aws sso <command> \[options\]\n/)
+      expect(g.out()).toMatch(/\n {2}emulator {2}run a local AWS SSO portal emulator\n {2}logout {4}log out of AWS SSO/)
+      expect(g.out()).not.toMatch(/^ {2}sso /m)
+      expect(g.out()).not.toContain('--version')
+      expect(g.err()).toBe('')
+    }
+    const h = fakeIO()
+    expect(await main(['help', 'sso', 'logout'], h.io)).toBe(0)
+    expect(h.out()).toMatch(/^Usage: fp-aws sso logout /)
   })
 
   it('--version: exit 0', async () => {
@@ -81,44 +92,107 @@ describe('usage', () => {
     expect(f.out()).toMatch(/^\d+\.\d+\.\d+\n$/)
   })
 
-  it('no command, unknown command, unknown option: usage on stderr, exit 2', async () => {
-    for (const argv of [[], ['nope'], ['sso'], ['sso', 'nope'], ['--nope'], ['sso', 'emulator', 'extra', '--port', '0']]) {
+  it('a usage error is one line on stderr: the problem, a near miss, where to get help; exit 2', async () => {
+    const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
+      [[], "missing command (sso emulator, sso logout). Run 'fp-aws --help' for usage."],
+      [['sso'], "missing command after 'sso' (emulator, logout). Run 'fp-aws sso --help' for usage."],
+      [['sso', '--port', '0'], "missing command after 'sso' (emulator, logout). Run 'fp-aws sso --help' for usage."],
+      [['nope'], "unknown command 'nope'. Run 'fp-aws --help' for usage."],
+      [['ssso', 'logout'], "unknown command 'ssso' (did you mean 'sso'?). Run 'fp-aws --help' for usage."],
+      [['sso', 'logot'], "unknown command 'sso logot' (did you mean 'sso logout'?). Run 'fp-aws sso --help' for usage."],
+      [['sso', 'emulater', '--port', '0'], "unknown command 'sso emulater' (did you mean 'sso emulator'?). Run 'fp-aws sso --help' for usage."],
+      [['help', 'sso', 'nope'], "unknown command 'sso nope'. Run 'fp-aws sso --help' for usage."],
+      [['--nope'], "unknown option --nope. Run 'fp-aws --help' for usage."],
+      [['--verison'], "unknown option --verison (did you mean --version?). Run 'fp-aws --help' for usage."],
+      [['sso', 'logout', '--profle', 'dev'], "unknown option --profle (did you mean --profile?). Run 'fp-aws sso logout --help' for usage."],
+      [['sso', 'logout', '--start_url=u'], "unknown option --start_url (did you mean --start-url?). Run 'fp-aws sso logout --help' for usage."],
+      [['sso', 'logout', '--dryrun'], "unknown option --dryrun (did you mean --dry-run?). Run 'fp-aws sso logout --help' for usage."],
+      [['sso', 'logout', '-p', 'dev'], "unknown option -p (did you mean --profile?). Run 'fp-aws sso logout --help' for usage."],
+      [['sso', 'logout', '-s', 'x'], "unknown option -s (did you mean --sso-session or --start-url?). Run 'fp-aws sso logout --help' for usage."],
+      [['sso', 'emulator', '-p', '0'], "unknown option -p (did you mean --port?). Run 'fp-aws sso emulator --help' for usage."],
+      [['sso', 'emulator', '--port', '0', '--bogus'], "unknown option --bogus. Run 'fp-aws sso emulator --help' for usage."],
+      [['sso', 'emulator'], "missing --port <n>. Run 'fp-aws sso emulator --help' for usage."],
+      [['sso', 'emulator', '--port'], "--port needs a value <n>. Run 'fp-aws sso emulator --help' for usage."],
+      [
+        ['sso', 'emulator', '--port', '--host', 'h'],
+        "--port needs a value <n> (for one that starts with '-', write --port=<n>). Run 'fp-aws sso emulator --help' for usage."
+      ],
+      [['sso', 'emulator', '--port', 'http'], "--port must be an integer in 0..65535. Run 'fp-aws sso emulator --help' for usage."],
+      [['sso', 'emulator', '--port=0', '--host='], "--host must not be empty. Run 'fp-aws sso emulator --help' for usage."],
+      [['sso', 'emulator', 'extra', '--port', '0'], "unexpected argument #1 after the command (not shown). Run 'fp-aws sso emulator --help' for usage."],
+      [['sso', 'logout', '--json=yes'], "--json takes no value. Run 'fp-aws sso logout --help' for usage."],
+      [
+        ['sso', 'logout', '--profile', 'a', '--sso-session', 'b'],
+        "--profile and --sso-session cannot be given together. Run 'fp-aws sso logout --help' for usage."
+      ],
+      [
+        ['sso', 'logout', '--start-url', 'u', '--sso-session', 'b', '--profile', 'a'],
+        "--profile, --sso-session and --start-url cannot be given together. Run 'fp-aws sso logout --help' for usage."
+      ],
+      [['sso', 'logout', '--profile='], "--profile must not be empty. Run 'fp-aws sso logout --help' for usage."]
+    ]
+    for (const [argv, message] of cases) {
       const f = fakeIO()
-      expect(await main(argv, f.io)).toBe(2)
-      expect(f.err()).toContain('Usage: fp-aws')
-      expect(f.out()).toBe('')
+      expect(await main(argv, f.io), argv.join(' ')).toBe(2)
+      expect(f.err(), argv.join(' ')).toBe(`fp-aws: ${message}\n`)
+      expect(f.out(), argv.join(' ')).toBe('')
     }
   })
 
-  it('does not echo what follows an unknown command', async () => {
+  it('--help wins over a usage error', async () => {
+    const f = fakeIO()
+    expect(await main(['sso', 'logout', '--bogus', '-h'], f.io)).toBe(0)
+    expect(f.out()).toMatch(/^Usage: fp-aws sso logout /)
+    expect(f.err()).toBe('')
+  })
+
+  it('never echoes what follows an unknown command, a stray argument, or a word that is not a name', async () => {
+    const runs: ReadonlyArray<ReadonlyArray<string>> = [
+      ['sso', 'nope', SECRET],
+      ['sso', 'emulator', '--port', '0', SECRET],
+      [`${SECRET}-and-more-than-thirty-two-characters`],
+      ['sso', `x\u001b]0;evil\u0007`],
+      ['sso', 'logout', `--${SECRET}-and-more-than-thirty-two-characters=1`],
+      ['sso', 'logout', `--x\u001b[2J`],
+      ['sso', 'logout', '--', SECRET]
+    ]
+    for (const argv of runs) {
+      const f = fakeIO()
+      expect(await main(argv, f.io), argv.join(' ')).toBe(2)
+      expect(f.err(), argv.join(' ')).not.toContain(SECRET)
+      expect(f.err(), argv.join(' ')).not.toContain('\u001b')
+      expect(f.err().split('\n'), argv.join(' ')).toHaveLength(2)
+    }
     const f = fakeIO()
     expect(await main(['sso', 'nope', SECRET], f.io)).toBe(2)
-    expect(f.err()).toContain('unknown command "sso nope"')
-    expect(f.err()).not.toContain(SECRET)
+    expect(f.err()).toContain("unknown command 'sso nope'")
     const g = fakeIO()
-    expect(await main(['sso', 'emulator', '--port', '0', SECRET], g.io)).toBe(2)
-    expect(g.err()).not.toContain(SECRET)
+    expect(await main(['sso', `x\u001b]0;evil\u0007`], g.io)).toBe(2)
+    expect(g.err()).toBe("fp-aws: unknown command (argument #2, not shown). Run 'fp-aws sso --help' for usage.\n")
   })
 
-  it('unknown flag, missing or bad --port: exit 2', async () => {
-    const cases: ReadonlyArray<ReadonlyArray<string>> = [
-      ['sso', 'emulator', '--port', '0', '--bogus'],
-      ['sso', 'emulator'],
-      ['sso', 'emulator', '--port'],
-      ['sso', 'emulator', '--port', 'http'],
-      ['sso', 'emulator', '--port', '65536'],
-      ['sso', 'emulator', '--port', '-1'],
-      ['sso', 'emulator', '--port=0', '--host=']
-    ]
-    for (const argv of cases) {
-      const f = fakeIO()
-      expect(await main(argv, f.io)).toBe(2)
-      expect(f.err()).toMatch(/^fp-aws: /)
-    }
-    const f = fakeIO()
-    await main(['sso', 'emulator', '--port', '0', '--bogus'], f.io)
-    expect(f.err()).toContain('unknown flag --bogus')
-    expect(f.err()).toContain('Usage: fp-aws sso emulator')
+  it('whatever the arguments: never rejects, no raw control character out, a usage error is one line (property)', async () => {
+    // raw, a terminal would act on these; newline is allowed only as a line break
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
+    const home = fs.mkdtempSync(path.join(dir, 'home-'))
+    const known = ['sso', 'logout', 'emulator', 'help', '--help', '-h', '--json', '--dry-run', '--profile', '--sso-session', '--start-url', '--port', '--seed', '--host', '--', '-']
+    const hostile = fc.string({ unit: 'binary', maxLength: 12 }).map((s) => `${s}\u001b]0;x\u0007\u009b\u202e`)
+    const arg = fc.oneof(fc.constantFrom(...known), fc.string({ unit: 'binary', maxLength: 12 }), hostile)
+    const stop = new AbortController()
+    stop.abort()
+    await fc.assert(
+      fc.asyncProperty(fc.array(arg, { maxLength: 6 }), async (tail) => {
+        for (const argv of [tail, ['sso', 'logout', ...tail], ['sso', 'emulator', '--port', '0', ...tail]]) {
+          const f = fakeIO({ env: { HOME: home, AWS_ENDPOINT_URL_SSO: 'http://127.0.0.1:1', AWS_CONFIG_FILE: path.join(home, 'none') }, signal: stop.signal })
+          const code = await main(argv, f.io)
+          expect([0, 1, 2]).toContain(code)
+          expect(UNSAFE.test(f.out() + f.err()), JSON.stringify(argv)).toBe(false)
+          if (code === 2 && f.out() === '' && !f.err().includes('seed file')) expect(f.err().split('\n'), JSON.stringify(argv)).toHaveLength(2)
+        }
+      }),
+      { numRuns: 200 }
+    )
   })
 
   it('parseFlags: values, = form, switches, last one wins', () => {
@@ -127,8 +201,13 @@ describe('usage', () => {
       { name: 'quiet', description: '' }
     ]
     expect(parseFlags(['--port', '1', '--port=2', '--quiet'], flags)).toEqual({ _tag: 'Right', right: { port: '2', quiet: true } })
-    expect(parseFlags(['--quiet=yes', '--port', '1'], flags)._tag).toBe('Left')
+    expect(parseFlags(['--port=-1'], flags)).toEqual({ _tag: 'Right', right: { port: '-1' } })
+    expect(parseFlags(['--port', '-'], flags)).toEqual({ _tag: 'Right', right: { port: '-' } })
+    expect(parseFlags(['--quiet=yes', '--port', '1'], flags)).toEqual({ _tag: 'Left', left: '--quiet takes no value' })
     expect(parseFlags(['--quiet'], flags)).toEqual({ _tag: 'Left', left: 'missing --port <n>' })
+    expect(parseFlags(['--prot', '1'], flags)).toEqual({ _tag: 'Left', left: 'unknown option --prot (did you mean --port?)' })
+    expect(parseFlags(['--port', '1', '-q'], flags)).toEqual({ _tag: 'Left', left: 'unknown option -q (did you mean --quiet?)' })
+    expect(parseFlags(['-qh'], flags)).toEqual({ _tag: 'Right', right: { help: true } })
   })
 })
 
@@ -144,6 +223,7 @@ describe('sso emulator', () => {
     expect(((await r.json()) as { accountList: unknown[] }).accountList).toHaveLength(2)
     f.stop.abort()
     expect(await running).toBe(0)
+    expect(f.err()).toBe('') // an abort stops it without a word
     await expect(listAccounts(url, DEMO_TOKEN)).rejects.toThrow()
   })
 
@@ -201,13 +281,39 @@ describe('sso emulator', () => {
     for (const file of cases) {
       const f = fakeIO()
       expect(await main(['sso', 'emulator', '--port', '0', '--seed', file], f.io)).toBe(2)
-      expect(f.err()).toMatch(/^fp-aws: (invalid|cannot read) seed file /)
+      expect(f.err()).toMatch(/^fp-aws: (invalid seed file|cannot read the seed file) /)
       expect(f.err()).not.toContain(SECRET)
       expect(f.out()).toBe('')
     }
     const f = fakeIO()
     await main(['sso', 'emulator', '--port', '0', '--seed', cases[1] ?? ''], f.io)
     expect(f.err()).toContain('tokens[<token #1>].accounts[0].accountId: expected a non-empty string')
+  })
+
+  it('a seed file that is a FIFO, a directory or too large is refused at once: exit 2', async () => {
+    const fifo = path.join(dir, 'fifo.json')
+    execFileSync('mkfifo', [fifo])
+    const big = writeSeed('big.json', `{"tokens":{}}${' '.repeat(16 * 1024 * 1024)}`)
+    for (const [file, why] of [
+      [fifo, 'is not a regular file'],
+      [dir, 'is not a regular file'],
+      [big, 'is larger than 16777216 bytes']
+    ] as const) {
+      const f = fakeIO()
+      expect(await main(['sso', 'emulator', '--port', '0', '--seed', file], f.io)).toBe(2)
+      expect(f.err()).toBe(`fp-aws: cannot read the seed file ${file}: it ${why}\n`)
+    }
+  })
+
+  it('a file name with control characters is shown escaped, on one line', async () => {
+    const file = path.join(dir, 'evil\n\u001b]0;evil\u0007\u202e.json')
+    fs.writeFileSync(file, '{')
+    const f = fakeIO()
+    expect(await main(['sso', 'emulator', '--port', '0', '--seed', file], f.io)).toBe(2)
+    expect(f.err()).toBe(`fp-aws: invalid seed file ${dir}/evil\\n\\x1b]0;evil\\x07\\u202e.json:\n  the file is not valid JSON\n`)
+    const g = fakeIO()
+    expect(await main(['sso', 'emulator', '--port', '0', '--seed', `${file}.missing`], g.io)).toBe(2)
+    expect(g.err()).toBe(`fp-aws: cannot read the seed file ${dir}/evil\\n\\x1b]0;evil\\x07\\u202e.json.missing: it does not exist\n`)
   })
 
   it('a port in use: exit 1', async () => {

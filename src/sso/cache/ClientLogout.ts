@@ -56,6 +56,7 @@ import type { ConfigError } from '../../core/Config.js'
 import type { Env } from '../../core/Env.js'
 import type { AWSError } from '../../core/Error.js'
 import { classify } from '../../core/Retry.js'
+import { escapeControl } from '../../core/Text.js'
 import { Logout, newLogout } from '../Logout.js'
 import { validateAccessToken } from '../Types.js'
 import { credentialCacheDir, credentialCacheFile, credentialCacheKeyCandidates } from './Credentials.js'
@@ -678,20 +679,29 @@ export const logoutSession = (options: LogoutSessionOptions): TE.TaskEither<Conf
 /** Kept files that are simply not SSO tokens or SSO credentials: counted, not listed. */
 const ordinary = (k: KeptFile): boolean => k.reason === 'NotAToken' || k.reason === 'NotSSOCredentials'
 
+/** One line per entry, each value with its control characters escaped (see `escapeControl`). */
+const showLines = (lines: ReadonlyArray<string>): string => lines.map((l) => `${escapeControl(l)}\n`).join('')
+
 /**
- * A report for a person: what was invalidated, removed, kept (ordinary non-SSO files are
- * counted, not listed) and what failed. No token, no secret.
+ * What a logout did, for a person: the sessions invalidated, the files removed, how many
+ * ordinary non-SSO files were left alone; or that nothing was found. What went wrong is
+ * in {@link showLogoutProblems}. Control characters in file names and start URLs are
+ * escaped (`\n`, `\x1b`, …), so that a hostile cache file can neither forge a line nor
+ * drive the terminal. No token, no secret.
  *
  * @example
- * import { emptyLogoutReport, showLogoutReport } from 'fp-aws/sso/cache'
+ * import { emptyLogoutReport, showLogoutResults } from 'fp-aws/sso/cache'
  *
- * assert.strictEqual(showLogoutReport(emptyLogoutReport()), 'No cached SSO token or credentials found.\n')
+ * assert.strictEqual(showLogoutResults(emptyLogoutReport()), 'No cached SSO token or credentials found.\n')
  *
  * @category display
- * @since 0.1.0
+ * @since 0.2.0
  */
-export const showLogoutReport = (r: LogoutReport): string => {
+export const showLogoutResults = (r: LogoutReport): string => {
   const lines: Array<string> = []
+  if (r.invalidated.length === 0 && r.deleted.length === 0 && r.errors.length === 0) {
+    lines.push('No cached SSO token or credentials found.')
+  }
   for (const i of r.invalidated) {
     const what = `the SSO session of ${i.startUrl ?? 'an unknown start URL'} (${i.region})`
     lines.push(
@@ -716,15 +726,43 @@ export const showLogoutReport = (r: LogoutReport): string => {
       lines.push(`${verb} cached SSO token ${d.file}${note}`)
     }
   }
-  // failures are told once, as errors
-  for (const k of r.kept) {
-    if (!ordinary(k) && k.reason !== 'InvalidationFailed' && k.reason !== 'DeleteFailed') lines.push(`Kept ${k.file}: ${k.message}`)
-  }
-  for (const e of r.errors) lines.push(`Error: ${e.message}`)
   const others = r.kept.filter(ordinary).length
   if (others > 0) lines.push(`Left alone ${others} other cache file${others === 1 ? '' : 's'} (not SSO tokens or SSO credentials).`)
-  if (r.invalidated.length === 0 && r.deleted.length === 0 && r.errors.length === 0) {
-    lines.unshift('No cached SSO token or credentials found.')
-  }
-  return lines.map((l) => `${l}\n`).join('')
+  return showLines(lines)
 }
+
+/**
+ * What went wrong in a logout, for a person: the files kept for a reason worth telling
+ * (`Kept <file>: <why>`), then the errors (`Error: <message>`), each failure told once;
+ * `''` when there is nothing to tell. Control characters are escaped as in
+ * {@link showLogoutResults}.
+ *
+ * @example
+ * import { emptyLogoutReport, showLogoutProblems } from 'fp-aws/sso/cache'
+ *
+ * assert.strictEqual(showLogoutProblems(emptyLogoutReport()), '')
+ *
+ * @category display
+ * @since 0.2.0
+ */
+export const showLogoutProblems = (r: LogoutReport): string =>
+  showLines([
+    // failures are told once, as errors
+    ...r.kept
+      .filter((k) => !ordinary(k) && k.reason !== 'InvalidationFailed' && k.reason !== 'DeleteFailed')
+      .map((k) => `Kept ${k.file}: ${k.message}`),
+    ...r.errors.map((e) => `Error: ${e.message}`)
+  ])
+
+/**
+ * A report for a person: {@link showLogoutResults}, then {@link showLogoutProblems}.
+ *
+ * @example
+ * import { emptyLogoutReport, showLogoutReport } from 'fp-aws/sso/cache'
+ *
+ * assert.strictEqual(showLogoutReport(emptyLogoutReport()), 'No cached SSO token or credentials found.\n')
+ *
+ * @category display
+ * @since 0.1.0
+ */
+export const showLogoutReport = (r: LogoutReport): string => showLogoutResults(r) + showLogoutProblems(r)

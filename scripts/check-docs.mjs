@@ -1,6 +1,7 @@
 // Checks what docs-ts does not: every export of src/ carries a JSDoc block with both
-// `@category` and `@since`, and every `@example` imports fp-aws only through a subpath
-// that package.json `exports` publishes (docs-ts rewrites any `fp-aws/<x>` import to
+// `@category` and `@since`, every `@example` imports fp-aws only through a subpath
+// that package.json `exports` publishes and fp-ts / io-ts / monocle-ts through a path native
+// ESM resolves (docs-ts rewrites any `fp-aws/<x>` import to
 // `src/<x>`, so an example could otherwise pass against a path users cannot import).
 // Exits non-zero with one line per problem.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
@@ -72,6 +73,13 @@ for (const file of walk(path.join(root, 'src'))) {
         problems.push(`${path.relative(root, file)}:${i + 1} example imports '${m[2]}', which package.json "exports" does not publish`)
       }
     }
+    // fp-ts, io-ts and monocle-ts publish no `exports` map: under native ESM only a full file
+    // path resolves (`fp-ts/lib/function.js`), not `fp-ts/function` or `fp-ts/lib/function`.
+    for (const m of line.matchAll(/^\s*\*.*\bfrom\s+(['"])((?:fp-ts|io-ts|monocle-ts)\/[^'"]*)\1/g)) {
+      if (!/^(?:fp-ts|io-ts|monocle-ts)\/lib\/[A-Za-z]+\.js$/.test(m[2])) {
+        problems.push(`${path.relative(root, file)}:${i + 1} example imports '${m[2]}', which native ESM cannot resolve: use '<package>/lib/<Module>.js'`)
+      }
+    }
   })
 }
 
@@ -79,4 +87,4 @@ if (problems.length > 0) {
   console.error(`check-docs: ${problems.length} problem(s)\n${problems.join('\n')}`)
   process.exit(1)
 }
-console.log('check-docs: every export has @category and @since; every example imports a public path')
+console.log('check-docs: every export has @category and @since; every example imports public, ESM-resolvable paths')

@@ -19,6 +19,12 @@ const walk = (dir) =>
     return statSync(p).isDirectory() ? walk(p) : p.endsWith('.ts') ? [p] : []
   })
 
+const walkMd = (dir) =>
+  readdirSync(dir).flatMap((name) => {
+    const p = path.join(dir, name)
+    return name === 'examples' ? [] : statSync(p).isDirectory() ? walkMd(p) : p.endsWith('.md') ? [p] : []
+  })
+
 const problems = []
 const lineOf = (sf, pos) => sf.getLineAndCharacterOfPosition(pos).line + 1
 
@@ -83,8 +89,58 @@ for (const file of walk(path.join(root, 'src'))) {
   })
 }
 
+if (process.argv.includes('--site')) {
+  // The generated site (after scripts/docs-site.mjs): no JSDoc tag left raw, every page lists
+  // every name its module exports (the `fp-aws` page above all), the landing page links the
+  // guides and the API reference.
+  const docs = path.join(root, 'docs')
+  const pages = walkMd(docs)
+  for (const page of pages) {
+    readFileSync(page, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (/\{@(link|linkcode|linkplain|origin)\b/.test(line)) problems.push(`${path.relative(root, page)}:${i + 1} raw JSDoc tag: ${line.trim()}`)
+      })
+  }
+  const { exportsOf } = await import('./docs-site.mjs')
+  for (const [module, names] of exportsOf(root)) {
+    const page = path.join(docs, 'modules', `${module}.md`)
+    if (statSync(page, { throwIfNoEntry: false }) === undefined) {
+      problems.push(`${path.relative(root, page)} is missing (src/${module} has no page)`)
+      continue
+    }
+    const text = readFileSync(page, 'utf8')
+    const headings = new Set(
+      text
+        .split('\n')
+        .filter((l) => l.startsWith('## '))
+        .map((l) => l.slice(3).replace(/ \((interface|type alias|class)\)$/, '').trim())
+    )
+    const typeHeadings = new Set(
+      text
+        .split('\n')
+        .filter((l) => / \((interface|type alias)\)$/.test(l) && l.startsWith('## '))
+        .map((l) => l.slice(3).replace(/ \((interface|type alias)\)$/, '').trim())
+    )
+    for (const { name, isType } of names) {
+      if (!headings.has(name)) problems.push(`${path.relative(root, page)} does not document '${name}', which src/${module} exports`)
+      else if (isType && !typeHeadings.has(name)) problems.push(`${path.relative(root, page)} documents the type '${name}' as a value`)
+    }
+  }
+  const home = readFileSync(path.join(docs, 'index.md'), 'utf8')
+  const guides = (statSync(path.join(docs, 'guides'), { throwIfNoEntry: false }) === undefined ? [] : readdirSync(path.join(docs, 'guides')))
+    .filter((f) => f.endsWith('.md') && f !== 'index.md')
+  for (const link of ['modules/index.ts.md', 'modules/sso/index.ts.md', ...guides.map((g) => `guides/${g}`)]) {
+    if (!home.includes(`](${link}`)) problems.push(`docs/index.md does not link ${link}`)
+  }
+}
+
 if (problems.length > 0) {
   console.error(`check-docs: ${problems.length} problem(s)\n${problems.join('\n')}`)
   process.exit(1)
 }
-console.log('check-docs: every export has @category and @since; every example imports public, ESM-resolvable paths')
+console.log(
+  process.argv.includes('--site')
+    ? 'check-docs: no raw {@link} left in docs/, every module page lists every export, the home page links the guides'
+    : 'check-docs: every export has @category and @since; every example imports public, ESM-resolvable paths'
+)

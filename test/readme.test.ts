@@ -1,5 +1,6 @@
 /**
- * Every ```ts block of README.md and of the guides (docs/guides/*.md) is a complete native
+ * Every ```ts block of README.md, of the docs' home page and of the guides (docs/index.md,
+ * docs/guides/*.md) is a complete native
  * ESM program that runs as written against the package as users import it.
  *
  * Once for the whole file: src/ is built with the ESM build's own tsconfig into a private
@@ -91,7 +92,7 @@ const guides = (): ReadonlyArray<string> => {
   }
 }
 
-const blocks: ReadonlyArray<Block> = ['README.md', ...guides()].flatMap((file) =>
+const blocks: ReadonlyArray<Block> = ['README.md', 'docs/index.md', ...guides()].flatMap((file) =>
   extractBlocks(file, readFileSync(path.join(repo, file), 'utf8'))
 )
 
@@ -161,7 +162,7 @@ describe('README and guide code blocks', () => {
     expect(typeErrors, typeErrors.join('\n')).toEqual([])
   })
 
-  it.each(blocks.map((b) => [`${b.file}:${b.line}`, b] as const))(
+  it.concurrent.each(blocks.map((b) => [`${b.file}:${b.line}`, b] as const))(
     '%s runs as native ESM and exits 0',
     async (where, b) => {
       const r = await run([`${b.name}.mjs`], scratch, RUN_TIMEOUT_MS, blockEnv(path.join(scratch, 'home')))

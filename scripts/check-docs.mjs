@@ -102,7 +102,7 @@ if (process.argv.includes('--site')) {
         if (/\{@(link|linkcode|linkplain|origin)\b/.test(line)) problems.push(`${path.relative(root, page)}:${i + 1} raw JSDoc tag: ${line.trim()}`)
       })
   }
-  const { exportsOf } = await import('./docs-site.mjs')
+  const { exportsOf, slug } = await import('./docs-site.mjs')
   for (const [module, names] of exportsOf(root)) {
     const page = path.join(docs, 'modules', `${module}.md`)
     if (statSync(page, { throwIfNoEntry: false }) === undefined) {
@@ -127,6 +127,48 @@ if (process.argv.includes('--site')) {
       else if (isType && !typeHeadings.has(name)) problems.push(`${path.relative(root, page)} documents the type '${name}' as a value`)
     }
   }
+  // Every relative link of the site (and of the README) leads to a page that exists, and to
+  // a heading on it.
+  const anchorsOf = new Map()
+  const anchors = (page) => {
+    if (!anchorsOf.has(page)) {
+      const seen = new Map()
+      const out = new Set()
+      let inFence = false
+      for (const line of readFileSync(page, 'utf8').split('\n')) {
+        if (/^```/.test(line)) inFence = !inFence
+        const m = inFence ? null : /^#{1,6} (.*)$/.exec(line)
+        if (m === null) continue
+        const base = slug(m[1])
+        const n = seen.get(base) ?? 0
+        seen.set(base, n + 1)
+        out.add(n === 0 ? base : `${base}-${n}`)
+      }
+      anchorsOf.set(page, out)
+    }
+    return anchorsOf.get(page)
+  }
+  for (const page of [...pages, path.join(root, 'README.md')]) {
+    let inFence = false
+    readFileSync(page, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (/^```/.test(line)) inFence = !inFence
+        if (inFence) return
+        for (const m of line.matchAll(/\]\(([^)\s]+)\)/g)) {
+          const href = m[1]
+          if (/^[a-z]+:/i.test(href)) continue
+          const [file, anchor] = href.split('#')
+          const target = file === '' ? page : path.resolve(path.dirname(page), file)
+          const where = `${path.relative(root, page)}:${i + 1}`
+          if (statSync(target, { throwIfNoEntry: false }) === undefined) problems.push(`${where} links to a missing page: ${href}`)
+          else if (anchor !== undefined && target.endsWith('.md') && !anchors(target).has(anchor)) {
+            problems.push(`${where} links to a missing heading: ${href}`)
+          }
+        }
+      })
+  }
+
   const home = readFileSync(path.join(docs, 'index.md'), 'utf8')
   const guides = (statSync(path.join(docs, 'guides'), { throwIfNoEntry: false }) === undefined ? [] : readdirSync(path.join(docs, 'guides')))
     .filter((f) => f.endsWith('.md') && f !== 'index.md')
@@ -141,6 +183,6 @@ if (problems.length > 0) {
 }
 console.log(
   process.argv.includes('--site')
-    ? 'check-docs: no raw {@link} left in docs/, every module page lists every export, the home page links the guides'
+    ? 'check-docs: no raw {@link} left in docs/, every module page lists every export, every link leads somewhere, the home page links the guides'
     : 'check-docs: every export has @category and @since; every example imports public, ESM-resolvable paths'
 )

@@ -1,6 +1,9 @@
 // `npm run docs`: runs scripts/check-docs.mjs (every export has @category and @since, every
-// example imports a published subpath), then docs-ts (generates docs/ from the JSDoc and type-checks + runs every
-// @example with ts-node), with ts-node pointed at tsconfig.docs.json.
+// example imports a published subpath), then docs-ts (generates docs/modules from the JSDoc and
+// type-checks + runs every @example with ts-node), with ts-node pointed at tsconfig.docs.json;
+// then scripts/docs-site.mjs finishes the pages (re-exported names documented where they are
+// exported, `{@link}` tags turned into links), and `check-docs.mjs --site` checks the result.
+// docs/index.md (the home page) and docs/guides/ are written by hand: docs-ts keeps them.
 //
 // docs-ts writes each example to docs/examples/*.ts, rewriting imports of `fp-aws` and
 // `fp-aws/<subpath>` to `../../src` and `../../src/<subpath>`, and spawns `ts-node` on
@@ -10,6 +13,7 @@ import { spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { finishSite } from './docs-site.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(path.join(root, 'package.json'))
@@ -31,4 +35,11 @@ const result = spawnSync(process.execPath, [docsTs], {
   }
 })
 if (result.error) throw result.error
-process.exit(result.status ?? 1)
+if (result.status !== 0) process.exit(result.status ?? 1)
+
+const pages = finishSite(root)
+console.log(`docs-site: finished ${pages.length} module pages`)
+
+const site = spawnSync(process.execPath, [path.join(root, 'scripts', 'check-docs.mjs'), '--site'], { stdio: 'inherit' })
+if (site.error) throw site.error
+process.exit(site.status ?? 1)

@@ -137,7 +137,7 @@ export interface RangeConstraints {
  *
  * @example
  * import fc from 'fast-check'
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { accountInfo, type Presence } from 'fp-aws/arbitrary'
  *
  * const c: Presence<'accountId' | 'accountName' | 'emailAddress'> = { requiredKeys: ['accountId'], absentKeys: ['emailAddress'] }
@@ -215,7 +215,7 @@ export interface GetRoleCredentialsConstraints {
  *
  * @example
  * import fc from 'fast-check'
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { roleCredentials, type RoleCredentialsConstraints } from 'fp-aws/arbitrary'
  *
  * const c: RoleCredentialsConstraints = { requiredKeys: ['accessKeyId', 'secretAccessKey', 'sessionToken'] }
@@ -240,7 +240,7 @@ export interface RoleCredentialsConstraints extends Presence<'accessKeyId' | 'se
  *
  * @example
  * import fc from 'fast-check'
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { getRoleCredentialsResponse, type GetRoleCredentialsResponseConstraints } from 'fp-aws/arbitrary'
  *
  * const c: GetRoleCredentialsResponseConstraints = { requiredKeys: ['roleCredentials'] }
@@ -259,7 +259,7 @@ export interface GetRoleCredentialsResponseConstraints extends Presence<'roleCre
  *
  * @example
  * import fc from 'fast-check'
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { listAccounts, type ListAccountsConstraints } from 'fp-aws/arbitrary'
  *
  * // a first page
@@ -283,7 +283,7 @@ export interface ListAccountsConstraints extends Presence<'nextToken' | 'maxResu
  *
  * @example
  * import fc from 'fast-check'
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { listAccountsResponse, type ListAccountsResponseConstraints } from 'fp-aws/arbitrary'
  *
  * // a last page
@@ -305,7 +305,7 @@ export interface ListAccountsResponseConstraints extends Presence<'nextToken'>, 
  *
  * @example
  * import fc from 'fast-check'
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { accountInfo, type AccountInfoConstraints } from 'fp-aws/arbitrary'
  *
  * const c: AccountInfoConstraints = { accountName: fc.constant('Dev'), requiredKeys: ['accountName'] }
@@ -328,7 +328,7 @@ export interface AccountInfoConstraints extends Presence<'accountId' | 'accountN
  *
  * @example
  * import fc from 'fast-check'
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { listAccountRoles, maxResults, type ListAccountRolesConstraints } from 'fp-aws/arbitrary'
  *
  * const c: ListAccountRolesConstraints = { maxResults: maxResults({ max: 5 }), requiredKeys: ['maxResults'] }
@@ -373,7 +373,7 @@ export interface ListAccountRolesResponseConstraints extends Presence<'nextToken
  *
  * @example
  * import fc from 'fast-check'
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { roleInfo, type RoleInfoConstraints } from 'fp-aws/arbitrary'
  *
  * const c: RoleInfoConstraints = { requiredKeys: ['roleName', 'accountId'] }

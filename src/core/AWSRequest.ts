@@ -311,7 +311,7 @@ const unexpected = (): E.Either<TransportError, never> => E.left(transportError(
  * never rejects: every failure is a `Left`.
  *
  * @example
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * import { newEnv, send } from 'fp-aws'
  * import { Logout, newLogout } from 'fp-aws/sso'
  *

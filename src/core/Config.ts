@@ -316,8 +316,8 @@ const parseIni = (text: string, kind: FileKind, source: string): E.Either<Config
  *
  * @example
  * import { parseConfigFile, profileSection, servicesSection } from 'fp-aws/core/Config'
- * import * as E from 'fp-ts/lib/Either'
- * import * as O from 'fp-ts/lib/Option'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import * as O from 'fp-ts/lib/Option.js'
  *
  * const text = [
  *   '[profile dev] # work',
@@ -352,8 +352,8 @@ export const parseConfigFile = (text: string, source = 'config file'): E.Either<
  *
  * @example
  * import { parseCredentialsFile, profileSection } from 'fp-aws/core/Config'
- * import * as E from 'fp-ts/lib/Either'
- * import * as O from 'fp-ts/lib/Option'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import * as O from 'fp-ts/lib/Option.js'
  *
  * const file = parseCredentialsFile('[dev]\naws_access_key_id = AKIDEXAMPLE')
  * assert.ok(E.isRight(file) && O.isSome(profileSection(file.right, 'dev')))
@@ -373,8 +373,8 @@ export const parseCredentialsFile = (text: string, source = 'credentials file'):
  *
  * @example
  * import { parseConfigFile, profileSection } from 'fp-aws/core/Config'
- * import * as E from 'fp-ts/lib/Either'
- * import * as O from 'fp-ts/lib/Option'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import * as O from 'fp-ts/lib/Option.js'
  *
  * const file = parseConfigFile('[profile dev]\nsso_session = corp')
  * assert.ok(E.isRight(file) && O.isSome(profileSection(file.right, 'dev')))
@@ -391,8 +391,8 @@ export const profileSection = (file: ConfigFile, name: string): O.Option<Section
  *
  * @example
  * import { parseConfigFile, ssoSessionSection } from 'fp-aws/core/Config'
- * import * as E from 'fp-ts/lib/Either'
- * import * as O from 'fp-ts/lib/Option'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import * as O from 'fp-ts/lib/Option.js'
  *
  * const file = parseConfigFile('[sso-session corp]\nsso_region = us-east-1')
  * assert.ok(E.isRight(file) && O.isSome(ssoSessionSection(file.right, 'corp')))
@@ -608,9 +608,9 @@ const resolveFromFile = (
  *
  * @example
  * import { resolveConfig } from 'fp-aws/core/Config'
- * import * as E from 'fp-ts/lib/Either'
- * import * as O from 'fp-ts/lib/Option'
- * import * as TE from 'fp-ts/lib/TaskEither'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import * as O from 'fp-ts/lib/Option.js'
+ * import * as TE from 'fp-ts/lib/TaskEither.js'
  *
  * const files: Record<string, string> = {
  *   '/home/ana/.aws/config': '[default]\nregion = eu-west-1\nendpoint_url = http://localhost:4566'

@@ -196,11 +196,11 @@ export const paginateTE = collectPages
  * failure.
  *
  * @example
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * import { newEnv } from 'fp-aws'
  * import { collectItems } from 'fp-aws/core/Pager'
  * import { ListAccounts, listAccountsPager, listAccounts_maxResults, newListAccounts } from 'fp-aws/sso'
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  *
  * async function main() {
  *   // a page size outside 1..100 is refused before anything is sent

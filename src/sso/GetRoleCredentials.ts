@@ -149,7 +149,7 @@ export interface GetRoleCredentialsResponse {
  * Creates a `GetRoleCredentialsResponse` with no credentials.
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { newGetRoleCredentialsResponse } from 'fp-aws/sso'
  *
  * assert.deepStrictEqual(newGetRoleCredentialsResponse().roleCredentials, O.none)
@@ -168,7 +168,7 @@ export const newGetRoleCredentialsResponse = (): GetRoleCredentialsResponse => (
  * `monocle-ts`'s `Optional`, or read them with `Option` combinators.
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import {
  *   getRoleCredentialsResponse_roleCredentials,
  *   newGetRoleCredentialsResponse,
@@ -265,7 +265,7 @@ export interface GetRoleCredentialsResponseJson {
  * `send` decodes with). Its `encode` reveals the secrets.
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { GetRoleCredentialsResponseCodec } from 'fp-aws/sso'
  *
  * const r = GetRoleCredentialsResponseCodec.decode({ roleCredentials: null })
@@ -284,7 +284,7 @@ export const GetRoleCredentialsResponseCodec: t.Type<
  * The `AWSRequest` dictionary of `GetRoleCredentials`: `send(GetRoleCredentials)`.
  *
  * @example
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * import { newEnv, send } from 'fp-aws'
  * import { GetRoleCredentials, newGetRoleCredentials } from 'fp-aws/sso'
  *

@@ -122,7 +122,7 @@ export const listAccountRoles_accountId: L.Lens<ListAccountRoles, string> = pipe
  * The page token.
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { newListAccountRoles, listAccountRoles_nextToken } from 'fp-aws/sso'
  *
  * assert.deepStrictEqual(listAccountRoles_nextToken.get(newListAccountRoles('t', '1')), O.none)
@@ -139,7 +139,7 @@ export const listAccountRoles_nextToken: L.Lens<ListAccountRoles, Option<string>
  * The page size.
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { newListAccountRoles, listAccountRoles_maxResults } from 'fp-aws/sso'
  *
  * const rq = listAccountRoles_maxResults.set(O.some(2))(newListAccountRoles('t', '1'))
@@ -174,7 +174,7 @@ export interface ListAccountRolesResponse {
  * Creates an empty last page.
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { newListAccountRolesResponse } from 'fp-aws/sso'
  *
  * assert.deepStrictEqual(newListAccountRolesResponse(), { nextToken: O.none, roleList: [] })
@@ -190,7 +190,7 @@ export const newListAccountRolesResponse = (): ListAccountRolesResponse => ({ ne
 
 /**
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { newListAccountRolesResponse, listAccountRolesResponse_nextToken } from 'fp-aws/sso'
  *
  * assert.deepStrictEqual(listAccountRolesResponse_nextToken.get(newListAccountRolesResponse()), O.none)
@@ -305,7 +305,7 @@ export interface ListAccountRolesResponseJson {
  * decodes with): absent or `null` members are `None` / `[]`, unknown members are ignored.
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { ListAccountRolesResponseCodec } from 'fp-aws/sso'
  *
  * const r = ListAccountRolesResponseCodec.decode({ roleList: [{ roleName: 'ReadOnly', accountId: '1' }] })
@@ -325,7 +325,7 @@ export const ListAccountRolesResponseCodec: t.Type<ListAccountRolesResponse, Lis
  * page.
  *
  * @example
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * import { newEnv, send } from 'fp-aws'
  * import { ListAccountRoles, newListAccountRoles } from 'fp-aws/sso'
  *
@@ -350,7 +350,7 @@ export const ListAccountRoles: AWSRequest<ListAccountRoles, ListAccountRolesResp
  * How to page through `ListAccountRoles`: `nextToken` in and out, items in `roleList`.
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { listAccountRolesPager, newListAccountRoles } from 'fp-aws/sso'
  *
  * assert.deepStrictEqual(listAccountRolesPager.setNextToken('p2')(newListAccountRoles('t', '1')).nextToken, O.some('p2'))

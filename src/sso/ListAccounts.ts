@@ -103,7 +103,7 @@ export const listAccounts_accessToken: L.Lens<ListAccounts, string> = pipe(
  * The page token.
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { newListAccounts, listAccounts_nextToken } from 'fp-aws/sso'
  *
  * const rq = listAccounts_nextToken.set(O.some('page-2'))(newListAccounts('t'))
@@ -121,7 +121,7 @@ export const listAccounts_nextToken: L.Lens<ListAccounts, Option<string>> = pipe
  * The page size.
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { newListAccounts, listAccounts_maxResults } from 'fp-aws/sso'
  *
  * const rq = listAccounts_maxResults.set(O.some(10))(newListAccounts('t'))
@@ -156,7 +156,7 @@ export interface ListAccountsResponse {
  * Creates an empty last page.
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { newListAccountsResponse } from 'fp-aws/sso'
  *
  * assert.deepStrictEqual(newListAccountsResponse(), { nextToken: O.none, accountList: [] })
@@ -172,7 +172,7 @@ export const newListAccountsResponse = (): ListAccountsResponse => ({ nextToken:
 
 /**
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { newListAccountsResponse, listAccountsResponse_nextToken } from 'fp-aws/sso'
  *
  * assert.deepStrictEqual(listAccountsResponse_nextToken.get(newListAccountsResponse()), O.none)
@@ -241,8 +241,8 @@ const checkOption = <A>(field: string, o: Option<A>, f: (a: A) => E.Either<strin
  * percent-encodes them.
  *
  * @example
- * import * as O from 'fp-ts/Option'
- * import { pipe } from 'fp-ts/function'
+ * import * as O from 'fp-ts/lib/Option.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * import { encodeListAccounts, listAccounts_maxResults, newListAccounts } from 'fp-aws/sso'
  *
  * const r = encodeListAccounts(pipe(newListAccounts('t'), listAccounts_maxResults.set(O.some(5))))
@@ -288,7 +288,7 @@ export interface ListAccountsResponseJson {
  * with): absent or `null` members are `None` / `[]`, unknown members are ignored.
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { ListAccountsResponseCodec } from 'fp-aws/sso'
  *
  * const r = ListAccountsResponseCodec.decode({ accountList: [{ accountId: '111122223333' }], nextToken: null })
@@ -307,7 +307,7 @@ export const ListAccountsResponseCodec: t.Type<ListAccountsResponse, ListAccount
  * The `AWSRequest` dictionary of `ListAccounts`: `send(ListAccounts)` fetches one page.
  *
  * @example
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * import { newEnv, send } from 'fp-aws'
  * import { ListAccounts, newListAccounts } from 'fp-aws/sso'
  *
@@ -332,7 +332,7 @@ export const ListAccounts: AWSRequest<ListAccounts, ListAccountsResponse, ListAc
  * How to page through `ListAccounts`: `nextToken` in and out, items in `accountList`.
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { listAccountsPager, newListAccounts } from 'fp-aws/sso'
  *
  * assert.deepStrictEqual(listAccountsPager.setNextToken('p2')(newListAccounts('t')).nextToken, O.some('p2'))
@@ -421,7 +421,7 @@ export interface ListAccountsJson {
  * request where the token itself belongs.
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { ListAccountsCodec } from 'fp-aws/sso'
  *
  * const r = ListAccountsCodec.decode({ accessToken: 't', maxResults: 10 })

@@ -141,7 +141,7 @@ export const validateMaxResults = (n: number): E.Either<string, number> =>
  * through `codec` to `Some`; `None` encodes to `undefined` (the member is then left out).
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import * as t from 'io-ts'
  * import { optionFromNullable } from 'fp-aws/sso/Types'
  *
@@ -315,7 +315,7 @@ export interface RoleCredentials {
  * with the lenses.
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { newRoleCredentials, roleCredentials_accessKeyId } from 'fp-aws/sso'
  *
  * const rc = roleCredentials_accessKeyId.set(O.some('ASIAEXAMPLE'))(newRoleCredentials())
@@ -341,7 +341,7 @@ const optionalSecret = <S>(lens: L.Lens<S, Option<Sensitive<string>>>): L.Lens<S
 
 /**
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { newRoleCredentials, roleCredentials_accessKeyId } from 'fp-aws/sso'
  *
  * assert.deepStrictEqual(roleCredentials_accessKeyId.get(newRoleCredentials()), O.none)
@@ -358,7 +358,7 @@ export const roleCredentials_accessKeyId: L.Lens<RoleCredentials, Option<string>
  * The secret access key as a plain optional `string` (the record keeps it `Sensitive`).
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { newRoleCredentials, roleCredentials_secretAccessKey } from 'fp-aws/sso'
  *
  * const rc = roleCredentials_secretAccessKey.set(O.some('s3cr3t'))(newRoleCredentials())
@@ -376,7 +376,7 @@ export const roleCredentials_secretAccessKey: L.Lens<RoleCredentials, Option<str
  * The session token as a plain optional `string` (the record keeps it `Sensitive`).
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { newRoleCredentials, roleCredentials_sessionToken } from 'fp-aws/sso'
  *
  * const rc = roleCredentials_sessionToken.set(O.some('session'))(newRoleCredentials())
@@ -432,7 +432,7 @@ export const RoleCredentialsEq: Eq.Eq<RoleCredentials> = Eq.struct({
  * Shows credentials with the secret access key and the session token redacted.
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { newRoleCredentials, roleCredentials_secretAccessKey, RoleCredentialsShow } from 'fp-aws/sso'
  *
  * const rc = roleCredentials_secretAccessKey.set(O.some('s3cr3t'))(newRoleCredentials())
@@ -508,7 +508,7 @@ export interface AccountInfo {
  * Creates an `AccountInfo` with every member absent.
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { newAccountInfo } from 'fp-aws/sso'
  *
  * assert.deepStrictEqual(newAccountInfo().accountId, O.none)
@@ -520,7 +520,7 @@ export const newAccountInfo = (): AccountInfo => ({ accountId: O.none, accountNa
 
 /**
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { accountInfo_accountId, newAccountInfo } from 'fp-aws/sso'
  *
  * assert.deepStrictEqual(accountInfo_accountId.get(accountInfo_accountId.set(O.some('1'))(newAccountInfo())), O.some('1'))
@@ -532,7 +532,7 @@ export const accountInfo_accountId: L.Lens<AccountInfo, Option<string>> = pipe(L
 
 /**
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { accountInfo_accountName, newAccountInfo } from 'fp-aws/sso'
  *
  * assert.deepStrictEqual(accountInfo_accountName.get(newAccountInfo()), O.none)
@@ -547,7 +547,7 @@ export const accountInfo_accountName: L.Lens<AccountInfo, Option<string>> = pipe
 
 /**
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { accountInfo_emailAddress, newAccountInfo } from 'fp-aws/sso'
  *
  * assert.deepStrictEqual(accountInfo_emailAddress.get(newAccountInfo()), O.none)
@@ -607,7 +607,7 @@ export interface AccountInfoJson {
  * io-ts codec of `AccountInfo` from its wire JSON.
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { AccountInfoCodec } from 'fp-aws/sso'
  *
  * const r = AccountInfoCodec.decode({ accountId: '111122223333', accountName: null })
@@ -641,7 +641,7 @@ export interface RoleInfo {
  * Creates a `RoleInfo` with every member absent.
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { newRoleInfo } from 'fp-aws/sso'
  *
  * assert.deepStrictEqual(newRoleInfo().roleName, O.none)
@@ -653,7 +653,7 @@ export const newRoleInfo = (): RoleInfo => ({ roleName: O.none, accountId: O.non
 
 /**
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { newRoleInfo, roleInfo_roleName } from 'fp-aws/sso'
  *
  * assert.deepStrictEqual(roleInfo_roleName.get(roleInfo_roleName.set(O.some('ReadOnly'))(newRoleInfo())), O.some('ReadOnly'))
@@ -665,7 +665,7 @@ export const roleInfo_roleName: L.Lens<RoleInfo, Option<string>> = pipe(L.id<Rol
 
 /**
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { newRoleInfo, roleInfo_accountId } from 'fp-aws/sso'
  *
  * assert.deepStrictEqual(roleInfo_accountId.get(newRoleInfo()), O.none)
@@ -714,7 +714,7 @@ export interface RoleInfoJson {
  * io-ts codec of `RoleInfo` from its wire JSON.
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { RoleInfoCodec } from 'fp-aws/sso'
  *
  * assert.deepStrictEqual(RoleInfoCodec.encode({ roleName: O.some('ReadOnly'), accountId: O.none }), { roleName: 'ReadOnly' })

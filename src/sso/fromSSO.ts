@@ -262,7 +262,7 @@ export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000
  * returned (the refresh is retried on the next call), else the failure is.
  *
  * @example
- * import * as TE from 'fp-ts/lib/TaskEither'
+ * import * as TE from 'fp-ts/lib/TaskEither.js'
  * import { sensitive } from 'fp-aws/core/Sensitive'
  * import { memoizeCredentials } from 'fp-aws/sso/fromSSO'
  *

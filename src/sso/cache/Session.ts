@@ -186,7 +186,7 @@ export const ssoSession = (file: ConfigFile, name: string, source: string): E.Ei
  * returned as found (they are checked by who needs them).
  *
  * @example
- * import * as E from 'fp-ts/lib/Either'
+ * import * as E from 'fp-ts/lib/Either.js'
  * import { parseConfigFile } from 'fp-aws/core/Config'
  * import { ssoProfile } from 'fp-aws/sso/cache'
  *

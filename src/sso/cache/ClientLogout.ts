@@ -8,9 +8,9 @@
  *    has an `accessToken` key is a token. If it has a `region`, the token is invalidated
  *    with the SSO `Logout` call in that region (unsigned; the `Env` comes from
  *    `envForRegion`, so `AWS_ENDPOINT_URL_SSO` and friends apply), then the file is deleted,
- *    expired or not (the server decides). A `Logout` refused by the service because the
- *    token is no longer valid (a 4xx such as 401 `UnauthorizedException`; not 404, 405, 408
- *    or throttling) is not a failure.
+ *    expired or not (the server decides). A `Logout` refused by the portal because the
+ *    token is no longer valid (a 4xx with an AWS error type, such as 401
+ *    `UnauthorizedException`; not 404, 405, 407, 408 or throttling) is not a failure.
  *    A token without a region is deleted without a call.
  * 2. every entry of `<home>/.aws/cli/cache` whose JSON object has `"ProviderType": "sso"`
  *    is deleted.
@@ -22,8 +22,15 @@
  *
  * - a `Logout` that fails for another reason (network error, timeout, 5xx or throttling
  *   after retries, an endpoint that does not resolve, or answers 404/405 as something that
- *   is not the SSO portal) KEEPS the token file — the session may still be live — reports
- *   it in `errors`, and the sweep goes on (the CLI aborts the whole sweep);
+ *   is not the SSO portal, a 4xx without an AWS error type such as a proxy's 407 or a
+ *   firewall's HTML 403) KEEPS the token file — the session may still be live — reports
+ *   it in `errors`, and the sweep goes on (the CLI aborts the whole sweep, or deletes the
+ *   file on any HTTP error);
+ * - a cache whose path another user could change (see `resolveSecure`) is refused: nothing
+ *   in it is read, renamed or deleted, and the refusal is in `errors`;
+ * - only the files listed when the sweep began are swept, and each only while it is still
+ *   the file listed (same device, inode, size and modification time) and holds what was
+ *   read: a new sign-in during the sweep is left alone (kept, `ChangedDuringSweep`);
  * - symbolic links are never followed, read or deleted through (kept, reason `Symlink`);
  *   directories, FIFOs and the like are kept (`NotAFile`), files over 1 MiB too
  *   (`TooLarge`);
@@ -534,14 +541,22 @@ const listCache = async (ctx: Context, requested: string): Promise<ReadonlyArray
   return snapshot(entries.filter((e) => !IN_FLIGHT_WRITE.test(e.name) && !CLAIM.test(e.name)))
 }
 
-/** A service error saying the token is not (or no longer) valid: 4xx other than throttling and "not this service". */
+/**
+ * The portal saying the token is not (or no longer) valid: a 4xx that carries an AWS error
+ * type (`x-amzn-errortype`, or `__type`/`code` in a JSON body; without one the code is
+ * `UnknownError`), other than throttling and "not this service" (404, 405), a timeout (408)
+ * or a proxy asking for credentials (407). A 4xx without an error type (a proxy's or a
+ * firewall's page) does not come from the portal: it proves nothing about the token.
+ */
 const tokenRejected = (e: AWSError): boolean =>
   e._tag === 'ServiceError' &&
   e.status >= 400 &&
   e.status < 500 &&
   e.status !== 404 &&
   e.status !== 405 &&
+  e.status !== 407 &&
   e.status !== 408 &&
+  e.code !== 'UnknownError' &&
   classify(e) === 'final'
 
 const describeFailure = (e: AWSError): { readonly message: string; readonly error: string; readonly code?: string } => {
@@ -553,7 +568,16 @@ const describeFailure = (e: AWSError): { readonly message: string; readonly erro
         ...(e.code === undefined ? {} : { code: e.code })
       }
     case 'ServiceError':
-      return { message: `service error ${e.code} (HTTP ${e.status})`, error: `ServiceError/${e.code}`, code: e.code }
+      return {
+        message:
+          e.status === 407
+            ? 'HTTP 407: a proxy asks for credentials (not an answer of the SSO portal)'
+            : e.code === 'UnknownError'
+              ? `HTTP ${e.status} without an AWS error type (not an answer of the SSO portal: a proxy, a firewall?)`
+              : `service error ${e.code} (HTTP ${e.status})`,
+        error: `ServiceError/${e.code}`,
+        code: e.code
+      }
     case 'EndpointError':
       return { message: `no endpoint: ${e.message}`, error: 'EndpointError' }
     case 'ValidationError':

@@ -13,6 +13,7 @@ import * as fs from 'node:fs/promises'
 import * as nodePath from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
+import type { UnsafeDirectory } from './Secure.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -65,6 +66,8 @@ export interface FileError {
   readonly file: string
   readonly code: string | undefined
   readonly message: string
+  /** Set when the file's directory was refused (see `resolveSecure`): nothing was written. */
+  readonly unsafe?: UnsafeDirectory | undefined
 }
 
 /**

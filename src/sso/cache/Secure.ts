@@ -20,7 +20,7 @@ import * as fs from 'node:fs/promises'
 import * as nodePath from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
-import { errorCode } from './File.js'
+import { CACHE_DIR_MODE, errorCode, fileError, writeFileAtomic, type FileError } from './File.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -242,4 +242,37 @@ export const resolveSecure =
     }
     // a path that ends at the root, or a file path that resolved to a directory: found as is
     return E.right({ _tag: 'Found', path: current })
+  }
+
+// -------------------------------------------------------------------------------------
+// write
+// -------------------------------------------------------------------------------------
+
+/**
+ * Writes a cache file atomically (see `writeFileAtomic`) in its directory resolved and
+ * checked by {@link resolveSecure}: a directory another user could change is refused (a
+ * `FileError` with `unsafe` set) and nothing is written; a missing one is created (mode
+ * `0700`) first. What `writeToken` and `writeCachedCredentials` use.
+ *
+ * @category write
+ * @since 0.2.0
+ */
+export const writeFileSecure =
+  (file: string, text: string): TE.TaskEither<FileError, void> =>
+  async () => {
+    const dir = nodePath.dirname(file)
+    const refused = (u: UnsafeDirectory): E.Either<FileError, never> =>
+      E.left({ _tag: 'FileError', operation: 'write', file, code: undefined, message: `cannot write ${file}: ${u.message}`, unsafe: u })
+    let r = await resolveSecure(dir)()
+    if (E.isRight(r) && r.right._tag === 'Missing') {
+      try {
+        await fs.mkdir(dir, { recursive: true, mode: CACHE_DIR_MODE })
+      } catch (e) {
+        return E.left(fileError('write', file, e))
+      }
+      r = await resolveSecure(dir)()
+    }
+    if (E.isLeft(r)) return refused(r.left)
+    if (r.right._tag === 'Missing') return E.left(fileError('write', file, { code: 'ENOENT' }))
+    return writeFileAtomic(nodePath.join(r.right.path, nodePath.basename(file)), text)()
   }

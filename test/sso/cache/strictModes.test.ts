@@ -17,8 +17,11 @@ import {
   logoutSession,
   resolveSecure,
   sha1Hex,
+  writeCachedCredentials,
+  writeToken,
   type LogoutReport
 } from '../../../src/sso/cache/index.js'
+import { sensitive } from '../../../src/core/Sensitive.js'
 import type { Emulator } from '../../../src/sso/emulator/index.js'
 import { fromSSO } from '../../../src/sso/fromSSO.js'
 import { envTo, isRoot, makeHome, ssoCreds, start, tokenJson, useHomes } from './helpers.js'
@@ -329,5 +332,43 @@ describe('StrictModes: what is accepted and what is refused', () => {
     } finally {
       h.cleanup()
     }
+  })
+})
+
+describe('StrictModes: the cache writers', () => {
+  const token = {
+    startUrl: 'https://w.awsapps.com/start',
+    region: 'us-east-1',
+    accessToken: sensitive('writer-token'),
+    expiresAt: new Date('2999-01-01T00:00:00Z')
+  }
+
+  it('writeToken and writeCachedCredentials refuse a directory others can write: nothing is written', async () => {
+    const h = home()
+    fs.mkdirSync(path.join(h.home, '.aws'), { mode: 0o700 })
+    fs.chmodSync(path.join(h.home, '.aws'), 0o777)
+    const file = path.join(h.tokens, 'w.json')
+    const r = await writeToken(file, token)()
+    expect(r._tag === 'Left' && [r.left._tag, r.left.unsafe?.reason, r.left.unsafe?.directory]).toEqual([
+      'FileError',
+      'Writable',
+      path.join(h.home, '.aws')
+    ])
+    const c = await writeCachedCredentials(path.join(h.creds, 'c.json'), {
+      ProviderType: 'sso',
+      Credentials: { AccessKeyId: 'A', SecretAccessKey: sensitive('s'), SessionToken: sensitive('t'), Expiration: new Date('2999-01-01T00:00:00Z') }
+    })()
+    expect(c._tag === 'Left' && c.left.unsafe?.reason).toBe('Writable')
+    expect(fs.existsSync(h.tokens) || fs.existsSync(h.creds)).toBe(false)
+    fs.chmodSync(path.join(h.home, '.aws'), 0o700)
+  })
+
+  it("they write through a user's own symlinked ~/.aws, creating the cache directory", async () => {
+    const h = home()
+    fs.mkdirSync(path.join(h.home, 'dotfiles', 'aws'), { recursive: true })
+    fs.symlinkSync('dotfiles/aws', path.join(h.home, '.aws'))
+    const r = await writeToken(path.join(h.tokens, 'w.json'), token)()
+    expect(r).toEqual({ _tag: 'Right', right: undefined })
+    expect(fs.readdirSync(path.join(h.home, 'dotfiles', 'aws', 'sso', 'cache'))).toEqual(['w.json'])
   })
 })

@@ -473,6 +473,18 @@ const recoverClaims = async (ctx: Context, dir: string, entries: ReadonlyArray<D
   return restored
 }
 
+/** Recovers the dead claims of the named files only (`logoutSession`). */
+const recoverClaimsOf = async (ctx: Context, dir: string, names: ReadonlyArray<string>): Promise<void> => {
+  const listed = await listDir(dir)()
+  // a directory that cannot be listed: each planned file is still read, and reported, on its own
+  if (E.isLeft(listed)) return
+  const claims = listed.right.filter((e) => {
+    const m = CLAIM.exec(e.name)
+    return m !== null && names.includes(m[1] as string)
+  })
+  if (claims.length > 0) await recoverClaims(ctx, dir, claims)
+}
+
 /** The temporary file of an atomic write still in flight (see `writeFileAtomic`): not a cache entry. */
 const IN_FLIGHT_WRITE = /^\..+\.[0-9a-f]{16}\.tmp$/
 
@@ -828,12 +840,14 @@ export const logoutSession = (options: LogoutSessionOptions): TE.TaskEither<Conf
           const tokens: Array<readonly [Entry, string | undefined]> = []
           const credentials: Array<Entry> = []
           if (tokenDir !== undefined) {
+            await recoverClaimsOf(ctx, tokenDir, p.tokens.map(({ file }) => nodePath.basename(file)))
             for (const { file, region } of p.tokens) {
               const entry = await entryAt(tokenDir, nodePath.basename(file))
               if (entry !== undefined) tokens.push([entry, region])
             }
           }
           if (credDir !== undefined) {
+            await recoverClaimsOf(ctx, credDir, p.credentials.map((file) => nodePath.basename(file)))
             for (const file of p.credentials) {
               const entry = await entryAt(credDir, nodePath.basename(file))
               if (entry !== undefined) credentials.push(entry)

@@ -15,7 +15,7 @@ import * as path from 'node:path'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sensitive } from '../../../src/core/Sensitive.js'
-import { logoutAll, writeToken, type LogoutReport } from '../../../src/sso/cache/index.js'
+import { logoutAll, logoutSession, sha1Hex, writeToken, type LogoutReport } from '../../../src/sso/cache/index.js'
 import type { Emulator } from '../../../src/sso/emulator/index.js'
 import { envTo, start, tokenJson, useHomes } from './helpers.js'
 
@@ -199,5 +199,20 @@ describe('claims left by a sweep', () => {
     } finally {
       other.kill('SIGKILL')
     }
+  })
+})
+
+describe('claims left by a sweep, for one session', () => {
+  it('logoutSession puts back a dead claim of its token file, then logs it out; other claims are left alone', async () => {
+    const h = home()
+    const name = `${sha1Hex('https://one.awsapps.com/start')}.json`
+    const claim = h.token(`.${name}.${deadPid()}.0123456789abcdef.sweep`, tokenJson(crashTokens[5] as string, { startUrl: 'https://one.awsapps.com/start' }))
+    const other = h.token(`.other.json.${deadPid()}.0123456789abcdef.sweep`, tokenJson(crashTokens[6] as string))
+    const r = await logoutSession({ homedir: h.home, env: {}, target: { _tag: 'StartUrl', startUrl: 'https://one.awsapps.com/start' }, envForRegion: envTo(emu.url) })()
+    expect(r._tag === 'Right' && r.right.deleted.map((d) => path.basename(d.file))).toEqual([name])
+    expect(emu.isLoggedOut(crashTokens[5] as string)).toBe(true)
+    expect(fs.existsSync(claim)).toBe(false)
+    expect(fs.existsSync(other)).toBe(true)
+    expect(emu.logoutCount(crashTokens[6] as string)).toBe(0)
   })
 })

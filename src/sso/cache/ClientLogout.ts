@@ -275,17 +275,26 @@ interface Builder {
   readonly deleted: Array<DeletedFile>
   readonly kept: Array<KeptFile>
   readonly errors: Array<LogoutProblem>
+  /** Each cache directory resolved (what the sweep works on) → as asked (what the report shows). */
+  readonly shown: Map<string, string>
 }
 
-const builder = (dryRun: boolean): Builder => ({ dryRun, invalidated: [], deleted: [], kept: [], errors: [] })
+const builder = (dryRun: boolean): Builder => ({ dryRun, invalidated: [], deleted: [], kept: [], errors: [], shown: new Map() })
 
-const freeze = (b: Builder): LogoutReport => ({
-  dryRun: b.dryRun,
-  invalidated: [...b.invalidated],
-  deleted: [...b.deleted],
-  kept: [...b.kept],
-  errors: [...b.errors]
-})
+/** The report names files under the cache directories as asked, not as resolved (`~/.aws` may be a link). */
+const freeze = (b: Builder): LogoutReport => {
+  const show = <A extends { readonly file: string }>(a: A): A => {
+    const dir = b.shown.get(nodePath.dirname(a.file))
+    return dir === undefined ? a : { ...a, file: nodePath.join(dir, nodePath.basename(a.file)) }
+  }
+  return {
+    dryRun: b.dryRun,
+    invalidated: b.invalidated.map(show),
+    deleted: b.deleted.map(show),
+    kept: b.kept.map(show),
+    errors: b.errors.map(show)
+  }
+}
 
 /**
  * An empty report.
@@ -509,7 +518,9 @@ const resolveCache = async (ctx: Context, dir: string): Promise<string | undefin
     unsafe(ctx, r.left)
     return undefined
   }
-  return r.right._tag === 'Found' ? r.right.path : undefined
+  if (r.right._tag === 'Missing') return undefined
+  ctx.report.shown.set(r.right.path, dir)
+  return r.right.path
 }
 
 /** The identity of every file entry: what the sweep began with. */

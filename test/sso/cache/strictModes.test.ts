@@ -287,7 +287,8 @@ describe('StrictModes: what is accepted and what is refused', () => {
     const r = await sweep(h.home)
     expect(r.errors).toEqual([])
     expect(emu.isLoggedOut(tok)).toBe(true)
-    expect(r.deleted.map((d) => d.file)).toEqual([path.join(real, 'sso', 'cache', 'a.json'), path.join(real, 'cli', 'cache', 'c.json')])
+    // named as asked, through the link
+    expect(r.deleted.map((d) => d.file)).toEqual([path.join(h.tokens, 'a.json'), path.join(h.creds, 'c.json')])
     expect(fs.readdirSync(path.join(real, 'sso', 'cache'))).toEqual([])
   })
 

@@ -21,6 +21,7 @@ import { fromEnvironment, type Env } from '../core/Env.js'
 import { serializeError, type AWSError } from '../core/Error.js'
 import { reveal, type Sensitive } from '../core/Sensitive.js'
 import { formatTimestamp } from './cache/Codec.js'
+import { resolveSecure } from './cache/Secure.js'
 import { loadConfigFile, sessionCacheId, ssoProfile, type SSOConfigError } from './cache/Session.js'
 import { isTokenExpired, readToken, tokenCacheFile } from './cache/Token.js'
 import { GetRoleCredentials, newGetRoleCredentials, type GetRoleCredentialsErrorCode } from './GetRoleCredentials.js'
@@ -44,15 +45,17 @@ export interface AwsCredentials {
 }
 
 /**
- * The cached SSO token is missing, unreadable or expired. The message says to run
- * `aws sso login`; it holds no token.
+ * The cached SSO token is missing, unreadable or expired, or its cache was refused
+ * (`UnsafeDirectory`: a directory or symbolic link on its path could be changed by another
+ * user than root or the running user, see `resolveSecure`; the file is not read). The
+ * message says what to do; it holds no token.
  *
  * @category model
  * @since 0.1.0
  */
 export interface SSOTokenError {
   readonly _tag: 'SSOTokenError'
-  readonly reason: 'Missing' | 'Invalid' | 'Expired'
+  readonly reason: 'Missing' | 'Invalid' | 'Expired' | 'UnsafeDirectory'
   readonly profile: string
   /** The token cache file. */
   readonly file: string
@@ -183,12 +186,31 @@ export const fromSSO = (options: FromSSOOptions): TE.TaskEither<FromSSOError, Aw
     ),
     TE.bindW('token', ({ session }) => {
       const file = tokenCacheFile(options.homedir, sessionCacheId(session))
+      const missing = tokenError(profile, file, 'Missing', `no cached SSO token for profile '${profile}' (${file})`)
       return pipe(
-        readToken(file, { followSymlinks: true }),
-        TE.mapLeft((e) =>
-          e.reason === 'NotFound'
-            ? tokenError(profile, file, 'Missing', `no cached SSO token for profile '${profile}' (${file})`)
-            : tokenError(profile, file, 'Invalid', `the cached SSO token of profile '${profile}' is unusable: ${e.message}`)
+        // resolved once, every directory and link on the way checked; the file itself is
+        // then read at the resolved path, without following a link
+        resolveSecure(file, 'file'),
+        TE.mapLeft(
+          (u): SSOTokenError => ({
+            _tag: 'SSOTokenError',
+            reason: 'UnsafeDirectory',
+            profile,
+            file,
+            message: `the SSO token cache of profile '${profile}' is refused: ${u.message}; fix its ownership or permissions`
+          })
+        ),
+        TE.chainW((r) =>
+          r._tag === 'Missing'
+            ? TE.left(missing)
+            : pipe(
+                readToken(r.path),
+                TE.mapLeft((e) =>
+                  e.reason === 'NotFound'
+                    ? missing
+                    : tokenError(profile, file, 'Invalid', `the cached SSO token of profile '${profile}' is unusable: ${e.message}`)
+                )
+              )
         ),
         TE.chainEitherK((token) =>
           isTokenExpired(token, now())

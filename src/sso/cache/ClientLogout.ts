@@ -8,9 +8,9 @@
  *    has an `accessToken` key is a token. If it has a `region`, the token is invalidated
  *    with the SSO `Logout` call in that region (unsigned; the `Env` comes from
  *    `envForRegion`, so `AWS_ENDPOINT_URL_SSO` and friends apply), then the file is deleted,
- *    expired or not (the server decides). A `Logout` refused by the service because the
- *    token is no longer valid (a 4xx such as 401 `UnauthorizedException`; not 404, 405, 408
- *    or throttling) is not a failure.
+ *    expired or not (the server decides). A `Logout` refused by the portal because the
+ *    token is no longer valid (a 4xx with an AWS error type, such as 401
+ *    `UnauthorizedException`; not 404, 405, 407, 408 or throttling) is not a failure.
  *    A token without a region is deleted without a call.
  * 2. every entry of `<home>/.aws/cli/cache` whose JSON object has `"ProviderType": "sso"`
  *    is deleted.
@@ -22,8 +22,15 @@
  *
  * - a `Logout` that fails for another reason (network error, timeout, 5xx or throttling
  *   after retries, an endpoint that does not resolve, or answers 404/405 as something that
- *   is not the SSO portal) KEEPS the token file — the session may still be live — reports
- *   it in `errors`, and the sweep goes on (the CLI aborts the whole sweep);
+ *   is not the SSO portal, a 4xx without an AWS error type such as a proxy's 407 or a
+ *   firewall's HTML 403) KEEPS the token file — the session may still be live — reports
+ *   it in `errors`, and the sweep goes on (the CLI aborts the whole sweep, or deletes the
+ *   file on any HTTP error);
+ * - a cache whose path another user could change (see `resolveSecure`) is refused: nothing
+ *   in it is read, renamed or deleted, and the refusal is in `errors`;
+ * - only the files listed when the sweep began are swept, and each only while it is still
+ *   the file listed (same device, inode, size and modification time) and holds what was
+ *   read: a new sign-in during the sweep is left alone (kept, `ChangedDuringSweep`);
  * - symbolic links are never followed, read or deleted through (kept, reason `Symlink`);
  *   directories, FIFOs and the like are kept (`NotAFile`), files over 1 MiB too
  *   (`TooLarge`);
@@ -60,7 +67,20 @@ import { escapeControl } from '../../core/Text.js'
 import { Logout, newLogout } from '../Logout.js'
 import { validateAccessToken } from '../Types.js'
 import { credentialCacheDir, credentialCacheFile, credentialCacheKeyCandidates } from './Credentials.js'
-import { deleteFile, describeReadFailure, errorCode, listDir, readBounded, type DirEntry, type ReadFailure } from './File.js'
+import {
+  deleteFile,
+  describeReadFailure,
+  errorCode,
+  identityAt,
+  identityOf,
+  listDir,
+  readBoundedIdentified,
+  sameIdentity,
+  type DirEntry,
+  type FileIdentity,
+  type ReadFailure
+} from './File.js'
+import { resolveSecure, type UnsafeDirectory } from './Secure.js'
 import {
   loadConfigFile,
   sessionCacheId,
@@ -155,8 +175,12 @@ export type DeletedFile =
  * - `NotSSOCredentials`: a credential cache entry of another provider;
  * - `InvalidationFailed`: the `Logout` call failed (also in `errors`);
  * - `DeleteFailed`: the file should have gone but could not be deleted (also in `errors`);
- * - `ChangedDuringSweep`: the token file was rewritten while it was being swept (a new
- *   sign-in); the new session is left alone.
+ * - `ChangedDuringSweep`: the file changed after the sweep began (its identity — device,
+ *   inode, size, modification time — differs from the one seen when the sweep listed the
+ *   cache, or its content from what was read): a new sign-in; the new session is left alone;
+ * - `ClaimLeftBehind`: a file a sweep had claimed (renamed to `.NAME.<pid>.<hex>.sweep`) and
+ *   that its process, now gone, left behind, while a newer `NAME` exists: kept as it is
+ *   (one whose `NAME` is free is put back under it, then swept as usual).
  *
  * @category model
  * @since 0.1.0
@@ -171,6 +195,7 @@ export type KeptReason =
   | 'InvalidationFailed'
   | 'DeleteFailed'
   | 'ChangedDuringSweep'
+  | 'ClaimLeftBehind'
 
 /**
  * A file left alone, and why.
@@ -186,18 +211,23 @@ export interface KeptFile {
 
 /**
  * Something that should have happened and did not: a session not invalidated, a file
- * not deleted, a cache directory not listed. Any of these makes the logout a failure.
+ * not deleted, a cache directory not listed, or refused (`check`: a directory on its path
+ * could be changed by another user, see `resolveSecure`; `error` is
+ * `UnsafeDirectory/<reason>` and `directory` the offending directory). Any of these makes
+ * the logout a failure.
  *
  * @category model
  * @since 0.1.0
  */
 export interface LogoutProblem {
   readonly file: string
-  readonly operation: 'invalidate' | 'delete' | 'list'
+  readonly operation: 'invalidate' | 'delete' | 'list' | 'check'
   readonly message: string
-  /** The error's tag and detail: `TransportError`/`ConnectionReset`, `FileError`/`EACCES`, … */
+  /** The error's tag and detail: `TransportError`/`ConnectionReset`, `FileError`/`EACCES`, `UnsafeDirectory/Writable`, … */
   readonly error: string
   readonly code?: string | undefined
+  /** For `check`: the directory (or symbolic link) on the way that made the cache unsafe. */
+  readonly directory?: string | undefined
 }
 
 /**
@@ -246,17 +276,26 @@ interface Builder {
   readonly deleted: Array<DeletedFile>
   readonly kept: Array<KeptFile>
   readonly errors: Array<LogoutProblem>
+  /** Each cache directory resolved (what the sweep works on) → as asked (what the report shows). */
+  readonly shown: Map<string, string>
 }
 
-const builder = (dryRun: boolean): Builder => ({ dryRun, invalidated: [], deleted: [], kept: [], errors: [] })
+const builder = (dryRun: boolean): Builder => ({ dryRun, invalidated: [], deleted: [], kept: [], errors: [], shown: new Map() })
 
-const freeze = (b: Builder): LogoutReport => ({
-  dryRun: b.dryRun,
-  invalidated: [...b.invalidated],
-  deleted: [...b.deleted],
-  kept: [...b.kept],
-  errors: [...b.errors]
-})
+/** The report names files under the cache directories as asked, not as resolved (`~/.aws` may be a link). */
+const freeze = (b: Builder): LogoutReport => {
+  const show = <A extends { readonly file: string }>(a: A): A => {
+    const dir = b.shown.get(nodePath.dirname(a.file))
+    return dir === undefined ? a : { ...a, file: nodePath.join(dir, nodePath.basename(a.file)) }
+  }
+  return {
+    dryRun: b.dryRun,
+    invalidated: b.invalidated.map(show),
+    deleted: b.deleted.map(show),
+    kept: b.kept.map(show),
+    errors: b.errors.map(show)
+  }
+}
 
 /**
  * An empty report.
@@ -289,6 +328,11 @@ interface Context {
   readonly report: Builder
 }
 
+/** A cache entry as seen when the sweep began: what it is, and its identity if a file. */
+interface Entry extends DirEntry {
+  readonly identity?: FileIdentity | undefined
+}
+
 const keep = (ctx: Context, file: string, reason: KeptReason, message: string): void => {
   ctx.report.kept.push({ file, reason, message })
 }
@@ -298,13 +342,25 @@ const isPlainObject = (u: unknown): u is Record<string, unknown> =>
 
 const has = (o: Record<string, unknown>, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key)
 
+/** What the sweep read of a file: its text and the identity of the file it came from. */
+interface Read {
+  readonly text: string
+  readonly identity: FileIdentity
+}
+
 type Loaded =
-  | { readonly _tag: 'Object'; readonly json: Record<string, unknown>; readonly text: string }
+  | { readonly _tag: 'Object'; readonly json: Record<string, unknown>; readonly read: Read }
   | { readonly _tag: 'Gone' }
   | { readonly _tag: 'Kept' }
 
-/** Reads a cache file as a JSON object; anything else is recorded as kept. */
-const load = async (ctx: Context, entry: DirEntry): Promise<Loaded> => {
+const CHANGED = 'changed since the sweep began (a new sign-in): it is left alone'
+
+/**
+ * Reads a cache file as a JSON object; anything else is recorded as kept. A file that is
+ * not the one listed when the sweep began (another identity) is kept: it is newer than the
+ * sweep.
+ */
+const load = async (ctx: Context, entry: Entry): Promise<Loaded> => {
   if (entry.kind === 'symlink') {
     keep(ctx, entry.path, 'Symlink', describeReadFailure({ _tag: 'Symlink' }))
     return { _tag: 'Kept' }
@@ -313,16 +369,20 @@ const load = async (ctx: Context, entry: DirEntry): Promise<Loaded> => {
     keep(ctx, entry.path, 'NotAFile', describeReadFailure({ _tag: 'NotAFile' }))
     return { _tag: 'Kept' }
   }
-  const text = await readBounded(entry.path, { maxBytes: ctx.options.maxFileBytes })()
-  if (E.isLeft(text)) {
-    const f = text.left
+  const r = await readBoundedIdentified(entry.path, { maxBytes: ctx.options.maxFileBytes })()
+  if (E.isLeft(r)) {
+    const f = r.left
     if (f._tag === 'NotFound') return { _tag: 'Gone' }
     keep(ctx, entry.path, f._tag, describeReadFailure(f))
     return { _tag: 'Kept' }
   }
+  if (entry.identity !== undefined && !sameIdentity(entry.identity, r.right.identity)) {
+    keep(ctx, entry.path, 'ChangedDuringSweep', CHANGED)
+    return { _tag: 'Kept' }
+  }
   let json: unknown
   try {
-    json = JSON.parse(text.right)
+    json = JSON.parse(r.right.text)
   } catch {
     keep(ctx, entry.path, 'NotJson', 'is not valid JSON')
     return { _tag: 'Kept' }
@@ -331,64 +391,196 @@ const load = async (ctx: Context, entry: DirEntry): Promise<Loaded> => {
     keep(ctx, entry.path, 'NotAnObject', `is JSON but not an object (${Array.isArray(json) ? 'array' : json === null ? 'null' : typeof json})`)
     return { _tag: 'Kept' }
   }
-  return { _tag: 'Object', json, text: text.right }
+  return { _tag: 'Object', json, read: r.right }
 }
 
-const remove = async (ctx: Context, file: string, deleted: DeletedFile): Promise<void> => {
-  if (ctx.report.dryRun) {
-    ctx.report.deleted.push(deleted)
-    return
-  }
-  const r = await deleteFile(file)()
-  if (E.isRight(r)) {
-    ctx.report.deleted.push(deleted)
-  } else {
-    keep(ctx, file, 'DeleteFailed', r.left.message)
-    ctx.report.errors.push({
-      file,
-      operation: 'delete',
-      message: r.left.message,
-      error: `FileError${r.left.code === undefined ? '' : `/${r.left.code}`}`,
-      code: r.left.code
-    })
+const deleteFailed = (ctx: Context, file: string, message: string, code: string | undefined): void => {
+  keep(ctx, file, 'DeleteFailed', message)
+  ctx.report.errors.push({ file, operation: 'delete', message, error: `FileError${code === undefined ? '' : `/${code}`}`, code })
+}
+
+/** The name of a claim: `.NAME.<pid>.<16 hex>.sweep`, in the same directory. */
+const claimName = (name: string): string => `.${name}.${process.pid}.${randomBytes(8).toString('hex')}.sweep`
+
+/** A claim, and the pid of the sweep that made it (none for the claims of fp-aws 0.1). */
+const CLAIM = /^\.(.+?)\.(?:(\d+)\.)?([0-9a-f]{16})\.sweep$/
+
+/** Whether the process that made a claim may still be running (on this host). */
+const alive = (pid: number | undefined): boolean => {
+  if (pid === undefined || !Number.isSafeInteger(pid) || pid <= 0) return false
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return errorCode(e) === 'EPERM'
   }
 }
 
 /**
- * Deletes a token file only if it still holds what the sweep read: the file is first
- * claimed (renamed to a private name in the same directory, atomically), then compared.
- * A file rewritten meanwhile (`aws sso login` again) is put back with `link`, which never
- * replaces a newer file, and kept: its new session was not invalidated.
+ * Deletes a cache file only if it still is what the sweep read: the file is first claimed
+ * (renamed to a private name in the same directory, atomically), then its identity and
+ * content are compared with what was read. A file rewritten meanwhile (`aws sso login`
+ * again, in place or atomically) is put back with `link`, which never replaces a newer
+ * file, and kept: its new session is left alone.
  */
-const removeToken = async (ctx: Context, file: string, read: string, deleted: DeletedFile): Promise<void> => {
-  if (ctx.report.dryRun) return remove(ctx, file, deleted)
-  const claim = nodePath.join(nodePath.dirname(file), `.${nodePath.basename(file)}.${randomBytes(8).toString('hex')}.sweep`)
+const removeClaimed = async (ctx: Context, file: string, read: Read, deleted: DeletedFile): Promise<void> => {
+  if (ctx.report.dryRun) return void ctx.report.deleted.push(deleted)
+  const claim = nodePath.join(nodePath.dirname(file), claimName(nodePath.basename(file)))
   try {
     await fs.rename(file, claim)
   } catch (e) {
     // gone already (another sweep, the user): nothing left to delete
     if (errorCode(e) === 'ENOENT') return void ctx.report.deleted.push(deleted)
-    return remove(ctx, file, deleted)
+    return deleteFailed(ctx, file, `cannot delete ${file}${errorCode(e) === undefined ? '' : ` (${errorCode(e)})`}`, errorCode(e))
   }
-  const now = await readBounded(claim, { maxBytes: ctx.options.maxFileBytes })()
-  if (E.isRight(now) && now.right === read) return remove(ctx, claim, { ...deleted, file })
+  const now = await readBoundedIdentified(claim, { maxBytes: ctx.options.maxFileBytes })()
+  if (E.isRight(now) && now.right.text === read.text && sameIdentity(now.right.identity, read.identity)) {
+    const r = await deleteFile(claim)()
+    if (E.isRight(r)) return void ctx.report.deleted.push(deleted)
+    return deleteFailed(ctx, claim, r.left.message, r.left.code)
+  }
   try {
     await fs.link(claim, file)
     await fs.unlink(claim)
-    keep(ctx, file, 'ChangedDuringSweep', 'was rewritten during the sweep (a new sign-in): its new session is left alone')
+    keep(ctx, file, 'ChangedDuringSweep', CHANGED)
   } catch {
-    keep(ctx, claim, 'ChangedDuringSweep', `was rewritten during the sweep and a newer file took its place: kept as ${nodePath.basename(claim)}`)
+    keep(ctx, claim, 'ChangedDuringSweep', `${CHANGED}; a newer file took its place, so it is kept as ${nodePath.basename(claim)}`)
   }
 }
 
-/** A service error saying the token is not (or no longer) valid: 4xx other than throttling and "not this service". */
+/**
+ * Puts back the claims left by sweeps whose process is gone (crashed, killed) under their
+ * name, when that name is free; reports the others. Claims of running sweeps are theirs.
+ * Returns whether anything was put back.
+ */
+const recoverClaims = async (ctx: Context, dir: string, entries: ReadonlyArray<DirEntry>): Promise<boolean> => {
+  let restored = false
+  for (const e of entries) {
+    const m = CLAIM.exec(e.name)
+    if (m === null || e.kind !== 'file') continue
+    const original = m[1] as string
+    const pid = m[2] === undefined ? undefined : Number(m[2])
+    if (alive(pid)) continue
+    const target = nodePath.join(dir, original)
+    const left = `was claimed by a sweep that did not finish${pid === undefined ? '' : ` (process ${pid})`}`
+    if (ctx.report.dryRun) {
+      keep(ctx, e.path, 'ClaimLeftBehind', `${left}: it would be put back as ${original}`)
+      continue
+    }
+    try {
+      await fs.link(e.path, target)
+    } catch (err) {
+      const code = errorCode(err)
+      if (code !== 'ENOENT') {
+        keep(ctx, e.path, 'ClaimLeftBehind', `${left}; ${code === 'EEXIST' ? `a newer ${original} exists` : `it cannot be put back (${code ?? 'error'})`}: it is kept`)
+      }
+      continue
+    }
+    await fs.unlink(e.path).catch(() => undefined)
+    restored = true
+  }
+  return restored
+}
+
+/** Recovers the dead claims of the named files only (`logoutSession`). */
+const recoverClaimsOf = async (ctx: Context, dir: string, names: ReadonlyArray<string>): Promise<void> => {
+  const listed = await listDir(dir)()
+  // a directory that cannot be listed: each planned file is still read, and reported, on its own
+  if (E.isLeft(listed)) return
+  const claims = listed.right.filter((e) => {
+    const m = CLAIM.exec(e.name)
+    return m !== null && names.includes(m[1] as string)
+  })
+  if (claims.length > 0) await recoverClaims(ctx, dir, claims)
+}
+
+/** The temporary file of an atomic write still in flight (see `writeFileAtomic`): not a cache entry. */
+const IN_FLIGHT_WRITE = /^\..+\.[0-9a-f]{16}\.tmp$/
+
+const unsafe = (ctx: Context, u: UnsafeDirectory): void => {
+  ctx.report.errors.push({
+    file: u.path,
+    operation: 'check',
+    message: `refused the cache: ${u.message}; nothing in it was read or removed`,
+    error: `UnsafeDirectory/${u.reason}`,
+    code: u.code,
+    directory: u.directory
+  })
+}
+
+/**
+ * Resolves a cache directory once, safely (see `resolveSecure`): the resolved path, to be
+ * used from then on; `undefined` when it does not exist or was refused (reported).
+ */
+const resolveCache = async (ctx: Context, dir: string): Promise<string | undefined> => {
+  const r = await resolveSecure(dir, 'directory')()
+  if (E.isLeft(r)) {
+    unsafe(ctx, r.left)
+    return undefined
+  }
+  if (r.right._tag === 'Missing') return undefined
+  ctx.report.shown.set(r.right.path, dir)
+  return r.right.path
+}
+
+/** The identity of every file entry: what the sweep began with. */
+const snapshot = async (entries: ReadonlyArray<DirEntry>): Promise<ReadonlyArray<Entry>> => {
+  const out: Array<Entry> = []
+  for (const e of entries) {
+    if (e.kind !== 'file') {
+      out.push(e)
+      continue
+    }
+    const identity = await identityAt(e.path)
+    if (identity !== undefined) out.push({ ...e, identity })
+  }
+  return out
+}
+
+/**
+ * Lists a cache directory when the sweep begins: resolved and checked, claims left by
+ * crashed sweeps recovered, each file's identity noted. Claims and in-flight writes are
+ * not entries.
+ */
+const listCache = async (ctx: Context, requested: string): Promise<ReadonlyArray<Entry>> => {
+  const dir = await resolveCache(ctx, requested)
+  if (dir === undefined) return []
+  const list = async (): Promise<ReadonlyArray<DirEntry> | undefined> => {
+    const entries = await listDir(dir)()
+    if (E.isRight(entries)) return entries.right
+    ctx.report.errors.push({
+      file: requested,
+      operation: 'list',
+      message: entries.left.message,
+      error: `FileError${entries.left.code === undefined ? '' : `/${entries.left.code}`}`,
+      code: entries.left.code
+    })
+    return undefined
+  }
+  let entries = await list()
+  if (entries === undefined) return []
+  if (await recoverClaims(ctx, dir, entries)) entries = await list()
+  if (entries === undefined) return []
+  return snapshot(entries.filter((e) => !IN_FLIGHT_WRITE.test(e.name) && !CLAIM.test(e.name)))
+}
+
+/**
+ * The portal saying the token is not (or no longer) valid: a 4xx that carries an AWS error
+ * type (`x-amzn-errortype`, or `__type`/`code` in a JSON body; without one the code is
+ * `UnknownError`), other than throttling and "not this service" (404, 405), a timeout (408)
+ * or a proxy asking for credentials (407). A 4xx without an error type (a proxy's or a
+ * firewall's page) does not come from the portal: it proves nothing about the token.
+ */
 const tokenRejected = (e: AWSError): boolean =>
   e._tag === 'ServiceError' &&
   e.status >= 400 &&
   e.status < 500 &&
   e.status !== 404 &&
   e.status !== 405 &&
+  e.status !== 407 &&
   e.status !== 408 &&
+  e.code !== 'UnknownError' &&
   classify(e) === 'final'
 
 const describeFailure = (e: AWSError): { readonly message: string; readonly error: string; readonly code?: string } => {
@@ -400,7 +592,16 @@ const describeFailure = (e: AWSError): { readonly message: string; readonly erro
         ...(e.code === undefined ? {} : { code: e.code })
       }
     case 'ServiceError':
-      return { message: `service error ${e.code} (HTTP ${e.status})`, error: `ServiceError/${e.code}`, code: e.code }
+      return {
+        message:
+          e.status === 407
+            ? 'HTTP 407: a proxy asks for credentials (not an answer of the SSO portal)'
+            : e.code === 'UnknownError'
+              ? `HTTP ${e.status} without an AWS error type (not an answer of the SSO portal: a proxy, a firewall?)`
+              : `service error ${e.code} (HTTP ${e.status})`,
+        error: `ServiceError/${e.code}`,
+        code: e.code
+      }
     case 'EndpointError':
       return { message: `no endpoint: ${e.message}`, error: 'EndpointError' }
     case 'ValidationError':
@@ -420,7 +621,7 @@ const callLogout = async (ctx: Context, token: string, region: string): Promise<
   return pipe(await send(Logout)(newLogout(token))(env)(), E.map(() => undefined))
 }
 
-const sweepToken = async (ctx: Context, entry: DirEntry, fallbackRegion?: string): Promise<void> => {
+const sweepToken = async (ctx: Context, entry: Entry, fallbackRegion?: string): Promise<void> => {
   const loaded = await load(ctx, entry)
   if (loaded._tag !== 'Object') return
   const json = loaded.json
@@ -443,12 +644,12 @@ const sweepToken = async (ctx: Context, entry: DirEntry, fallbackRegion?: string
   }
   const region = typeof rawRegion === 'string' && rawRegion !== '' ? rawRegion : fallbackRegion
   if (region === undefined) {
-    return removeToken(ctx, file, loaded.text, { kind: 'token', file, startUrl, region: undefined, invalidation: 'NoRegion' })
+    return removeClaimed(ctx, file, loaded.read, { kind: 'token', file, startUrl, region: undefined, invalidation: 'NoRegion' })
   }
   // HTTP drops white space at either end of a header value: send what the server would see
   const sendable = token.replace(/^[\t ]+|[\t ]+$/g, '')
   if (sendable === '') {
-    return removeToken(ctx, file, loaded.text, { kind: 'token', file, startUrl, region, invalidation: 'InvalidToken' })
+    return removeClaimed(ctx, file, loaded.read, { kind: 'token', file, startUrl, region, invalidation: 'InvalidToken' })
   }
   if (E.isLeft(validateAccessToken(sendable))) {
     const message = `could not invalidate the session of ${startUrl ?? 'an unknown start URL'} in ${region}: its token cannot be sent as an HTTP header value; the token file is kept`
@@ -458,7 +659,7 @@ const sweepToken = async (ctx: Context, entry: DirEntry, fallbackRegion?: string
   }
   if (ctx.report.dryRun) {
     ctx.report.invalidated.push({ file, startUrl, region, outcome: 'WouldLogOut' })
-    return removeToken(ctx, file, loaded.text, { kind: 'token', file, startUrl, region, invalidation: 'WouldLogOut' })
+    return removeClaimed(ctx, file, loaded.read, { kind: 'token', file, startUrl, region, invalidation: 'WouldLogOut' })
   }
   const r = await callLogout(ctx, sendable, region)
   if (E.isLeft(r) && !tokenRejected(r.left)) {
@@ -476,43 +677,26 @@ const sweepToken = async (ctx: Context, entry: DirEntry, fallbackRegion?: string
     outcome,
     ...(E.isLeft(r) && r.left._tag === 'ServiceError' ? { code: r.left.code, status: r.left.status } : {})
   })
-  return removeToken(ctx, file, loaded.text, { kind: 'token', file, startUrl, region, invalidation: outcome })
+  return removeClaimed(ctx, file, loaded.read, { kind: 'token', file, startUrl, region, invalidation: outcome })
 }
 
-const sweepCredentials = async (ctx: Context, entry: DirEntry): Promise<void> => {
+const sweepCredentials = async (ctx: Context, entry: Entry): Promise<void> => {
   const loaded = await load(ctx, entry)
   if (loaded._tag !== 'Object') return
   if (loaded.json['ProviderType'] !== 'sso') {
     keep(ctx, entry.path, 'NotSSOCredentials', 'is not an SSO credential cache entry')
     return
   }
-  return remove(ctx, entry.path, { kind: 'credentials', file: entry.path })
+  return removeClaimed(ctx, entry.path, loaded.read, { kind: 'credentials', file: entry.path })
 }
 
-const sweepDir = async (ctx: Context, dir: string, sweep: (ctx: Context, e: DirEntry) => Promise<void>): Promise<void> => {
-  const entries = await listDir(dir)()
-  if (E.isLeft(entries)) {
-    ctx.report.errors.push({
-      file: dir,
-      operation: 'list',
-      message: entries.left.message,
-      error: `FileError${entries.left.code === undefined ? '' : `/${entries.left.code}`}`,
-      code: entries.left.code
-    })
-    return
-  }
-  for (const e of entries.right) if (!IN_FLIGHT_WRITE.test(e.name)) await sweep(ctx, e)
-}
-
-/** The temporary file of an atomic write still in flight (see `writeFileAtomic`): not a cache entry. */
-const IN_FLIGHT_WRITE = /^\..+\.[0-9a-f]{16}\.tmp$/
-
-/** A path that may not exist, as a directory entry (what `lstat` says); `undefined` if absent. */
-const entryAt = async (file: string): Promise<DirEntry | undefined> => {
-  const name = nodePath.basename(file)
+/** A planned cache file (`logoutSession`) as an entry, as it is when the sweep begins; `undefined` if absent. */
+const entryAt = async (dir: string, name: string): Promise<Entry | undefined> => {
+  const file = nodePath.join(dir, name)
   try {
-    const st = await fs.lstat(file)
-    return { name, path: file, kind: st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other' }
+    const st = await fs.lstat(file, { bigint: true })
+    const kind = st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other'
+    return { name, path: file, kind, ...(kind === 'file' ? { identity: identityOf(st) } : {}) }
   } catch (e) {
     const code = errorCode(e)
     // anything but absence: let `load` read it and report why it cannot
@@ -565,8 +749,11 @@ export const logoutAll =
   (options: LogoutOptions): T.Task<LogoutReport> =>
   async () => {
     const ctx: Context = { options, report: builder(options.dryRun === true) }
-    await sweepDir(ctx, tokenCacheDir(options.homedir), (c, e) => sweepToken(c, e))
-    await sweepDir(ctx, credentialCacheDir(options.homedir), sweepCredentials)
+    // both caches are listed when the sweep begins: a file written later is not swept
+    const tokens = await listCache(ctx, tokenCacheDir(options.homedir))
+    const credentials = await listCache(ctx, credentialCacheDir(options.homedir))
+    for (const e of tokens) await sweepToken(ctx, e)
+    for (const e of credentials) await sweepCredentials(ctx, e)
     return freeze(ctx.report)
   }
 
@@ -659,14 +846,27 @@ export const logoutSession = (options: LogoutSessionOptions): TE.TaskEither<Conf
         () =>
         (async () => {
           const ctx: Context = { options, report: builder(options.dryRun === true) }
-          for (const { file, region } of p.tokens) {
-            const entry = await entryAt(file)
-            if (entry !== undefined) await sweepToken(ctx, entry, region)
+          // each cache resolved and checked once; every planned file noted when the sweep begins
+          const tokenDir = p.tokens.length === 0 ? undefined : await resolveCache(ctx, tokenCacheDir(options.homedir))
+          const credDir = p.credentials.length === 0 ? undefined : await resolveCache(ctx, credentialCacheDir(options.homedir))
+          const tokens: Array<readonly [Entry, string | undefined]> = []
+          const credentials: Array<Entry> = []
+          if (tokenDir !== undefined) {
+            await recoverClaimsOf(ctx, tokenDir, p.tokens.map(({ file }) => nodePath.basename(file)))
+            for (const { file, region } of p.tokens) {
+              const entry = await entryAt(tokenDir, nodePath.basename(file))
+              if (entry !== undefined) tokens.push([entry, region])
+            }
           }
-          for (const file of p.credentials) {
-            const entry = await entryAt(file)
-            if (entry !== undefined) await sweepCredentials(ctx, entry)
+          if (credDir !== undefined) {
+            await recoverClaimsOf(ctx, credDir, p.credentials.map((file) => nodePath.basename(file)))
+            for (const file of p.credentials) {
+              const entry = await entryAt(credDir, nodePath.basename(file))
+              if (entry !== undefined) credentials.push(entry)
+            }
           }
+          for (const [entry, region] of tokens) await sweepToken(ctx, entry, region)
+          for (const entry of credentials) await sweepCredentials(ctx, entry)
           return E.right(freeze(ctx.report))
         })()
     )

@@ -18,7 +18,8 @@ import * as t from 'io-ts'
 import type { Sensitive } from '../../core/Sensitive.js'
 import { SensitiveString } from '../Types.js'
 import { TimestampCodec } from './Codec.js'
-import { writeFileAtomic, type FileError, type ReadOptions } from './File.js'
+import { type FileError, type ReadOptions } from './File.js'
+import { writeFileSecure } from './Secure.js'
 import { readJsonFile, sha1Hex, type CacheError } from './Token.js'
 
 // -------------------------------------------------------------------------------------
@@ -210,6 +211,8 @@ export const readCachedCredentials = (file: string, options: ReadOptions = {}): 
 
 /**
  * Writes an SSO entry of the CLI credential cache atomically, mode `0600`.
+ * Its directory is resolved and checked first (`writeFileSecure`): one another user could
+ * change is refused, with nothing written.
  *
  * @example
  * import * as fs from 'node:fs'
@@ -240,4 +243,4 @@ export const readCachedCredentials = (file: string, options: ReadOptions = {}): 
  * @since 0.1.0
  */
 export const writeCachedCredentials = (file: string, entry: CachedCredentials): TE.TaskEither<FileError, void> =>
-  writeFileAtomic(file, JSON.stringify(CachedCredentialsCodec.encode(entry)))
+  writeFileSecure(file, JSON.stringify(CachedCredentialsCodec.encode(entry)))

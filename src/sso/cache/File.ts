@@ -13,6 +13,7 @@ import * as fs from 'node:fs/promises'
 import * as nodePath from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
+import type { UnsafeDirectory } from './Secure.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -65,6 +66,8 @@ export interface FileError {
   readonly file: string
   readonly code: string | undefined
   readonly message: string
+  /** Set when the file's directory was refused (see `resolveSecure`): nothing was written. */
+  readonly unsafe?: UnsafeDirectory | undefined
 }
 
 /**
@@ -260,6 +263,114 @@ export const readBounded =
       }
     } catch (e) {
       return E.left(openFailure(e, follow))
+    } finally {
+      await handle.close().catch(() => undefined)
+    }
+  }
+
+/**
+ * What a file is, as far as a change can be seen: its device and inode, its size and its
+ * modification time in nanoseconds. An atomic write (a new file renamed over the old one)
+ * changes the inode; a write in place (`O_TRUNC`, as botocore writes its caches) keeps it but
+ * changes the time, and usually the size.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export interface FileIdentity {
+  readonly dev: bigint
+  readonly ino: bigint
+  readonly size: bigint
+  readonly mtimeNs: bigint
+}
+
+/**
+ * The identity of a `bigint` stat.
+ *
+ * @category constructors
+ * @since 0.2.0
+ */
+export const identityOf = (st: {
+  readonly dev: bigint
+  readonly ino: bigint
+  readonly size: bigint
+  readonly mtimeNs: bigint
+}): FileIdentity => ({ dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs })
+
+/**
+ * Whether two identities are the same file, unchanged.
+ *
+ * @category destructors
+ * @since 0.2.0
+ */
+export const sameIdentity = (a: FileIdentity, b: FileIdentity): boolean =>
+  a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs
+
+/**
+ * The identity of a directory entry, without following a link (`lstat`); `undefined` if it
+ * does not exist (or cannot be examined).
+ *
+ * @category read
+ * @since 0.2.0
+ */
+export const identityAt = async (file: string): Promise<FileIdentity | undefined> => {
+  try {
+    return identityOf(await fs.lstat(file, { bigint: true }))
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Like {@link readBounded} (symbolic links never followed), and also returns the identity of
+ * the file that was read, taken from the open descriptor (`fstat`): the caller can tell
+ * whether it read the file it meant to. Never rejects.
+ *
+ * @category read
+ * @since 0.2.0
+ */
+export const readBoundedIdentified =
+  (
+    file: string,
+    options: Omit<ReadOptions, 'followSymlinks'> = {}
+  ): TE.TaskEither<ReadFailure, { readonly text: string; readonly identity: FileIdentity }> =>
+  async () => {
+    const limit = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES
+    try {
+      const st = await fs.lstat(file)
+      if (st.isSymbolicLink()) return E.left({ _tag: 'Symlink' })
+      if (!st.isFile()) return E.left({ _tag: 'NotAFile' })
+    } catch (e) {
+      return E.left(openFailure(e, false))
+    }
+    let handle: fs.FileHandle
+    try {
+      handle = await fs.open(file, constants.O_RDONLY | O_NONBLOCK | O_NOFOLLOW)
+    } catch (e) {
+      return E.left(openFailure(e, false))
+    }
+    try {
+      const st = await handle.stat({ bigint: true })
+      if (!st.isFile()) return E.left({ _tag: 'NotAFile' })
+      if (st.size > BigInt(limit)) return E.left({ _tag: 'TooLarge', limit })
+      const buf = Buffer.alloc(Math.min(Number(st.size), limit) + 1)
+      let total = 0
+      for (;;) {
+        if (total === buf.length) return E.left({ _tag: 'TooLarge', limit })
+        const { bytesRead } = await handle.read(buf, total, buf.length - total, null)
+        if (bytesRead === 0) break
+        total += bytesRead
+      }
+      if (total > limit) return E.left({ _tag: 'TooLarge', limit })
+      // the identity after the read: a write that landed during it shows as a change
+      const after = identityOf(await handle.stat({ bigint: true }))
+      try {
+        return E.right({ text: new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, total)), identity: after })
+      } catch {
+        return E.left({ _tag: 'NotText' })
+      }
+    } catch (e) {
+      return E.left(openFailure(e, false))
     } finally {
       await handle.close().catch(() => undefined)
     }

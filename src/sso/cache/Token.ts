@@ -19,7 +19,8 @@ import * as t from 'io-ts'
 import type { Sensitive } from '../../core/Sensitive.js'
 import { SensitiveString } from '../Types.js'
 import { decodeWith, optional, TimestampCodec } from './Codec.js'
-import { describeReadFailure, readBounded, writeFileAtomic, type FileError, type ReadFailure, type ReadOptions } from './File.js'
+import { describeReadFailure, readBounded, type FileError, type ReadFailure, type ReadOptions } from './File.js'
+import { writeFileSecure } from './Secure.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -263,6 +264,8 @@ export const readToken = (file: string, options: ReadOptions = {}): TE.TaskEithe
 
 /**
  * Writes a token cache file atomically, mode `0600`. Fields left `undefined` are omitted.
+ * Its directory is resolved and checked first (`writeFileSecure`): one another user could
+ * change is refused, with nothing written.
  *
  * @example
  * import * as fs from 'node:fs'
@@ -291,7 +294,7 @@ export const readToken = (file: string, options: ReadOptions = {}): TE.TaskEithe
  * @since 0.1.0
  */
 export const writeToken = (file: string, token: SSOToken): TE.TaskEither<FileError, void> =>
-  writeFileAtomic(file, JSON.stringify(SSOTokenCodec.encode(token)))
+  writeFileSecure(file, JSON.stringify(SSOTokenCodec.encode(token)))
 
 /**
  * Whether a token has expired at `nowMs` (epoch milliseconds): its `expiresAt` is not

@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+import { onAbort } from './Abort.js'
 import type { Hooks } from './Hooks.js'
 import { defaultHttpClient, type HttpClient } from './Http.js'
 import { defaultRetryPolicy, newQuotaRef, type QuotaRef, type RetryPolicy } from './Retry.js'
@@ -103,15 +104,17 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 export const realSleep: Sleep = (ms, signal) =>
   new Promise((resolve) => {
     if (signal?.aborted === true) return resolve(false)
-    const onAbort = () => {
-      clearTimeout(timer)
-      resolve(false)
-    }
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
+      off?.()
       resolve(true)
     }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
+    const off =
+      signal === undefined
+        ? undefined
+        : onAbort(signal, () => {
+            clearTimeout(timer)
+            resolve(false)
+          })
   })
 
 /**

@@ -28,6 +28,7 @@ import type {
   InternalAxiosRequestConfig
 } from 'axios'
 import * as E from 'fp-ts/lib/Either.js'
+import { onAbort } from './Abort.js'
 import { transportError, type TransportError, type TransportReason } from './Error.js'
 import type { HttpResponse } from './Request.js'
 
@@ -299,8 +300,9 @@ const guard = (spec: Spec, done: Done): { readonly settle: Done; readonly start:
   let settled = false
   let timer: ReturnType<typeof setTimeout> | undefined
   let cancel: (() => void) | undefined
+  let off: (() => void) | undefined
   const signal = spec.signal
-  const onAbort = (): void => {
+  const aborted = (): void => {
     settle(ABORT, undefined)
     cancel?.()
   }
@@ -308,7 +310,7 @@ const guard = (spec: Spec, done: Done): { readonly settle: Done; readonly start:
     if (settled) return
     settled = true
     if (timer !== undefined) clearTimeout(timer)
-    signal?.removeEventListener('abort', onAbort)
+    off?.()
     done(f, r)
   }
   return {
@@ -316,10 +318,10 @@ const guard = (spec: Spec, done: Done): { readonly settle: Done; readonly start:
     start: (c) => {
       cancel = c
       if (signal?.aborted === true) {
-        onAbort()
+        aborted()
         return false
       }
-      signal?.addEventListener('abort', onAbort, { once: true })
+      if (signal !== undefined) off = onAbort(signal, aborted)
       if (spec.timeoutMs !== undefined)
         timer = setTimeout(() => {
           settle(TIMEOUT, undefined)

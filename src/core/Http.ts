@@ -23,6 +23,7 @@ import type {
   AxiosAdapter,
   AxiosError,
   AxiosInstance,
+  AxiosRequestConfig,
   AxiosResponse,
   CreateAxiosDefaults,
   InternalAxiosRequestConfig
@@ -192,18 +193,79 @@ const lowerHeaders = (h: AxiosResponse['headers'] | Record<string, unknown>): Re
 
 const EMPTY = new Uint8Array(0)
 
+const refuseRedirect = (): never => {
+  throw new Error('redirect refused')
+}
+
 /**
- * An `HttpClient` over an axios instance: keep-alive agents, no redirects followed, every
- * status returned as data, bodies as raw bytes, a response size limit.
+ * What `fromAxios` sets on every request, over whatever the instance was created with:
+ * the default client's contract (see {@link axiosDefaults}).
+ */
+const perRequest: AxiosRequestConfig = {
+  maxRedirects: 0,
+  // axios's own transports, never the instance's (one that follows redirects, say) …
+  transport: null,
+  // … and for one that follows them all the same
+  beforeRedirect: refuseRedirect,
+  validateStatus: () => true,
+  responseType: 'arraybuffer',
+  transformRequest: [],
+  transformResponse: [],
+  maxBodyLength: -1,
+  allowAbsoluteUrls: true,
+  // the instance's default `params` must not be appended to the call's URL
+  paramsSerializer: { serialize: () => '' }
+}
+
+const toBytes = (data: unknown): Uint8Array | undefined =>
+  data === undefined || data === null || data === ''
+    ? EMPTY
+    : data instanceof ArrayBuffer
+      ? new Uint8Array(data)
+      : ArrayBuffer.isView(data)
+        ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+        : typeof data === 'string'
+          ? new TextEncoder().encode(data)
+          : undefined
+
+/** A response however it came (resolved, or carried by a rejection), checked like the default client's. */
+const checkResponse = (res: Partial<AxiosResponse>, call: HttpCall): E.Either<TransportError, HttpResponse> => {
+  const status = res.status
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599)
+    return E.left(failure('Other', undefined, call))
+  // a redirect followed anyway (a custom transport or adapter) is refused after the fact
+  const req = res.request as { readonly _redirectCount?: unknown; readonly res?: { readonly responseUrl?: unknown } } | undefined
+  const redirects = req?._redirectCount
+  const finalUrl = req?.res?.responseUrl
+  if ((typeof redirects === 'number' && redirects > 0) || (typeof finalUrl === 'string' && finalUrl !== call.url))
+    return E.left({ ...failure('Redirect', undefined, call), status })
+  const body = toBytes(res.data)
+  if (body === undefined) return E.left({ ...failure('Other', undefined, call), status })
+  if (call.maxResponseBytes >= 0 && body.byteLength > call.maxResponseBytes)
+    return E.left({ ...failure('BodyTooLarge', undefined, call), status })
+  const headers = res.headers
+  return E.right({ status, headers: typeof headers === 'object' && headers !== null ? lowerHeaders(headers) : {}, body })
+}
+
+/**
+ * An `HttpClient` over any axios instance (plain `axios`, `axios.create(…)`, a custom
+ * adapter, interceptors): whatever the instance was created with, each request overrides
+ * it with the default client's contract (see {@link axiosDefaults}): no redirect followed,
+ * every status returned as data, raw bytes, the response size limit. What comes back is
+ * checked too: a redirect followed all the same is a `TransportError` `Redirect`, a body
+ * over the limit `BodyTooLarge`, and an error response that an interceptor rejected with
+ * is read as the response it is.
  *
  * @category constructors
  * @since 0.1.0
  */
 export const fromAxios =
   (instance: AxiosInstance): HttpClient =>
-  (call) =>
-    instance
-      .request<ArrayBuffer>({
+  (call) => {
+    let pending: Promise<AxiosResponse<ArrayBuffer>>
+    try {
+      pending = instance.request<ArrayBuffer>({
+        ...perRequest,
         method: call.method,
         url: call.url,
         // `false` keeps axios from adding its form content type to a body-less POST
@@ -212,15 +274,20 @@ export const fromAxios =
         signal: call.signal,
         maxContentLength: call.maxResponseBytes
       })
-      .then(
-        (res): E.Either<TransportError, HttpResponse> =>
-          E.right({
-            status: res.status,
-            headers: lowerHeaders(res.headers),
-            body: res.data === undefined || res.data === null ? EMPTY : new Uint8Array(res.data)
-          }),
-        (err: unknown) => E.left(toTransportError(err, call))
-      )
+    } catch (err) {
+      return Promise.resolve(E.left(toTransportError(err, call)))
+    }
+    return Promise.resolve(pending).then(
+      (res) => checkResponse(res, call),
+      (err: unknown) => {
+        const e = toTransportError(err, call)
+        const response = (err as { readonly response?: unknown } | null)?.response
+        return typeof response === 'object' && response !== null && (e.reason === 'Other' || e.reason === 'Redirect')
+          ? checkResponse(response as Partial<AxiosResponse>, call)
+          : E.left(e)
+      }
+    )
+  }
 
 /**
  * The instance configuration fp-aws gives axios: JSON accepted, redirects never followed,

@@ -168,12 +168,30 @@ const hostOf = (url: string): string => {
 
 const SYS_CODE = /^E[A-Z_]+$/
 
-const failure = (reason: TransportReason, code: string | undefined, call: HttpCall): TransportError =>
-  transportError(
+/** OpenSSL's and Node's codes for a server certificate that is not trusted. */
+const TLS_CODES: ReadonlySet<string> = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'ERR_TLS_CERT_ALTNAME_INVALID'
+])
+
+const failure = (reason: TransportReason, code: string | undefined, call: HttpCall): TransportError => {
+  const tls = code !== undefined && TLS_CODES.has(code)
+  return transportError(
     reason,
-    `${describe[reason]} (${call.method} ${hostOf(call.url)})`,
-    code !== undefined && SYS_CODE.test(code) ? code : undefined
+    tls
+      ? `the server's TLS certificate is not trusted (${code}; extra CAs go in AWS_CA_BUNDLE) (${call.method} ${hostOf(call.url)})`
+      : `${describe[reason]} (${call.method} ${hostOf(call.url)})`,
+    code !== undefined && (SYS_CODE.test(code) || tls) ? code : undefined
   )
+}
 
 /**
  * Maps anything axios (or Node) rejected with to a `TransportError`, keeping only the

@@ -161,12 +161,13 @@ describe('fp-aws sso logout through a CONNECT proxy', () => {
     const h = home()
     const empty = path.join(dir, 'empty.pem')
     fs.writeFileSync(empty, 'not a certificate\n')
-    for (const env of [
+    const cases: ReadonlyArray<Record<string, string>> = [
       { AWS_CA_BUNDLE: path.join(dir, 'missing.pem') },
       { AWS_CA_BUNDLE: empty },
       { AWS_CA_BUNDLE: dir },
       { HTTPS_PROXY: `socks5://${USER}:${PASSWORD}@127.0.0.1:1080` }
-    ]) {
+    ]
+    for (const env of cases) {
       const r = await logout(h, env)
       expect(r.code, JSON.stringify(env)).toBe(1)
       expect(r.err, JSON.stringify(env)).toMatch(/CA bundle|proxy URL/)

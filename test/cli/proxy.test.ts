@@ -4,12 +4,14 @@
  * 127.0.0.1 that terminates TLS with a throwaway CA (made here), in front of the emulator.
  * HTTPS_PROXY and AWS_CA_BUNDLE come from the CLI's environment map, as in a shell.
  */
+import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { pipe } from 'fp-ts/lib/function.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../src/cli/main.js'
+import { MAX_CA_BUNDLE_BYTES } from '../../src/core/Env.js'
 import { fromEnvironment, loggingHook, newEnv, send } from '../../src/index.js'
 import type { LogoutReport } from '../../src/sso/cache/index.js'
 import type { Emulator } from '../../src/sso/emulator/index.js'
@@ -161,10 +163,18 @@ describe('fp-aws sso logout through a CONNECT proxy', () => {
     const h = home()
     const empty = path.join(dir, 'empty.pem')
     fs.writeFileSync(empty, 'not a certificate\n')
+    const fifo = path.join(dir, 'fifo.pem')
+    if (!fs.existsSync(fifo)) execFileSync('mkfifo', [fifo])
+    const big = path.join(dir, 'big.pem')
+    fs.writeFileSync(big, ca.cert.repeat(Math.ceil((MAX_CA_BUNDLE_BYTES + 1) / ca.cert.length)))
     const cases: ReadonlyArray<Record<string, string>> = [
       { AWS_CA_BUNDLE: path.join(dir, 'missing.pem') },
       { AWS_CA_BUNDLE: empty },
       { AWS_CA_BUNDLE: dir },
+      // not regular files: read with bounds, never hangs or grows
+      { AWS_CA_BUNDLE: fifo },
+      { AWS_CA_BUNDLE: '/dev/urandom' },
+      { AWS_CA_BUNDLE: big },
       { HTTPS_PROXY: `socks5://${USER}:${PASSWORD}@127.0.0.1:1080` }
     ]
     for (const env of cases) {
@@ -195,11 +205,13 @@ describe('the library through the proxy', () => {
     for (const secret of [PASSWORD, basic, USER]) expect(shown).not.toContain(secret)
   })
 
-  it('newEnv({ proxy, caBundle }) without fromEnvironment', async () => {
-    const token = live()
+  it('newEnv({ proxy, caBundle }) without fromEnvironment; calls in a row and at once share the client', async () => {
     const env = newEnv({ region: 'us-east-1', proxy: { https: proxy.url }, caBundle: ca.cert })
-    const r = await pipe(newLogout(token), send(Logout))(env)()
-    expect(r._tag).toBe('Right')
-    expect(emu.isLoggedOut(token)).toBe(true)
+    const tokens = [live(), live(), live(), live(), live()]
+    const [first, second, ...rest] = tokens as [string, string, ...Array<string>]
+    for (const token of [first, second]) expect((await pipe(newLogout(token), send(Logout))(env)())._tag).toBe('Right')
+    const at = await Promise.all(rest.map((token) => pipe(newLogout(token), send(Logout))(env)()))
+    expect(at.map((r) => r._tag)).toStrictEqual(['Right', 'Right', 'Right'])
+    expect(tokens.filter((t) => !emu.isLoggedOut(t))).toStrictEqual([])
   })
 })

@@ -102,7 +102,12 @@ export const bypassesProxy = (noProxy: string | undefined, hostname: string, por
   for (const raw of noProxy.toLowerCase().split(/[,\s]+/)) {
     if (raw === '') continue
     if (raw === '*') return true
-    const m = /^(.*?)(?::(\d+))?$/.exec(raw.startsWith('[') ? raw.replace(/^\[(.*)\](:\d+)?$/, '$1$2') : raw)
+    // `[v6]:port`, `[v6]`, a bare IPv6 address (more than one colon), or `name[:port]`
+    const m = raw.startsWith('[')
+      ? /^\[([^\]]*)\](?::(\d+))?$/.exec(raw)
+      : raw.indexOf(':') !== raw.lastIndexOf(':')
+        ? [raw, raw, undefined]
+        : /^([^:]*)(?::(\d+))?$/.exec(raw)
     const name = (m?.[1] ?? raw).replace(/^\*?\./, '').replace(/\.$/, '')
     const entryPort = m?.[2]
     if (name === '' || (entryPort !== undefined && Number(entryPort) !== port)) continue

@@ -710,9 +710,9 @@ const directRoute = (t: Target, agent: Agent): Route => ({
 
 /** A proxy URL, parsed once: where to connect, and its credentials apart. */
 interface Proxy {
-  readonly url: URL
   /** The URL without credentials: all the proxy module is given, so none is ever logged. */
-  readonly bare: string
+  readonly url: URL
+  /** `Basic …` from the URL's user-info, sent as `Proxy-Authorization`. */
   readonly authorization: string | undefined
 }
 
@@ -736,7 +736,7 @@ const parseProxy = (raw: string | undefined): Proxy | null | undefined => {
   const bare = new URL(n)
   bare.username = ''
   bare.password = ''
-  return { url: bare, bare: bare.href, authorization }
+  return { url: bare, authorization }
 }
 
 type TunnelAgent = new (proxy: string | URL, options: Record<string, unknown>) => Agent
@@ -792,12 +792,11 @@ const routerOf = (options: AxiosClientOptions): Router => {
     const headers: Record<string, string> = { Host: t.host }
     if (p.authorization !== undefined) headers['Proxy-Authorization'] = p.authorization
     const u = p.url
-    const target = new URL(forwardUrl(t))
     return {
       https: u.protocol === 'https:',
       hostname: u.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: u.port,
-      path: target.href,
+      path: forwardUrl(t),
       auth: t.auth,
       agent: agent(u.protocol === 'https:'),
       via: 'forward',

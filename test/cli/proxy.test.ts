@@ -214,4 +214,12 @@ describe('the library through the proxy', () => {
     expect(at.map((r) => r._tag)).toStrictEqual(['Right', 'Right', 'Right'])
     expect(tokens.filter((t) => !emu.isLoggedOut(t))).toStrictEqual([])
   })
+
+  it('newEnv({ caBundle }) with no certificate in it: a TransportError naming the CA bundle, nothing sent', async () => {
+    const before = proxy.seen.length
+    const env = newEnv({ region: 'us-east-1', proxy: { https: proxy.url }, caBundle: 'not a PEM bundle' })
+    const r = await pipe(newLogout(live()), send(Logout))(env)()
+    expect(r._tag === 'Left' && r.left._tag === 'TransportError' && r.left.message).toMatch(/CA bundle/)
+    expect(proxy.seen.length).toBe(before)
+  })
 })

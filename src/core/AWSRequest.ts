@@ -22,6 +22,7 @@ import {
   type ValidationError
 } from './Error.js'
 import { runHooks, type RequestView } from './Hooks.js'
+import { onAbort } from './Abort.js'
 import { ATTEMPT_TIMEOUT, hasNativeDeadline } from './Http.js'
 import { pathAndQuery, redactHeaders, type HeaderValue, type HttpRequest, type HttpResponse } from './Request.js'
 import { decide, onSuccess, type RetryQuota } from './Retry.js'
@@ -131,14 +132,14 @@ const attemptSignal = (
   timeoutMs: number | undefined
 ): { readonly signal: AbortSignal; readonly done: () => void } => {
   const ac = new AbortController()
-  const onAbort = () => ac.abort(parent?.reason)
-  parent?.addEventListener('abort', onAbort, { once: true })
+  const off = parent === undefined ? undefined : onAbort(parent, () => ac.abort(parent.reason))
+  if (parent?.aborted === true) ac.abort(parent.reason)
   const timer = timeoutMs === undefined ? undefined : setTimeout(() => ac.abort(ATTEMPT_TIMEOUT), timeoutMs)
   return {
     signal: ac.signal,
     done: () => {
       if (timer !== undefined) clearTimeout(timer)
-      parent?.removeEventListener('abort', onAbort)
+      off?.()
     }
   }
 }

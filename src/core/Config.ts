@@ -107,6 +107,13 @@ export interface ResolvedConfig {
   readonly useFIPS: boolean | undefined
   readonly useDualStack: boolean | undefined
   readonly maxAttempts: number | undefined
+  /**
+   * The CA bundle to trust besides the default roots: `AWS_CA_BUNDLE`, else the profile's
+   * `ca_bundle` (`~` expanded), with where it was set.
+   *
+   * @since 0.2.0
+   */
+  readonly caBundle?: { readonly path: string; readonly source: string } | undefined
   /** The parsed config file (empty when there is none). */
   readonly configFile: ConfigFile
 }
@@ -509,6 +516,9 @@ const parseEndpoint = (s: Setting): E.Either<ConfigError, string> => {
     : E.left(configError(s.source, `${s.label} is not a valid http(s) URL`))
 }
 
+const caBundleOf = (s: Setting | undefined, homedir: string): ResolvedConfig['caBundle'] =>
+  s === undefined || s.raw.trim() === '' ? undefined : { path: expandHome(s.raw.trim(), homedir), source: s.source }
+
 const resolveFromFile = (
   input: ResolveConfigInput,
   file: ConfigFile,
@@ -585,6 +595,7 @@ const resolveFromFile = (
         useFIPS,
         useDualStack,
         maxAttempts,
+        caBundle: caBundleOf(firstSetting(envVar('AWS_CA_BUNDLE'), fromProfile('ca_bundle')), input.homedir),
         configFile: file
       })
     )
@@ -602,7 +613,8 @@ const resolveFromFile = (
  *   profile's `services` section entry, else `AWS_ENDPOINT_URL`, else the profile's `endpoint_url`;
  * - `AWS_USE_FIPS_ENDPOINT` / `use_fips_endpoint`, `AWS_USE_DUALSTACK_ENDPOINT` /
  *   `use_dualstack_endpoint`: `true` or `false`; `AWS_MAX_ATTEMPTS` / `max_attempts`: a
- *   positive integer.
+ *   positive integer;
+ * - CA bundle: `AWS_CA_BUNDLE`, else the profile's `ca_bundle` (a path, `~` expanded).
  *
  * An environment variable always wins over the profile; an empty one counts as unset.
  *

@@ -270,12 +270,22 @@ const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/
  */
 export const isValidHostLabel = (label: string): boolean => typeof label === 'string' && HOST_LABEL.test(label)
 
-const isHttpUrl = (s: string): boolean => {
-  if (typeof s !== 'string' || !URL.canParse(s)) {
-    return false
-  }
-  const { protocol, hostname } = new URL(s)
-  return (protocol === 'https:' || protocol === 'http:') && hostname !== ''
+/**
+ * What is wrong with a custom endpoint URL, if anything: not an http(s) URL with a host,
+ * or with a query, a fragment or user-info (which would be sent, logged or misplace the
+ * operation's path). The message never quotes the URL.
+ */
+const customEndpointProblem = (s: string): string | undefined => {
+  if (typeof s !== 'string' || !URL.canParse(s)) return 'is not a valid http(s) URL'
+  const u = new URL(s)
+  if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.hostname === '') return 'is not a valid http(s) URL'
+  // `URL` drops an empty `?`, `#` or `@`: the raw text is looked at too
+  const rest = s.trim().replace(/^[a-z][a-z\d+\-.]*:[\\/]*/i, '')
+  const authority = rest.split(/[/\\?#]/, 1)[0] ?? ''
+  if (u.username !== '' || u.password !== '' || authority.includes('@')) return 'has user-info (credentials), which is not allowed'
+  if (u.search !== '' || rest.includes('?')) return 'has a query string, which is not allowed'
+  if (u.hash !== '' || rest.includes('#')) return 'has a fragment, which is not allowed'
+  return undefined
 }
 
 // -------------------------------------------------------------------------------------
@@ -288,8 +298,8 @@ const fail = (message: string): E.Either<EndpointError, Endpoint> => E.left(endp
 
 /**
  * Builds the endpoint resolver of a service whose rule set is the standard AWS template:
- * a custom `Endpoint` is returned as given (it must be an http(s) URL, and excludes FIPS
- * and dual-stack); otherwise the host is `{prefix}[-fips].{Region}.{suffix}` in the
+ * a custom `Endpoint` is returned as given (it must be an http(s) URL without query,
+ * fragment or user-info, and excludes FIPS and dual-stack; its path is kept as a base path); otherwise the host is `{prefix}[-fips].{Region}.{suffix}` in the
  * region's partition, the suffix being the dual-stack one under `UseDualStack`. Errors
  * carry the rule set's own messages; a `Region` that is not a valid host label is
  * rejected too.
@@ -318,9 +328,8 @@ export const standardResolver =
       if (useDualStack) {
         return fail('Invalid Configuration: Dualstack and custom endpoint are not supported')
       }
-      return isHttpUrl(custom)
-        ? ok(custom)
-        : fail('Invalid Configuration: Custom endpoint is not a valid http(s) URL')
+      const problem = customEndpointProblem(custom)
+      return problem === undefined ? ok(custom) : fail(`Invalid Configuration: Custom endpoint ${problem}`)
     }
     if (region === undefined) {
       return fail('Invalid Configuration: Missing Region')

@@ -9,11 +9,14 @@
  *
  * @since 0.1.0
  */
+import * as fs from 'node:fs'
 import * as os from 'node:os'
+import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import { nodeReadFile, resolveConfig, type ConfigError, type ReadFile } from './Config.js'
+import { configError, nodeReadFile, resolveConfig, type ConfigError, type ReadFile } from './Config.js'
 import { newEnv, type Env, type EnvOptions } from './EnvCore.js'
+import { normalizeProxyUrl, type ProxyOptions } from './Proxy.js'
 
 export * from './EnvCore.js'
 
@@ -36,11 +39,102 @@ export interface FromEnvironmentOptions {
 }
 
 /**
+ * The largest CA bundle read, in bytes: 4 MiB (Mozilla's whole bundle is about 220 KB).
+ *
+ * @category constants
+ * @since 0.2.0
+ */
+export const MAX_CA_BUNDLE_BYTES = 4 * 1024 * 1024
+
+type EnvMap = Readonly<Record<string, string | undefined>>
+
+/** A variable as the AWS CLI (Python's `getproxies`) reads it: lower case first; empty is unset. */
+const proxyVar = (env: EnvMap, name: string): readonly [string, string] | undefined => {
+  for (const n of [name.toLowerCase(), name]) {
+    const v = env[n]
+    if (typeof v === 'string' && v.trim() !== '') return [n, v.trim()]
+  }
+  return undefined
+}
+
+/**
+ * The proxies an environment names: `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`, each in
+ * lower or upper case (lower case first), as the AWS CLI reads them. A proxy URL that is
+ * not an http(s) URL is a `ConfigError` naming the variable, never quoting its value.
+ *
+ * @example
+ * import { proxyFromEnv } from 'fp-aws/core/Env'
+ *
+ * const r = proxyFromEnv({ https_proxy: 'http://proxy.corp:3128', NO_PROXY: 'localhost' })
+ * assert.deepStrictEqual(r, { _tag: 'Right', right: { https: 'http://proxy.corp:3128', noProxy: 'localhost' } })
+ * assert.deepStrictEqual(proxyFromEnv({}), { _tag: 'Right', right: undefined })
+ *
+ * @category constructors
+ * @since 0.2.0
+ */
+export const proxyFromEnv = (env: EnvMap): E.Either<ConfigError, ProxyOptions | undefined> => {
+  const https = proxyVar(env, 'HTTPS_PROXY')
+  const http = proxyVar(env, 'HTTP_PROXY')
+  const noProxy = proxyVar(env, 'NO_PROXY')
+  for (const p of [https, http])
+    if (p !== undefined && normalizeProxyUrl(p[1]) === undefined)
+      return E.left(configError(p[0], `${p[0]} is not a valid http(s) proxy URL`))
+  if (https === undefined && http === undefined) return E.right(undefined)
+  return E.right({
+    ...(https !== undefined ? { https: https[1] } : {}),
+    ...(http !== undefined ? { http: http[1] } : {}),
+    ...(noProxy !== undefined ? { noProxy: noProxy[1] } : {})
+  })
+}
+
+const errorCode = (err: unknown): string | undefined =>
+  typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined
+
+/**
+ * Reads a CA bundle (PEM) with bounds: a regular file (opened non-blocking, so a FIFO
+ * cannot hang it), at most {@link MAX_CA_BUNDLE_BYTES}, holding at least one certificate.
+ * Any failure is a `ConfigError` with `source` (the variable, or the config file).
+ *
+ * @category constructors
+ * @since 0.2.0
+ */
+export const readCaBundle =
+  (path: string, source: string): TE.TaskEither<ConfigError, string> =>
+  async () => {
+    const fail = (why: string): E.Either<ConfigError, string> => E.left(configError(source, `the CA bundle ${path} ${why}`))
+    let fh: fs.promises.FileHandle | undefined
+    try {
+      fh = await fs.promises.open(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0))
+      const st = await fh.stat()
+      if (!st.isFile()) return fail('is not a regular file')
+      if (st.size > MAX_CA_BUNDLE_BYTES) return fail(`is larger than ${MAX_CA_BUNDLE_BYTES} bytes`)
+      const buf = Buffer.alloc(MAX_CA_BUNDLE_BYTES + 1)
+      let size = 0
+      for (;;) {
+        const { bytesRead } = await fh.read(buf, size, buf.length - size, null)
+        if (bytesRead === 0) break
+        size += bytesRead
+        if (size > MAX_CA_BUNDLE_BYTES) return fail(`is larger than ${MAX_CA_BUNDLE_BYTES} bytes`)
+      }
+      const text = buf.toString('utf8', 0, size)
+      return text.includes('-----BEGIN CERTIFICATE-----') ? E.right(text) : fail('holds no PEM certificate')
+    } catch (err) {
+      const code = errorCode(err)
+      return fail(`cannot be read${code === undefined ? '' : ` (${code})`}`)
+    } finally {
+      await fh?.close().catch(() => undefined)
+    }
+  }
+
+/**
  * Builds an `Env` from the AWS conventions: `AWS_REGION` / `AWS_DEFAULT_REGION`,
  * `AWS_PROFILE` and `~/.aws/config` (`AWS_CONFIG_FILE`), `AWS_ENDPOINT_URL_<SERVICE>`,
  * the profile's `services` section, `AWS_ENDPOINT_URL`, the profile's `endpoint_url`,
  * `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`, `AWS_USE_FIPS_ENDPOINT`,
- * `AWS_USE_DUALSTACK_ENDPOINT` and `AWS_MAX_ATTEMPTS`. A bad value is a `ConfigError`.
+ * `AWS_USE_DUALSTACK_ENDPOINT` and `AWS_MAX_ATTEMPTS`; for the default HTTP client,
+ * `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY` (either case; see {@link proxyFromEnv}) and
+ * `AWS_CA_BUNDLE` / the profile's `ca_bundle` (see {@link readCaBundle}), as the AWS CLI
+ * does. A bad value is a `ConfigError`.
  *
  * @example
  * import { fromEnvironment } from 'fp-aws'
@@ -91,9 +185,15 @@ export const fromEnvironment = (options: FromEnvironmentOptions = {}): TE.TaskEi
         })
       )
     ),
-    TE.map(({ base, endpoints }) => {
+    TE.bind('proxy', () => TE.fromEither(proxyFromEnv(input.env))),
+    TE.bind('caBundle', ({ base }) =>
+      base.caBundle === undefined ? TE.right(undefined) : readCaBundle(base.caBundle.path, base.caBundle.source)
+    ),
+    TE.map(({ base, endpoints, proxy, caBundle }) => {
       const o = options.overrides ?? {}
       return newEnv({
+        ...(proxy !== undefined ? { proxy } : {}),
+        ...(caBundle !== undefined ? { caBundle } : {}),
         ...(base.region !== undefined ? { region: base.region } : {}),
         ...(base.useFIPS !== undefined ? { useFIPS: base.useFIPS } : {}),
         ...(base.useDualStack !== undefined ? { useDualStack: base.useDualStack } : {}),

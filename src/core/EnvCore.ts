@@ -6,8 +6,10 @@
  *
  * @since 0.1.0
  */
+import { onAbort } from './Abort.js'
 import type { Hooks } from './Hooks.js'
-import { defaultHttpClient, type HttpClient } from './Http.js'
+import { axiosClient, defaultHttpClient, type HttpClient } from './Http.js'
+import type { ProxyOptions } from './Proxy.js'
 import { defaultRetryPolicy, newQuotaRef, type QuotaRef, type RetryPolicy } from './Retry.js'
 
 /**
@@ -72,7 +74,25 @@ export interface EnvOptions {
   readonly maxResponseBytes?: number
   readonly signal?: AbortSignal
   readonly hooks?: ReadonlyArray<Hooks>
+  /** The HTTP client (default: {@link defaultHttpClient}, or one with `proxy` and `caBundle`). */
   readonly http?: HttpClient
+  /**
+   * Proxies for the default client (Node only; ignored when `http` is given): see
+   * `ProxyOptions`. `fromEnvironment` fills it from `HTTPS_PROXY`, `HTTP_PROXY` and
+   * `NO_PROXY`. Default: none. The proxy URLs, credentials included, stay inside the
+   * client: they are not kept on the `Env`, and never printed.
+   *
+   * @since 0.2.0
+   */
+  readonly proxy?: ProxyOptions
+  /**
+   * Extra trusted CA certificates, PEM text, for the default client (Node only; ignored
+   * when `http` is given): added to Node's default roots. `fromEnvironment` reads it from
+   * the file named by `AWS_CA_BUNDLE` or the profile's `ca_bundle`. Default: none.
+   *
+   * @since 0.2.0
+   */
+  readonly caBundle?: string
   readonly now?: () => number
   readonly sleep?: Sleep
   readonly random?: () => number
@@ -103,16 +123,30 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 export const realSleep: Sleep = (ms, signal) =>
   new Promise((resolve) => {
     if (signal?.aborted === true) return resolve(false)
-    const onAbort = () => {
-      clearTimeout(timer)
-      resolve(false)
-    }
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
+      off?.()
       resolve(true)
     }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
+    const off =
+      signal === undefined
+        ? undefined
+        : onAbort(signal, () => {
+            clearTimeout(timer)
+            resolve(false)
+          })
   })
+
+const hasProxy = (p: ProxyOptions | undefined): p is ProxyOptions =>
+  typeof p === 'object' && p !== null && ((p.https ?? '') !== '' || (p.http ?? '') !== '')
+
+/** The shared default client, unless a proxy or a CA bundle asks for a client of their own. */
+const httpClientFor = (proxy: ProxyOptions | undefined, caBundle: string | undefined): HttpClient =>
+  hasProxy(proxy) || typeof caBundle === 'string'
+    ? axiosClient({
+        ...(hasProxy(proxy) ? { proxy } : {}),
+        ...(typeof caBundle === 'string' ? { ca: caBundle } : {})
+      })
+    : defaultHttpClient
 
 /**
  * Builds an `Env` from options alone; reads no environment variable, file or clock.
@@ -147,7 +181,7 @@ export const newEnv = (options: EnvOptions = {}): Env => {
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     signal: options.signal,
     hooks: options.hooks ?? [],
-    http: options.http ?? defaultHttpClient,
+    http: options.http ?? httpClientFor(options.proxy, options.caBundle),
     now: options.now ?? Date.now,
     sleep: options.sleep ?? realSleep,
     random: options.random ?? Math.random

@@ -35,6 +35,11 @@ export type TransportReason =
   | 'TotalTimeout'
   | 'Aborted'
   | 'Redirect'
+  /**
+   * The proxy refused to carry the request (a `CONNECT` answered other than 200, a 407):
+   * its answer is never read as the service's.
+   */
+  | 'ProxyRefused'
   /** Reported by an `HttpClient`; `send` turns it into a `SerializeError`. */
   | 'BodyTooLarge'
   | 'Other'

@@ -1,7 +1,8 @@
 /**
  * Hooks see every attempt of every call (amazonka's `Hooks`, the Rust SDK's interceptors).
  * They receive redacted views only: no token, key or session token ever reaches a hook.
- * A hook that throws is ignored; it cannot break a call.
+ * A hook may return a promise, which is not awaited. A hook that throws, or whose promise
+ * rejects, is ignored; it cannot break a call, nor leave an unhandled rejection behind.
  *
  * @since 0.1.0
  */
@@ -62,8 +63,17 @@ export interface Hooks {
   readonly onError?: (view: ErrorView) => void
 }
 
+const ignore = (): void => undefined
+
+/** Whatever a hook returned: a rejected promise (or a thenable that throws) is swallowed. */
+const contain = (result: unknown): void => {
+  if ((typeof result === 'object' && result !== null) || typeof result === 'function')
+    Promise.resolve(result).then(ignore, ignore)
+}
+
 /**
- * Calls one kind of hook on every hook set, ignoring any that throws.
+ * Calls one kind of hook on every hook set, ignoring any that throws or rejects (a
+ * returned promise is not awaited).
  *
  * @category combinators
  * @since 0.1.0
@@ -74,20 +84,18 @@ export const runHooks = <K extends keyof Hooks>(
   view: Parameters<NonNullable<Hooks[K]>>[0]
 ): void => {
   for (const h of hooks) {
-    const f = h[kind] as ((v: typeof view) => void) | undefined
-    if (f !== undefined) {
-      try {
-        f(view)
-      } catch {
-        // a hook cannot break a call
-      }
+    try {
+      const f: unknown = (h as Partial<Hooks> | null | undefined)?.[kind]
+      if (typeof f === 'function') contain((f as (v: typeof view) => unknown)(view))
+    } catch {
+      // a hook cannot break a call
     }
   }
 }
 
 /**
  * A ready logging hook: one line per attempt with method, URL, status (or error), attempt
- * and duration.
+ * and duration. `write` may be async; its rejection is ignored.
  *
  * @example
  * import { loggingHook } from 'fp-aws/core/Hooks'
@@ -108,13 +116,14 @@ export const loggingHook = (write: (line: string) => void): Hooks => ({
     ),
   onError: (v) => {
     if (v.error._tag === 'TransportError') {
-      write(
+      return write(
         `[fp-aws] ${v.request.service}.${v.request.operation} ${v.request.method} ${v.request.url} ${v.error.reason} attempt=${v.request.attempt} ${Math.round(v.durationMs)}ms${v.willRetry ? ' (will retry)' : ''}`
       )
     } else if (v.willRetry) {
-      write(
+      return write(
         `[fp-aws] ${v.request.service}.${v.request.operation} retrying after ${v.error._tag === 'ServiceError' ? v.error.code : v.error._tag} attempt=${v.request.attempt}`
       )
     }
+    return undefined
   }
 })

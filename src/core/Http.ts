@@ -23,11 +23,14 @@ import type {
   AxiosAdapter,
   AxiosError,
   AxiosInstance,
+  AxiosRequestConfig,
   AxiosResponse,
   CreateAxiosDefaults,
   InternalAxiosRequestConfig
 } from 'axios'
 import * as E from 'fp-ts/lib/Either.js'
+import { onAbort } from './Abort.js'
+import { bypassesProxy, normalizeProxyUrl, type ProxyOptions } from './Proxy.js'
 import { transportError, type TransportError, type TransportReason } from './Error.js'
 import type { HttpResponse } from './Request.js'
 
@@ -83,6 +86,21 @@ export interface AxiosClientOptions {
    * @since 0.1.0
    */
   readonly adapter?: 'http' | 'fetch'
+  /**
+   * Proxies (Node only): `CONNECT` tunnels for `https:` URLs, absolute-URL requests for
+   * `http:` ones, hosts in `noProxy` reached directly. Default: none. The proxy module is
+   * loaded on the first proxied call only.
+   *
+   * @since 0.2.0
+   */
+  readonly proxy?: ProxyOptions
+  /**
+   * Extra trusted CA certificates, PEM (Node only): added to Node's default roots, for
+   * `https:` services and `https:` proxies alike. Default: the default roots alone.
+   *
+   * @since 0.2.0
+   */
+  readonly ca?: string
 }
 
 /**
@@ -135,6 +153,7 @@ const describe: Readonly<Record<TransportReason, string>> = {
   TotalTimeout: 'call timed out',
   Aborted: 'call aborted',
   Redirect: 'redirect refused',
+  ProxyRefused: 'the proxy refused the connection',
   BodyTooLarge: 'response body larger than the configured limit',
   Other: 'transport failure'
 }
@@ -149,12 +168,30 @@ const hostOf = (url: string): string => {
 
 const SYS_CODE = /^E[A-Z_]+$/
 
-const failure = (reason: TransportReason, code: string | undefined, call: HttpCall): TransportError =>
-  transportError(
+/** OpenSSL's and Node's codes for a server certificate that is not trusted. */
+const TLS_CODES: ReadonlySet<string> = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'ERR_TLS_CERT_ALTNAME_INVALID'
+])
+
+const failure = (reason: TransportReason, code: string | undefined, call: HttpCall): TransportError => {
+  const tls = code !== undefined && TLS_CODES.has(code)
+  return transportError(
     reason,
-    `${describe[reason]} (${call.method} ${hostOf(call.url)})`,
-    code !== undefined && SYS_CODE.test(code) ? code : undefined
+    tls
+      ? `the server's TLS certificate is not trusted (${code}; extra CAs go in AWS_CA_BUNDLE) (${call.method} ${hostOf(call.url)})`
+      : `${describe[reason]} (${call.method} ${hostOf(call.url)})`,
+    code !== undefined && (SYS_CODE.test(code) || tls) ? code : undefined
   )
+}
 
 /**
  * Maps anything axios (or Node) rejected with to a `TransportError`, keeping only the
@@ -191,18 +228,79 @@ const lowerHeaders = (h: AxiosResponse['headers'] | Record<string, unknown>): Re
 
 const EMPTY = new Uint8Array(0)
 
+const refuseRedirect = (): never => {
+  throw new Error('redirect refused')
+}
+
 /**
- * An `HttpClient` over an axios instance: keep-alive agents, no redirects followed, every
- * status returned as data, bodies as raw bytes, a response size limit.
+ * What `fromAxios` sets on every request, over whatever the instance was created with:
+ * the default client's contract (see {@link axiosDefaults}).
+ */
+const perRequest: AxiosRequestConfig = {
+  maxRedirects: 0,
+  // axios's own transports, never the instance's (one that follows redirects, say) …
+  transport: null,
+  // … and for one that follows them all the same
+  beforeRedirect: refuseRedirect,
+  validateStatus: () => true,
+  responseType: 'arraybuffer',
+  transformRequest: [],
+  transformResponse: [],
+  maxBodyLength: -1,
+  allowAbsoluteUrls: true,
+  // the instance's default `params` must not be appended to the call's URL
+  paramsSerializer: { serialize: () => '' }
+}
+
+const toBytes = (data: unknown): Uint8Array | undefined =>
+  data === undefined || data === null || data === ''
+    ? EMPTY
+    : data instanceof ArrayBuffer
+      ? new Uint8Array(data)
+      : ArrayBuffer.isView(data)
+        ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+        : typeof data === 'string'
+          ? new TextEncoder().encode(data)
+          : undefined
+
+/** A response however it came (resolved, or carried by a rejection), checked like the default client's. */
+const checkResponse = (res: Partial<AxiosResponse>, call: HttpCall): E.Either<TransportError, HttpResponse> => {
+  const status = res.status
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599)
+    return E.left(failure('Other', undefined, call))
+  // a redirect followed anyway (a custom transport or adapter) is refused after the fact
+  const req = res.request as { readonly _redirectCount?: unknown; readonly res?: { readonly responseUrl?: unknown } } | undefined
+  const redirects = req?._redirectCount
+  const finalUrl = req?.res?.responseUrl
+  if ((typeof redirects === 'number' && redirects > 0) || (typeof finalUrl === 'string' && finalUrl !== call.url))
+    return E.left({ ...failure('Redirect', undefined, call), status })
+  const body = toBytes(res.data)
+  if (body === undefined) return E.left({ ...failure('Other', undefined, call), status })
+  if (call.maxResponseBytes >= 0 && body.byteLength > call.maxResponseBytes)
+    return E.left({ ...failure('BodyTooLarge', undefined, call), status })
+  const headers = res.headers
+  return E.right({ status, headers: typeof headers === 'object' && headers !== null ? lowerHeaders(headers) : {}, body })
+}
+
+/**
+ * An `HttpClient` over any axios instance (plain `axios`, `axios.create(…)`, a custom
+ * adapter, interceptors): whatever the instance was created with, each request overrides
+ * it with the default client's contract (see {@link axiosDefaults}): no redirect followed,
+ * every status returned as data, raw bytes, the response size limit. What comes back is
+ * checked too: a redirect followed all the same is a `TransportError` `Redirect`, a body
+ * over the limit `BodyTooLarge`, and an error response that an interceptor rejected with
+ * is read as the response it is.
  *
  * @category constructors
  * @since 0.1.0
  */
 export const fromAxios =
   (instance: AxiosInstance): HttpClient =>
-  (call) =>
-    instance
-      .request<ArrayBuffer>({
+  (call) => {
+    let pending: Promise<AxiosResponse<ArrayBuffer>>
+    try {
+      pending = instance.request<ArrayBuffer>({
+        ...perRequest,
         method: call.method,
         url: call.url,
         // `false` keeps axios from adding its form content type to a body-less POST
@@ -211,15 +309,20 @@ export const fromAxios =
         signal: call.signal,
         maxContentLength: call.maxResponseBytes
       })
-      .then(
-        (res): E.Either<TransportError, HttpResponse> =>
-          E.right({
-            status: res.status,
-            headers: lowerHeaders(res.headers),
-            body: res.data === undefined || res.data === null ? EMPTY : new Uint8Array(res.data)
-          }),
-        (err: unknown) => E.left(toTransportError(err, call))
-      )
+    } catch (err) {
+      return Promise.resolve(E.left(toTransportError(err, call)))
+    }
+    return Promise.resolve(pending).then(
+      (res) => checkResponse(res, call),
+      (err: unknown) => {
+        const e = toTransportError(err, call)
+        const response = (err as { readonly response?: unknown } | null)?.response
+        return typeof response === 'object' && response !== null && (e.reason === 'Other' || e.reason === 'Redirect')
+          ? checkResponse(response as Partial<AxiosResponse>, call)
+          : E.left(e)
+      }
+    )
+  }
 
 /**
  * The instance configuration fp-aws gives axios: JSON accepted, redirects never followed,
@@ -276,7 +379,7 @@ interface Exchanged {
 
 /** Why an exchange failed, before it is told as a `TransportError` or an axios error. */
 interface Failure {
-  readonly kind: 'timeout' | 'abort' | 'too-large' | 'redirect' | 'bad-url' | 'system'
+  readonly kind: 'timeout' | 'abort' | 'too-large' | 'redirect' | 'bad-url' | 'system' | 'proxy' | 'bad-proxy' | 'bad-ca'
   /** The HTTP status, where a response had begun (`too-large`). */
   readonly status?: number
   readonly error?: { readonly code?: string; readonly message?: string; readonly cause?: unknown }
@@ -299,8 +402,9 @@ const guard = (spec: Spec, done: Done): { readonly settle: Done; readonly start:
   let settled = false
   let timer: ReturnType<typeof setTimeout> | undefined
   let cancel: (() => void) | undefined
+  let off: (() => void) | undefined
   const signal = spec.signal
-  const onAbort = (): void => {
+  const aborted = (): void => {
     settle(ABORT, undefined)
     cancel?.()
   }
@@ -308,7 +412,7 @@ const guard = (spec: Spec, done: Done): { readonly settle: Done; readonly start:
     if (settled) return
     settled = true
     if (timer !== undefined) clearTimeout(timer)
-    signal?.removeEventListener('abort', onAbort)
+    off?.()
     done(f, r)
   }
   return {
@@ -316,10 +420,10 @@ const guard = (spec: Spec, done: Done): { readonly settle: Done; readonly start:
     start: (c) => {
       cancel = c
       if (signal?.aborted === true) {
-        onAbort()
+        aborted()
         return false
       }
-      signal?.addEventListener('abort', onAbort, { once: true })
+      if (signal !== undefined) off = onAbort(signal, aborted)
       if (spec.timeoutMs !== undefined)
         timer = setTimeout(() => {
           settle(TIMEOUT, undefined)
@@ -354,7 +458,7 @@ const isNode = (): boolean => typeof proc()?.versions?.node === 'string'
  * else once through an `import()` no bundler follows.
  */
 const builtins: Record<string, unknown> = {}
-const builtin = <A>(id: 'http' | 'https' | 'zlib'): A => {
+const builtin = <A>(id: 'http' | 'https' | 'zlib' | 'tls'): A => {
   const get = proc()?.getBuiltinModule
   return (builtins[id] ??= typeof get === 'function' ? get(id) : undefined) as A
 }
@@ -362,12 +466,14 @@ const builtin = <A>(id: 'http' | 'https' | 'zlib'): A => {
 const loadBuiltins = (): Promise<unknown> | undefined => {
   if (typeof proc()?.getBuiltinModule === 'function' || builtins['zlib'] !== undefined) return undefined
   const load = (id: string): Promise<unknown> => import(id)
-  return Promise.all(['http', 'https', 'zlib'].map((id) => load(id).then((m) => (builtins[id] = m))))
+  return Promise.all(['http', 'https', 'zlib', 'tls'].map((id) => load(id).then((m) => (builtins[id] = m))))
 }
 
 /** Where a URL points, parsed once per distinct URL (the cache is bounded). */
 interface Target {
   readonly https: boolean
+  /** `host[:port]` as in the URL (IPv6 in brackets), for a `Host` header. */
+  readonly host: string
   readonly hostname: string
   readonly port: string
   readonly path: string
@@ -385,6 +491,7 @@ const targetOf = (url: string): Target | undefined => {
       if (u.protocol === 'http:' || u.protocol === 'https:')
         t = {
           https: u.protocol === 'https:',
+          host: u.host,
           hostname: u.hostname.replace(/^\[(.*)\]$/, '$1'),
           port: u.port,
           path: u.pathname + u.search,
@@ -445,12 +552,47 @@ const decode = (
 }
 
 /**
+ * How one request reaches its target: `direct`ly; through a `tunnel` (a `CONNECT` to the
+ * proxy, then TLS with the target); or to a `forward` proxy, sent the absolute URL.
+ */
+interface Route {
+  /** The first hop's scheme: the target's, or the forward proxy's. */
+  readonly https: boolean
+  readonly hostname: string
+  readonly port: string
+  readonly path: string
+  readonly auth: string | undefined
+  readonly agent: Agent
+  readonly via: 'direct' | 'tunnel' | 'forward'
+  /** Added to the request's headers (`Host` and `Proxy-Authorization` for a forward proxy). */
+  readonly headers: Record<string, string> | undefined
+  /** Added to the request's options (the TLS context of a tunnelled target). */
+  readonly options: Record<string, unknown> | undefined
+}
+
+/** The route of a target: at once, once the proxy module is loaded, or a failure. */
+type Router = (t: Target) => Route | Promise<Route | Failure> | Failure
+
+const isFailure = (r: Route | Failure): r is Failure => 'kind' in r
+
+/**
  * One request over `node:http(s)`, the whole response read; `done` is called exactly once.
  * Never follows a redirect: a 3xx is a response like any other.
  */
-const nodeExchange = (spec: Spec, agent: (https: boolean) => Agent, done: Done): void => {
+const nodeExchange = (spec: Spec, router: Router, done: Done): void => {
   const t = targetOf(spec.url)
   if (t === undefined) return done(BAD_URL, undefined)
+  const r = router(t)
+  if (r instanceof Promise)
+    r.then(
+      (route) => (isFailure(route) ? done(route, undefined) : nodeSend(spec, route, done)),
+      (error: unknown) => done({ kind: 'system', error: error as Error }, undefined)
+    )
+  else if (isFailure(r)) done(r, undefined)
+  else nodeSend(spec, r, done)
+}
+
+const nodeSend = (spec: Spec, route: Route, done: Done): void => {
   const g = guard(spec, done)
   const settle = g.settle
   let req: import('node:http').ClientRequest
@@ -458,18 +600,24 @@ const nodeExchange = (spec: Spec, agent: (https: boolean) => Agent, done: Done):
   // from then on a late deadline or abort settles the call but must not destroy it.
   let ended = false
   try {
-    req = builtin<NodeHttp>(t.https ? 'https' : 'http').request(
+    req = builtin<NodeHttp>(route.https ? 'https' : 'http').request(
       {
-        hostname: t.hostname,
-        port: t.port,
-        path: t.path,
+        hostname: route.hostname,
+        port: route.port,
+        path: route.path,
         method: spec.method,
-        headers: spec.headers,
-        agent: agent(t.https),
-        auth: t.auth
+        headers: route.headers === undefined ? spec.headers : { ...spec.headers, ...route.headers },
+        agent: route.agent,
+        auth: route.auth,
+        ...route.options
       },
       (res) => {
         const headers = res.headers
+        // a forward proxy that wants credentials answers for the service: not its answer
+        if (route.via === 'forward' && res.statusCode === 407) {
+          settle({ kind: 'proxy', status: 407 }, undefined)
+          return req.destroy()
+        }
         const max = spec.maxBytes
         const declared = headers['content-length']
         if (max >= 0 && declared !== undefined && Number(declared) > max) {
@@ -510,6 +658,15 @@ const nodeExchange = (spec: Spec, agent: (https: boolean) => Agent, done: Done):
     // an option or header Node refuses
     return settle({ kind: 'system', error: error as Error }, undefined)
   }
+  // A tunnel the proxy refused: its answer (a 407, a 403 page) is the proxy's, not the
+  // service's, and is never read as the service's response.
+  if (route.via === 'tunnel')
+    req.once('proxyConnect', (res: { readonly statusCode?: number }) => {
+      if (res.statusCode !== 200) {
+        settle({ kind: 'proxy', status: res.statusCode ?? 0 }, undefined)
+        req.destroy()
+      }
+    })
   req.on('error', (error: Error) => settle({ kind: 'system', error }, undefined))
   if (g.start(() => (ended ? undefined : req.destroy()))) req.end(spec.body)
 }
@@ -521,13 +678,136 @@ interface Agents {
   https?: Agent
 }
 
+/** The TLS context of a client with extra CAs: Node's default roots plus the bundle. */
+const secureContextOf = (ca: string): unknown => {
+  const tls = builtin<typeof import('node:tls')>('tls')
+  return tls.createSecureContext({ ca: [...tls.rootCertificates, ca] })
+}
+
 /** Keep-alive agents per client, each created on first use. */
-const agents = (options: AxiosClientOptions): ((https: boolean) => Agent) => {
+const agents = (options: AxiosClientOptions, secureContext: () => unknown): ((https: boolean) => Agent) => {
   const a: Agents = { keepAlive: options.keepAlive ?? true, maxSockets: options.maxSockets ?? 256 }
   const make = (https: boolean): Agent =>
-    new (builtin<NodeHttp>(https ? 'https' : 'http').Agent)({ keepAlive: a.keepAlive, maxSockets: a.maxSockets })
+    new (builtin<NodeHttp>(https ? 'https' : 'http').Agent)({
+      keepAlive: a.keepAlive,
+      maxSockets: a.maxSockets,
+      ...(https && options.ca !== undefined ? { secureContext: secureContext() } : {})
+    } as import('node:http').AgentOptions)
   return (https) => (https ? (a.https ??= make(true)) : (a.http ??= make(false)))
 }
+
+const directRoute = (t: Target, agent: Agent): Route => ({
+  https: t.https,
+  hostname: t.hostname,
+  port: t.port,
+  path: t.path,
+  auth: t.auth,
+  agent,
+  via: 'direct',
+  headers: undefined,
+  options: undefined
+})
+
+/** A proxy URL, parsed once: where to connect, and its credentials apart. */
+interface Proxy {
+  /** The URL without credentials: all the proxy module is given, so none is ever logged. */
+  readonly url: URL
+  /** `Basic …` from the URL's user-info, sent as `Proxy-Authorization`. */
+  readonly authorization: string | undefined
+}
+
+const decodeUserInfo = (s: string): string => {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return s
+  }
+}
+
+const parseProxy = (raw: string | undefined): Proxy | null | undefined => {
+  if (raw === undefined || raw === '') return undefined
+  const n = normalizeProxyUrl(raw)
+  if (n === undefined) return null
+  const url = new URL(n)
+  const authorization =
+    url.username === '' && url.password === ''
+      ? undefined
+      : `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${decodeUserInfo(url.username)}:${decodeUserInfo(url.password)}`)))}`
+  const bare = new URL(n)
+  bare.username = ''
+  bare.password = ''
+  return { url: bare, authorization }
+}
+
+type TunnelAgent = new (proxy: string | URL, options: Record<string, unknown>) => Agent
+
+let tunnelModule: Promise<TunnelAgent> | undefined
+/** `https-proxy-agent`, loaded on the first tunnelled call, through an `import()` no bundler follows. */
+const loadTunnelAgent = (): Promise<TunnelAgent> => {
+  const load = (id: string): Promise<{ readonly HttpsProxyAgent: TunnelAgent }> => import(id)
+  return (tunnelModule ??= load('https-proxy-agent').then((m) => m.HttpsProxyAgent))
+}
+
+/** The router of a client: direct unless a proxy applies. */
+const routerOf = (options: AxiosClientOptions): Router => {
+  let ctx: unknown
+  const secureContext = (): unknown => (ctx ??= secureContextOf(options.ca as string))
+  let a: ((https: boolean) => Agent) | undefined
+  const agent = (https: boolean): Agent => (a ??= agents(options, secureContext))(https)
+  const badCa = options.ca !== undefined && !options.ca.includes('-----BEGIN CERTIFICATE-----')
+  const proxy = options.proxy
+  if (proxy === undefined || proxy === null || ((proxy.https ?? '') === '' && (proxy.http ?? '') === ''))
+    return badCa ? (t) => (t.https ? { kind: 'bad-ca' } : directRoute(t, agent(false))) : (t) => directRoute(t, agent(t.https))
+  const httpsProxy = parseProxy(proxy.https)
+  const httpProxy = parseProxy(proxy.http)
+  let tunnel: Promise<Agent> | undefined
+  const tunnelAgent = (p: Proxy): Promise<Agent> =>
+    (tunnel ??= loadTunnelAgent().then(
+      (HttpsProxyAgent) =>
+        new HttpsProxyAgent(p.url, {
+          keepAlive: options.keepAlive ?? true,
+          maxSockets: options.maxSockets ?? 256,
+          ...(p.authorization === undefined ? {} : { headers: { 'Proxy-Authorization': p.authorization } }),
+          // an https proxy is checked against the same roots
+          ...(p.url.protocol === 'https:' && options.ca !== undefined ? { secureContext: secureContext() } : {})
+        })
+    ))
+  return (t) => {
+    if (t.https && badCa) return { kind: 'bad-ca' }
+    const p = t.https ? httpsProxy : httpProxy
+    if (p === undefined || bypassesProxy(proxy.noProxy, t.hostname, t.port === '' ? (t.https ? 443 : 80) : Number(t.port)))
+      return directRoute(t, agent(t.https))
+    if (p === null) return { kind: 'bad-proxy' }
+    if (t.https)
+      return tunnelAgent(p).then(
+        (tunnelled): Route => ({
+          ...directRoute(t, tunnelled),
+          via: 'tunnel',
+          options: {
+            protocol: 'https:',
+            ...(options.ca !== undefined ? { secureContext: secureContext() } : {})
+          }
+        })
+      )
+    const headers: Record<string, string> = { Host: t.host }
+    if (p.authorization !== undefined) headers['Proxy-Authorization'] = p.authorization
+    const u = p.url
+    return {
+      https: u.protocol === 'https:',
+      hostname: u.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: u.port,
+      path: forwardUrl(t),
+      auth: t.auth,
+      agent: agent(u.protocol === 'https:'),
+      via: 'forward',
+      headers,
+      options: undefined
+    }
+  }
+}
+
+/** The absolute URL of a target without user-info: what a forward proxy is sent. */
+const forwardUrl = (t: Target): string => `http://${t.host}${t.path}`
 
 // ------------------------------------------------------------------- fetch (elsewhere)
 
@@ -608,6 +888,16 @@ const toEither = (call: HttpCall, f: Failure | undefined, r: Exchanged | undefin
       return E.left(failure('Redirect', undefined, call))
     case 'bad-url':
       return E.left(failure('Other', 'ERR_INVALID_URL', call))
+    case 'proxy':
+      return E.left({
+        ...failure('ProxyRefused', undefined, call),
+        message: `the proxy refused the connection: HTTP ${f.status ?? 0}${f.status === 407 ? ' (proxy authentication required)' : ''} (${call.method} ${hostOf(call.url)})`,
+        status: f.status
+      })
+    case 'bad-proxy':
+      return E.left({ ...failure('Other', undefined, call), message: `the proxy URL is not a valid http(s) URL (${call.method} ${hostOf(call.url)})` })
+    case 'bad-ca':
+      return E.left({ ...failure('Other', undefined, call), message: `the CA bundle holds no usable certificate (${call.method} ${hostOf(call.url)})` })
     default:
       return E.left(toTransportError(f?.error, { ...call, signal: undefined }))
   }
@@ -774,14 +1064,8 @@ const toAdapter =
     })
 
 const nodeExchangeWith = (options: AxiosClientOptions): Exchange => {
-  const agent = agentsOnce(options)
-  return (spec, done) => nodeExchange(spec, agent, done)
-}
-
-/** The agents of one client or adapter, made when first asked for. */
-const agentsOnce = (options: AxiosClientOptions): ((https: boolean) => Agent) => {
-  let a: ((https: boolean) => Agent) | undefined
-  return (https) => (a ??= agents(options))(https)
+  const router = routerOf(options)
+  return (spec, done) => nodeExchange(spec, router, done)
 }
 
 const noWait = (): undefined => undefined

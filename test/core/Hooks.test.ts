@@ -47,3 +47,39 @@ describe('hooks', () => {
     expect(JSON.stringify([before, after, errors, lines])).not.toContain('hook-secret-token')
   })
 })
+
+describe('async hooks', () => {
+  it('a hook that returns a rejected promise is contained like a throw: no unhandled rejection', async () => {
+    const s2 = await scriptedServer([{ status: 503 }, { status: 200 }])
+    const unhandled: Array<unknown> = []
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const rejecting = (): Promise<void> => Promise.reject(new Error('async hook failed'))
+      const thenable = (): PromiseLike<void> => ({
+        then: () => {
+          throw new Error('a thenable that throws')
+        }
+      })
+      const env = newEnv({
+        endpoint: s2.url,
+        sleep: () => Promise.resolve(true),
+        random: () => 0,
+        hooks: [
+          { beforeRequest: rejecting, afterResponse: rejecting, onError: rejecting },
+          { beforeRequest: thenable, afterResponse: thenable, onError: thenable },
+          loggingHook(async () => Promise.reject(new Error('log sink down')))
+        ]
+      })
+      const r = await pipe(newLogout('async-hook-token'), send(Logout))(env)()
+      expect(r._tag).toBe('Right')
+      expect(s2.requests).toHaveLength(2)
+      // let every pending rejection surface
+      for (let i = 0; i < 5; i++) await new Promise((res) => setImmediate(res))
+      expect(unhandled).toStrictEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+      await s2.close()
+    }
+  })
+})

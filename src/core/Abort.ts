@@ -1,0 +1,64 @@
+/**
+ * One `abort` listener per signal, whatever the number of calls waiting on it. Every call
+ * made with an `Env` waits on the same `Env.signal`; a listener each would pass Node's
+ * limit of 10 per event target (`MaxListenersExceededWarning`) with 11 concurrent calls.
+ * Here each signal gets a single listener that fans out to the current waiters, and loses
+ * it when the last one leaves. The caller's signal is never otherwise touched.
+ *
+ * @since 0.2.0
+ */
+
+interface Fanout {
+  readonly waiters: Set<() => void>
+  readonly listener: () => void
+}
+
+const fanouts = new WeakMap<AbortSignal, Fanout>()
+
+/**
+ * Runs `f` once when `signal` aborts; returns the function that cancels that. `f` is not
+ * run for a signal already aborted (check `signal.aborted` first).
+ *
+ * @example
+ * import { onAbort } from 'fp-aws/core/Abort'
+ *
+ * const ac = new AbortController()
+ * let n = 0
+ * const offs = Array.from({ length: 50 }, () => onAbort(ac.signal, () => n++))
+ * offs[0]?.()
+ * ac.abort()
+ * assert.strictEqual(n, 49)
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const onAbort = (signal: AbortSignal, f: () => void): (() => void) => {
+  let fan = fanouts.get(signal)
+  if (fan === undefined) {
+    const waiters = new Set<() => void>()
+    const listener = (): void => {
+      fanouts.delete(signal)
+      for (const g of [...waiters]) {
+        try {
+          g()
+        } catch {
+          // one waiter cannot keep the others from hearing the abort
+        }
+      }
+      waiters.clear()
+    }
+    fan = { waiters, listener }
+    fanouts.set(signal, fan)
+    signal.addEventListener('abort', listener, { once: true })
+  }
+  // a wrapper of its own, so that the same function can wait twice
+  const entry = (): void => f()
+  const current = fan
+  current.waiters.add(entry)
+  return () => {
+    if (current.waiters.delete(entry) && current.waiters.size === 0 && fanouts.get(signal) === current) {
+      fanouts.delete(signal)
+      signal.removeEventListener('abort', current.listener)
+    }
+  }
+}

@@ -180,8 +180,11 @@ describe('fp-aws sso logout through a CONNECT proxy', () => {
     for (const env of cases) {
       const r = await logout(h, env)
       expect(r.code, JSON.stringify(env)).toBe(1)
-      expect(r.err, JSON.stringify(env)).toMatch(/CA bundle|proxy URL/)
-      expect(r.err).not.toContain(PASSWORD)
+      // with --json, a failure before a report is a JSON error object on stdout
+      const error = (JSON.parse(r.out) as { readonly error: { readonly type: string; readonly message: string } }).error
+      expect(error.type, JSON.stringify(env)).toBe('ConfigError')
+      expect(error.message, JSON.stringify(env)).toMatch(/CA bundle|proxy URL/)
+      expect(r.out + r.err).not.toContain(PASSWORD)
     }
   })
 })

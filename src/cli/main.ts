@@ -19,8 +19,9 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { readFile } from 'node:fs/promises'
+import { DEFAULT_MAX_CONFIG_FILE_BYTES } from '../core/Config.js'
 import { fromEnvironment, type Env } from '../core/Env.js'
+import { describeReadFailure, readBounded } from '../core/File.js'
 import { VERSION } from '../core/version.js'
 import {
   isLogoutSuccessful,
@@ -234,13 +235,10 @@ const untilStopped = (io: CliIO): Promise<StopSignal | 'abort'> =>
   })
 
 const readSeed = async (path: string): Promise<E.Either<string, Readonly<Record<string, TokenSeed>>>> => {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException | undefined)?.code
-    return E.left(`cannot read seed file ${path}: ${code ?? 'unknown error'}`)
-  }
+  // bounded like a config file: a FIFO or a device does not hang or fill memory
+  const read = await readBounded(path, { maxBytes: DEFAULT_MAX_CONFIG_FILE_BYTES, followSymlinks: true })()
+  if (E.isLeft(read)) return E.left(`cannot read seed file ${path}: it ${describeReadFailure(read.left)}`)
+  const text = read.right
   const parsed = parseSeedFile(text)
   return E.isLeft(parsed)
     ? E.left(`invalid seed file ${path}:\n${parsed.left.map((l) => `  ${l}\n`).join('').trimEnd()}`)

@@ -9,12 +9,12 @@
  *
  * @since 0.1.0
  */
-import * as fs from 'node:fs/promises'
 import * as nodePath from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as O from 'fp-ts/lib/Option.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
+import { describeReadFailure, readBounded } from './File.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -653,20 +653,30 @@ export const resolveConfig = (input: ResolveConfigInput): TE.TaskEither<ConfigEr
 }
 
 /**
- * A {@link ReadFile} on `node:fs`: a missing file (`ENOENT`, `ENOTDIR`) is `None`; any other
- * failure is a `ConfigError` with the path as its source.
+ * The largest shared config or credentials file read: 4 MiB. Real ones are a few
+ * kilobytes; the limit only keeps a device or a runaway file from filling memory.
+ *
+ * @category constants
+ * @since 0.2.0
+ */
+export const DEFAULT_MAX_CONFIG_FILE_BYTES = 4 * 1024 * 1024
+
+/**
+ * A {@link ReadFile} on `node:fs`, bounded: a missing file (`ENOENT`, `ENOTDIR`) is `None`;
+ * a file that is not a regular file (a directory, a FIFO, a device such as `/dev/urandom`),
+ * one larger than {@link DEFAULT_MAX_CONFIG_FILE_BYTES}, one that is not UTF-8 text, and any
+ * other failure are a `ConfigError` with the path as its source (never with the content).
+ * The file is opened without blocking (a FIFO with no writer does not hang) and at most one
+ * byte more than the limit is read. A symbolic link is followed, as the AWS CLI does.
  *
  * @category resolution
  * @since 0.1.0
  */
-export const nodeReadFile: ReadFile = (path) => () =>
-  fs.readFile(path, 'utf8').then(
-    (text) => E.right(O.some(text)),
-    (err: unknown) => {
-      const code =
-        typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined
-      return code === 'ENOENT' || code === 'ENOTDIR'
-        ? E.right(O.none)
-        : E.left(configError(path, `cannot read the file${code === undefined ? '' : ` (${code})`}`))
-    }
-  )
+export const nodeReadFile: ReadFile = (path) => async () => {
+  if (typeof path !== 'string') return E.left(configError('config file', 'the config file path is not a string'))
+  const r = await readBounded(path, { maxBytes: DEFAULT_MAX_CONFIG_FILE_BYTES, followSymlinks: true })()
+  if (E.isRight(r)) return E.right(O.some(r.right))
+  return r.left._tag === 'NotFound'
+    ? E.right(O.none)
+    : E.left(configError(path, `cannot read the file ${path}: it ${describeReadFailure(r.left)}`))
+}

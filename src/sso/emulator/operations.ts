@@ -11,7 +11,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -60,8 +60,14 @@ export interface TokenState {
 export interface EmulatorState {
   /** Seeded tokens. */
   readonly tokens: Map<string, TokenState>
-  /** `POST /logout` requests per bearer token (seeded or not, whatever the outcome). */
+  /** `POST /logout` requests per seeded token, whatever the outcome. */
   readonly logouts: Map<string, number>
+  /**
+   * `POST /logout` requests per token never seeded, by SHA-256 digest of the token (the
+   * token itself is not kept), for the last {@link MAX_UNKNOWN_TOKENS} distinct ones: the
+   * oldest is forgotten first, so hostile traffic cannot grow it (since 0.2.0).
+   */
+  readonly unknownLogouts: Map<string, number>
   /** Every HTTP request received. */
   requests: number
 }
@@ -138,8 +144,71 @@ export const makeState = (tokens: Readonly<Record<string, TokenSeed>>): Emulator
     )
     map.set(token, { accounts: Object.freeze(accounts), loggedOut: false })
   }
-  return { tokens: map, logouts: new Map(), requests: 0 }
+  return { tokens: map, logouts: new Map(), unknownLogouts: new Map(), requests: 0 }
 }
+
+// -------------------------------------------------------------------------------------
+// logout counts
+// -------------------------------------------------------------------------------------
+
+/**
+ * How many distinct tokens never seeded the emulator counts logouts for: 10,000. Past
+ * that, the one least recently counted is forgotten (its count reads 0 again).
+ *
+ * @category logout counts
+ * @since 0.2.0
+ */
+export const MAX_UNKNOWN_TOKENS = 10_000
+
+const digest = (token: string): string => createHash('sha256').update(token, 'utf8').digest('base64')
+
+/**
+ * Counts one `POST /logout` carrying `token`: in {@link EmulatorState.logouts} for a seeded
+ * token, else in the bounded {@link EmulatorState.unknownLogouts} (by digest).
+ *
+ * @example
+ * import { logoutsOf, makeState, recordLogout } from 'fp-aws/sso/emulator/operations'
+ *
+ * const state = makeState({ t: {} })
+ * recordLogout(state, 't')
+ * recordLogout(state, 'never-seeded')
+ * assert.strictEqual(logoutsOf(state, 't'), 1)
+ * assert.strictEqual(logoutsOf(state, 'never-seeded'), 1)
+ * assert.strictEqual(state.unknownLogouts.has('never-seeded'), false)
+ *
+ * @category logout counts
+ * @since 0.2.0
+ */
+export const recordLogout = (state: EmulatorState, token: string): void => {
+  if (state.tokens.has(token)) {
+    state.logouts.set(token, (state.logouts.get(token) ?? 0) + 1)
+    return
+  }
+  const key = digest(token)
+  const count = (state.unknownLogouts.get(key) ?? 0) + 1
+  // delete, then set: the key moves to the end, so the first key is the least recently counted
+  state.unknownLogouts.delete(key)
+  state.unknownLogouts.set(key, count)
+  while (state.unknownLogouts.size > MAX_UNKNOWN_TOKENS) {
+    const oldest = state.unknownLogouts.keys().next()
+    if (oldest.done === true) break
+    state.unknownLogouts.delete(oldest.value)
+  }
+}
+
+/**
+ * How many `POST /logout` requests carried `token` (for a token never seeded: 0 once it is
+ * forgotten, see {@link MAX_UNKNOWN_TOKENS}).
+ *
+ * @category logout counts
+ * @since 0.2.0
+ */
+export const logoutsOf = (state: EmulatorState, token: string): number =>
+  typeof token !== 'string'
+    ? 0
+    : state.tokens.has(token)
+      ? (state.logouts.get(token) ?? 0)
+      : (state.unknownLogouts.get(digest(token)) ?? 0)
 
 /** The service namespace the portal reports in `__type`. */
 const NAMESPACE = 'com.amazonaws.switchboard.portal'
@@ -315,7 +384,7 @@ const merge = E.getOrElse((r: EmulatorResponse) => r)
 
 /** `POST /logout`: 200 with an empty body, once per token; 401 afterwards. */
 const logout: Operation['handle'] = (req, state) => {
-  if (req.token !== undefined) state.logouts.set(req.token, (state.logouts.get(req.token) ?? 0) + 1)
+  if (req.token !== undefined) recordLogout(state, req.token)
   return pipe(
     authenticate(req, state),
     E.map((t) => {

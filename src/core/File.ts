@@ -92,7 +92,16 @@ export const errorCode = (e: unknown): string | undefined => {
  * @since 0.2.0
  */
 export const describeReadFailure = (f: ReadFailure): string => {
-  const tag: unknown = typeof f === 'object' && f !== null ? f._tag : undefined
+  let tag: unknown
+  let limit: unknown
+  let code: unknown
+  try {
+    tag = f._tag
+    limit = (f as { limit?: unknown }).limit
+    code = (f as { code?: unknown }).code
+  } catch {
+    tag = undefined
+  }
   switch (tag) {
     case 'NotFound':
       return 'does not exist'
@@ -101,13 +110,11 @@ export const describeReadFailure = (f: ReadFailure): string => {
     case 'NotAFile':
       return 'is not a regular file'
     case 'TooLarge':
-      return f._tag === 'TooLarge' && Number.isFinite(f.limit) ? `is larger than ${f.limit} bytes` : 'is too large'
+      return typeof limit === 'number' && Number.isFinite(limit) ? `is larger than ${limit} bytes` : 'is too large'
     case 'NotText':
       return 'is not UTF-8 text'
-    default: {
-      const code = f._tag === 'Unreadable' && typeof f.code === 'string' ? f.code : undefined
-      return `cannot be read${code === undefined ? '' : ` (${code})`}`
-    }
+    default:
+      return `cannot be read${typeof code === 'string' ? ` (${code})` : ''}`
   }
 }
 

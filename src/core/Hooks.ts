@@ -73,14 +73,18 @@ export const runHooks = <K extends keyof Hooks>(
   kind: K,
   view: Parameters<NonNullable<Hooks[K]>>[0]
 ): void => {
-  for (const h of hooks) {
-    const f = h[kind] as ((v: typeof view) => void) | undefined
-    if (f !== undefined) {
-      try {
-        f(view)
-      } catch {
-        // a hook cannot break a call
-      }
+  let list: ReadonlyArray<unknown>
+  try {
+    list = Array.isArray(hooks) ? [...(hooks as ReadonlyArray<unknown>)] : []
+  } catch {
+    return
+  }
+  for (const h of list) {
+    try {
+      const f = (h as Hooks | null | undefined)?.[kind] as ((v: typeof view) => void) | undefined
+      if (typeof f === 'function') f(view)
+    } catch {
+      // a hook cannot break a call (nor can a hook set that is not an object)
     }
   }
 }

@@ -163,6 +163,8 @@ export const CACHE_DIR_MODE = 0o700
  * @since 0.1.0
  */
 export const fileError = (operation: FileError['operation'], file: string, e: unknown): FileError => {
+  if (typeof file !== 'string') file = '<not a path>'
+  if (operation !== 'write' && operation !== 'delete' && operation !== 'list') operation = 'write'
   const code = errorCode(e)
   return {
     _tag: 'FileError',
@@ -206,6 +208,9 @@ const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0
 export const writeFileAtomic =
   (file: string, text: string, mode: number = CACHE_FILE_MODE): TE.TaskEither<FileError, void> =>
   async () => {
+    if (typeof file !== 'string' || file === '') return E.left(fileError('write', file, undefined))
+    if (typeof text !== 'string') return E.left(fileError('write', file, { code: 'ERR_INVALID_ARG_TYPE' }))
+    if (!Number.isSafeInteger(mode) || mode < 0 || mode > 0o7777) mode = CACHE_FILE_MODE
     const dir = nodePath.dirname(file)
     const tmp = nodePath.join(dir, `.${nodePath.basename(file)}.${randomBytes(8).toString('hex')}.tmp`)
     try {
@@ -270,6 +275,7 @@ const kindOf = (d: Dirent): EntryKind =>
 export const listDir =
   (dir: string): TE.TaskEither<FileError, ReadonlyArray<DirEntry>> =>
   async () => {
+    if (typeof dir !== 'string') return E.left(fileError('list', dir, { code: 'ERR_INVALID_ARG_TYPE' }))
     try {
       const entries = await fs.readdir(dir, { withFileTypes: true })
       return E.right(
@@ -293,6 +299,7 @@ export const listDir =
 export const deleteFile =
   (file: string): TE.TaskEither<FileError, void> =>
   async () => {
+    if (typeof file !== 'string') return E.left(fileError('delete', file, { code: 'ERR_INVALID_ARG_TYPE' }))
     try {
       await fs.unlink(file)
       return E.right(undefined)

@@ -36,6 +36,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { randomUUID } from 'node:crypto'
 import * as http from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { readOptions } from '../../core/Args.js'
 import { REDACTED } from '../../core/Sensitive.js'
 import { faultKind, statusResponse, takeFault, validateFaults, type Fault, type FaultKind, type RawResponse } from './faults.js'
 import {
@@ -435,10 +436,15 @@ export const startEmulator =
   (options: EmulatorOptions = {}): TE.TaskEither<EmulatorError, Emulator> =>
   () =>
     new Promise((resolve) => {
+      const read = readOptions(options, ['port', 'host', 'tokens', 'faults'])
+      if (E.isLeft(read)) return resolve(E.left(emulatorError(`invalid options: ${read.left}`)))
+      options = read.right as EmulatorOptions
       const port = options.port ?? 0
       const host = options.host ?? '127.0.0.1'
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        return resolve(E.left(emulatorError(`invalid port ${String(port)}: expected an integer in 0..65535`)))
+        return resolve(
+          E.left(emulatorError(`invalid port ${typeof port === 'number' ? String(port) : typeof port}: expected an integer in 0..65535`))
+        )
       }
       if (typeof host !== 'string' || host === '') {
         return resolve(E.left(emulatorError('invalid host: expected a non-empty string')))
@@ -448,10 +454,15 @@ export const startEmulator =
         () => emulatorError('invalid tokens: each seed needs accounts with a roles array')
       )
       if (E.isLeft(seeded)) return resolve(seeded)
-      const initialFaults = validateFaults(options.faults ?? [], OPERATION_NAMES)
+      const initialFaults = E.tryCatch(
+        () => validateFaults(options.faults ?? [], OPERATION_NAMES),
+        () => 'the faults cannot be read'
+      )
       if (E.isLeft(initialFaults)) return resolve(E.left(emulatorError(`invalid faults: ${initialFaults.left}`)))
+      const faultsChecked = initialFaults.right
+      if (E.isLeft(faultsChecked)) return resolve(E.left(emulatorError(`invalid faults: ${faultsChecked.left}`)))
       const state = seeded.right
-      let queue: ReadonlyArray<Fault> = initialFaults.right
+      let queue: ReadonlyArray<Fault> = faultsChecked.right
       const scrub = makeScrubber(state.tokens.keys())
       /** The request log: a ring buffer of REQUEST_LOG_SIZE records; `logged` counts every record ever added. */
       const log: Array<RequestRecord> = []
@@ -558,7 +569,12 @@ export const startEmulator =
       }
 
       const inject = (faults: ReadonlyArray<Fault>): E.Either<EmulatorError, void> => {
-        const checked = validateFaults(faults, OPERATION_NAMES)
+        const checked = E.flatten(
+          E.tryCatch(
+            () => validateFaults(faults, OPERATION_NAMES),
+            () => 'the faults cannot be read'
+          )
+        )
         if (E.isLeft(checked)) return E.left(emulatorError(`invalid faults: ${checked.left}`))
         queue = [...queue, ...checked.right]
         return E.right(undefined)

@@ -132,6 +132,7 @@ export interface Operation {
  * @since 0.1.0
  */
 export const makeState = (tokens: Readonly<Record<string, TokenSeed>>): EmulatorState => {
+  if (typeof tokens !== 'object' || tokens === null) tokens = {}
   const map = new Map<string, TokenState>()
   for (const [token, seed] of Object.entries(tokens)) {
     const accounts = (seed.accounts ?? []).map((a) =>

@@ -9,14 +9,15 @@
 import * as E from 'fp-ts/lib/Either.js'
 
 /**
- * Copies the listed members of an options object into a plain object, reading each once.
- * `undefined` (and `null`, as JavaScript callers use it for "none") reads as `{}`; anything
- * else that is not an object, or a member whose read throws, is a `Left` saying so.
+ * Copies an options object into a plain object, reading each member once: the members
+ * listed (inherited ones too) and every own enumerable one. `undefined` (and `null`, as
+ * JavaScript callers use it for "none") reads as `{}`; anything else that is not an object,
+ * or a member whose read throws, is a `Left` saying so.
  *
  * @example
  * import { readOptions } from 'fp-aws/core/Args'
  *
- * assert.deepStrictEqual(readOptions({ a: 1, b: 2 }, ['a']), { _tag: 'Right', right: { a: 1 } })
+ * assert.deepStrictEqual(readOptions({ a: 1, b: 2 }, ['a']), { _tag: 'Right', right: { a: 1, b: 2 } })
  * assert.deepStrictEqual(readOptions(null, ['a']), { _tag: 'Right', right: {} })
  * assert.deepStrictEqual(readOptions(5, ['a']), { _tag: 'Left', left: 'must be an object' })
  *
@@ -32,9 +33,10 @@ export const readOptions = <K extends string>(
   const out: Partial<Record<K, unknown>> = {}
   let names: ReadonlyArray<unknown>
   try {
-    names = Array.isArray(keys) ? [...(keys as ReadonlyArray<unknown>)] : []
+    // the members asked for, and every other own enumerable one (options added later are kept)
+    names = [...new Set([...(Array.isArray(keys) ? (keys as ReadonlyArray<unknown>) : []), ...Object.keys(value)])]
   } catch {
-    names = []
+    return E.left('cannot be read (its members cannot be listed)')
   }
   for (const k of names) {
     if (typeof k !== 'string') continue

@@ -66,6 +66,7 @@ const checkOptions = (options: unknown): E.Either<ConfigError, FromEnvironmentOp
     return bad('overrides must be an object')
   }
   return E.right({
+    ...(o as FromEnvironmentOptions),
     ...(env === undefined ? {} : { env }),
     ...(o.homedir === undefined ? {} : { homedir: o.homedir }),
     ...(o.readFile === undefined ? {} : { readFile: o.readFile as ReadFile }),

@@ -168,6 +168,7 @@ export const fromSSO = (options: FromSSOOptions): TE.TaskEither<FromSSOError, Aw
     if (o[k] !== undefined && typeof o[k] !== 'function') return bad(`${k} must be a function`)
   }
   const checked = {
+    ...(o as Partial<FromSSOOptions>),
     homedir: o.homedir,
     env: env.right,
     ...(o.profile === undefined ? {} : { profile: o.profile }),

@@ -597,6 +597,7 @@ const checkLogoutOptions = (options: unknown, who: string): E.Either<string, Log
   }
   const f = envForRegion as (region: string) => Env
   return E.right({
+    ...(read.right as Partial<LogoutOptions>),
     homedir,
     // a throwing envForRegion makes that one Logout call a ValidationError (the token is kept)
     envForRegion: (region: string): Env => {

@@ -88,10 +88,9 @@ const EXCLUDED: ReadonlyMap<string, string> = new Map(
       ],
       [
         [
-          'makeState', 'recordLogout', 'logoutsOf', 'errorResponse', 'encodePageToken', 'findOperation', 'route',
-          'faultKind', 'statusResponse', 'targets', 'takeFault'
+          'makeState', 'encodePageToken', 'faultKind', 'statusResponse', 'targets', 'takeFault'
         ],
-        "the emulator's internal steps, exported for its own tests: startEmulator and inject validate options, seeds and faults first (makeState throws on a seed it cannot read, which startEmulator turns into an EmulatorError)"
+        "the emulator's internal steps over seeds, page offsets and faults it has validated, exported for its own tests: startEmulator and inject validate them first (makeState throws on a seed it cannot read, which startEmulator turns into an EmulatorError)"
       ],
       [['commandUsage', 'usage', 'parseFlags'], "the command line's help and flag parsing over its own command table; main is the entry point, and it is held to the property"],
       [

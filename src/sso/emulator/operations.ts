@@ -161,6 +161,16 @@ export const makeState = (tokens: Readonly<Record<string, TokenSeed>>): Emulator
  */
 export const MAX_UNKNOWN_TOKENS = 10_000
 
+/** Whether a value is an emulator state (its three maps), read without throwing. */
+const isState = (u: unknown): u is EmulatorState => {
+  try {
+    const st = u as Partial<EmulatorState> | null | undefined
+    return typeof st === 'object' && st !== null && st.tokens instanceof Map && st.logouts instanceof Map && st.unknownLogouts instanceof Map
+  } catch {
+    return false
+  }
+}
+
 const digest = (token: string): string => createHash('sha256').update(token, 'utf8').digest('base64')
 
 /**
@@ -181,6 +191,7 @@ const digest = (token: string): string => createHash('sha256').update(token, 'ut
  * @since 0.2.0
  */
 export const recordLogout = (state: EmulatorState, token: string): void => {
+  if (typeof token !== 'string' || !isState(state)) return
   if (state.tokens.has(token)) {
     state.logouts.set(token, (state.logouts.get(token) ?? 0) + 1)
     return
@@ -205,7 +216,7 @@ export const recordLogout = (state: EmulatorState, token: string): void => {
  * @since 0.2.0
  */
 export const logoutsOf = (state: EmulatorState, token: string): number =>
-  typeof token !== 'string'
+  typeof token !== 'string' || !isState(state)
     ? 0
     : state.tokens.has(token)
       ? (state.logouts.get(token) ?? 0)
@@ -233,11 +244,22 @@ export const errorResponse = (
   message: string,
   namespace: string = NAMESPACE,
   headers: Readonly<Record<string, string>> = {}
-): EmulatorResponse => ({
-  status,
-  headers: { ...headers, 'x-amzn-ErrorType': `${code}:http://internal.amazon.com/coral/${namespace}/` },
-  body: { message, __type: `${namespace}#${code}` }
-})
+): EmulatorResponse => {
+  const text = (u: unknown, fallback: string): string => (typeof u === 'string' ? u : fallback)
+  const c = text(code, 'InternalServerException')
+  const ns = text(namespace, NAMESPACE)
+  let extra: Readonly<Record<string, string>> = {}
+  try {
+    extra = typeof headers === 'object' && headers !== null ? { ...headers } : {}
+  } catch {
+    extra = {}
+  }
+  return {
+    status: typeof status === 'number' && Number.isInteger(status) ? status : 500,
+    headers: { ...extra, 'x-amzn-ErrorType': `${c}:http://internal.amazon.com/coral/${ns}/` },
+    body: { message: text(message, c), __type: `${ns}#${c}` }
+  }
+}
 
 const ok = (body: unknown): EmulatorResponse => ({ status: 200, headers: {}, body })
 
@@ -518,7 +540,13 @@ export const findOperation = (
   method: string,
   path: string,
   table: ReadonlyArray<Operation> = operations
-): Operation | undefined => table.find((o) => o.path === path && o.method === method)
+): Operation | undefined => {
+  try {
+    return Array.isArray(table) ? table.find((o) => o.path === path && o.method === method) : undefined
+  } catch {
+    return undefined
+  }
+}
 
 const CORAL = 'com.amazon.coral.service'
 
@@ -544,6 +572,14 @@ export const route = (
   state: EmulatorState,
   table: ReadonlyArray<Operation> = operations
 ): EmulatorResponse => {
+  try {
+    return dispatch(req, state, table)
+  } catch {
+    return errorResponse(500, 'InternalServerException', 'Internal server error', CORAL)
+  }
+}
+
+const dispatch = (req: EmulatorRequest, state: EmulatorState, table: ReadonlyArray<Operation>): EmulatorResponse => {
   const atPath = table.filter((o) => o.path === req.path)
   if (atPath.length === 0) return errorResponse(404, 'UnknownOperationException', 'Unknown operation', CORAL)
   const op = atPath.find((o) => o.method === req.method)

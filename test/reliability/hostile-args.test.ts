@@ -84,7 +84,7 @@ const EXCLUDED: ReadonlyMap<string, string> = new Map(
           'tokenCacheDir', 'credentialCacheDir', 'tokenCacheFile', 'credentialCacheFile', 'sha1Hex', 'tokenCacheKey',
           'credentialCacheKey', 'credentialCacheKeyCandidates', 'pythonJsonDumps', 'sessionCacheId'
         ],
-        'cache path and key computations over typed values: logoutAll, logoutSession and fromSSO call them only after checking their options'
+        'cache path and key computations over typed values: logoutAll, logoutSession and fromSSO call them only after checking their options, and a made-up path for a home that is not a string would be worse than the TypeError'
       ],
       [
         [

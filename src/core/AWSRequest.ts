@@ -61,7 +61,14 @@ const isNonNegativeInt = (n: number | undefined): boolean => n === undefined || 
 const isDelay = (n: number): boolean => Number.isFinite(n) && n >= 0
 
 const checkEnv = (operation: string, env: Env): ValidationError | undefined => {
+  if (typeof env !== 'object' || env === null) return validationError(operation, 'env', 'the Env must be an object (see newEnv)')
+  if (env.invalidOptions !== undefined) return validationError(operation, 'env', env.invalidOptions)
+  if (!Array.isArray(env.hooks) || env.hooks.some((h: unknown) => typeof h !== 'object' || h === null))
+    return validationError(operation, 'hooks', 'hooks must be an array of hook objects')
   const r = env.retry
+  if (typeof r !== 'object' || r === null) return validationError(operation, 'retry', 'retry must be an object')
+  if (![r.quotaCapacity, r.throttlingCost, r.transientCost, r.noRetryIncrement].every((n) => Number.isSafeInteger(n) && n >= 0))
+    return validationError(operation, 'retry', 'retry quota sizes and costs must be integers of at least 0')
   if (!Number.isInteger(r.maxAttempts) || r.maxAttempts < 1)
     return validationError(operation, 'maxAttempts', 'maxAttempts must be an integer of at least 1')
   if (!isDelay(r.baseDelayMs) || !isDelay(r.throttlingBaseDelayMs) || !isDelay(r.maxBackoffMs))
@@ -190,7 +197,12 @@ const run = async <Rq, Rs, C extends string>(
   rq: Rq,
   env: Env
 ): Promise<E.Either<AWSError<C>, Rs>> => {
-  const bad = checkEnv(op.operation, env)
+  let bad: ValidationError | undefined
+  try {
+    bad = checkEnv(op.operation, env)
+  } catch {
+    bad = validationError(op.operation, 'env', 'the Env cannot be read')
+  }
   if (bad !== undefined) return E.left(bad)
   const endpoint = resolveEndpoint(op.service, env)
   if (E.isLeft(endpoint)) return endpoint

@@ -9,12 +9,13 @@
  *
  * @since 0.1.0
  */
-import * as fs from 'node:fs/promises'
 import * as nodePath from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as O from 'fp-ts/lib/Option.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
+import { readEnv, readOptions } from './Args.js'
+import { describeReadFailure, readBounded } from './File.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -128,8 +129,8 @@ export interface ResolvedConfig {
  */
 export const configError = (source: string, message: string): ConfigError => ({
   _tag: 'ConfigError',
-  message,
-  source
+  message: typeof message === 'string' ? message : 'invalid configuration',
+  source: typeof source === 'string' ? source : 'unknown'
 })
 
 /**
@@ -315,6 +316,11 @@ const parseIni = (text: string, kind: FileKind, source: string): E.Either<Config
   return E.right({ profiles, ssoSessions, services })
 }
 
+const parseChecked = (text: unknown, kind: FileKind, source: unknown): E.Either<ConfigError, ConfigFile> => {
+  const where = typeof source === 'string' ? source : `${kind} file`
+  return typeof text === 'string' ? parseIni(text, kind, where) : E.left(configError(where, 'the text to parse is not a string'))
+}
+
 /**
  * Parses a shared config file (`~/.aws/config`): `[default]`, `[profile NAME]`,
  * `[sso-session NAME]` and `[services NAME]` sections (others are ignored), `key = value`
@@ -351,7 +357,7 @@ const parseIni = (text: string, kind: FileKind, source: string): E.Either<Config
  * @since 0.1.0
  */
 export const parseConfigFile = (text: string, source = 'config file'): E.Either<ConfigError, ConfigFile> =>
-  parseIni(text, 'config', source)
+  parseChecked(text, 'config', source)
 
 /**
  * Parses a shared credentials file (`~/.aws/credentials`): every `[NAME]` section is the
@@ -369,11 +375,25 @@ export const parseConfigFile = (text: string, source = 'config file'): E.Either<
  * @since 0.1.0
  */
 export const parseCredentialsFile = (text: string, source = 'credentials file'): E.Either<ConfigError, ConfigFile> =>
-  parseIni(text, 'credentials', source)
+  parseChecked(text, 'credentials', source)
 
 // -------------------------------------------------------------------------------------
 // lookups
 // -------------------------------------------------------------------------------------
+
+/** A section of a parsed file, `None` for anything that is not one (never throws). */
+const lookup = <K extends keyof ConfigFile>(
+  file: ConfigFile,
+  which: K,
+  name: string
+): O.Option<ConfigFile[K] extends ReadonlyMap<string, infer V> ? V : never> => {
+  try {
+    const m: unknown = file[which]
+    return m instanceof Map ? O.fromNullable(m.get(name)) : O.none
+  } catch {
+    return O.none
+  }
+}
 
 /**
  * The section of a profile (`default` is `[default]` or `[profile default]`).
@@ -391,7 +411,7 @@ export const parseCredentialsFile = (text: string, source = 'credentials file'):
  * @since 0.1.0
  */
 export const profileSection = (file: ConfigFile, name: string): O.Option<Section> =>
-  O.fromNullable(file.profiles.get(name))
+  lookup(file, 'profiles', name)
 
 /**
  * The `[sso-session NAME]` section.
@@ -408,7 +428,7 @@ export const profileSection = (file: ConfigFile, name: string): O.Option<Section
  * @since 0.1.0
  */
 export const ssoSessionSection = (file: ConfigFile, name: string): O.Option<Section> =>
-  O.fromNullable(file.ssoSessions.get(name))
+  lookup(file, 'ssoSessions', name)
 
 /**
  * The `[services NAME]` section.
@@ -417,7 +437,7 @@ export const ssoSessionSection = (file: ConfigFile, name: string): O.Option<Sect
  * @since 0.1.0
  */
 export const servicesSection = (file: ConfigFile, name: string): O.Option<ServicesSection> =>
-  O.fromNullable(file.services.get(name))
+  lookup(file, 'services', name)
 
 /**
  * The key a service id has in a `[services NAME]` section: lowercased, spaces and dashes
@@ -432,7 +452,8 @@ export const servicesSection = (file: ConfigFile, name: string): O.Option<Servic
  * @category lookups
  * @since 0.1.0
  */
-export const serviceConfigKey = (serviceId: string): string => serviceId.trim().toLowerCase().replace(/[ -]/g, '_')
+export const serviceConfigKey = (serviceId: string): string =>
+  String(typeof serviceId === 'string' ? serviceId : '').trim().toLowerCase().replace(/[ -]/g, '_')
 
 /**
  * The service-specific endpoint variable of a service id: `AWS_ENDPOINT_URL_` and the id
@@ -448,7 +469,7 @@ export const serviceConfigKey = (serviceId: string): string => serviceId.trim().
  * @since 0.1.0
  */
 export const endpointEnvVar = (serviceId: string): string =>
-  `AWS_ENDPOINT_URL_${serviceId.trim().toUpperCase().replace(/[ -]/g, '_')}`
+  `AWS_ENDPOINT_URL_${(typeof serviceId === 'string' ? serviceId : '').trim().toUpperCase().replace(/[ -]/g, '_')}`
 
 /**
  * Expands a leading `~` (alone, or followed by a separator) against `homedir`.
@@ -463,6 +484,7 @@ export const endpointEnvVar = (serviceId: string): string =>
  * @since 0.1.0
  */
 export const expandHome = (path: string, homedir: string): string => {
+  if (typeof path !== 'string' || typeof homedir !== 'string') return typeof path === 'string' ? path : ''
   if (path === '~') {
     return homedir
   }
@@ -644,6 +666,15 @@ const resolveFromFile = (
  * @since 0.1.0
  */
 export const resolveConfig = (input: ResolveConfigInput): TE.TaskEither<ConfigError, ResolvedConfig> => {
+  const read = readOptions(input, ['env', 'homedir', 'serviceId', 'readFile'])
+  if (E.isLeft(read)) return TE.left(configError('resolveConfig', `the input of resolveConfig ${read.left}`))
+  const environment = readEnv(read.right.env)
+  if (E.isLeft(environment)) return TE.left(configError('resolveConfig', `the env of resolveConfig ${environment.left}`))
+  const { homedir, serviceId, readFile } = read.right
+  if (typeof homedir !== 'string') return TE.left(configError('resolveConfig', 'the homedir of resolveConfig must be a string'))
+  if (typeof serviceId !== 'string') return TE.left(configError('resolveConfig', 'the serviceId of resolveConfig must be a string'))
+  if (typeof readFile !== 'function') return TE.left(configError('resolveConfig', 'the readFile of resolveConfig must be a function'))
+  input = { env: environment.right, homedir, serviceId, readFile: guardReadFile(readFile as ReadFile) }
   const env = (name: string): string | undefined => {
     const v = input.env[name]
     return v === undefined || v === '' ? undefined : v
@@ -665,20 +696,74 @@ export const resolveConfig = (input: ResolveConfigInput): TE.TaskEither<ConfigEr
 }
 
 /**
- * A {@link ReadFile} on `node:fs`: a missing file (`ENOENT`, `ENOTDIR`) is `None`; any other
- * failure is a `ConfigError` with the path as its source.
+ * A {@link ReadFile} that never throws nor rejects whatever `readFile` does: a throw, a
+ * rejection or an answer that is not an `Either` of an `Option` of a string becomes a
+ * `ConfigError` with the path as its source.
+ *
+ * @example
+ * import { guardReadFile } from 'fp-aws/core/Config'
+ *
+ * const broken = guardReadFile(() => {
+ *   throw new Error('boom')
+ * })
+ * void broken('/cfg')().then((r) => assert.ok(r._tag === 'Left' && r.left.source === '/cfg'))
+ *
+ * @category resolution
+ * @since 0.2.0
+ */
+export const guardReadFile =
+  (readFile: ReadFile): ReadFile =>
+  (path) =>
+  async () => {
+    if (typeof path !== 'string') return E.left(configError('config file', 'the config file path is not a string'))
+    const failed = configError(path, `cannot read the file ${path}: the readFile function failed`)
+    try {
+      const r: unknown = await readFile(path)()
+      if (typeof r !== 'object' || r === null) return E.left(failed)
+      const e = r as E.Either<unknown, unknown>
+      if (e._tag === 'Left') {
+        const l = e.left as Partial<ConfigError> | null | undefined
+        return E.left(
+          typeof l === 'object' && l !== null && l._tag === 'ConfigError' && typeof l.message === 'string' && typeof l.source === 'string'
+            ? configError(l.source, l.message)
+            : failed
+        )
+      }
+      if (e._tag !== 'Right') return E.left(failed)
+      const o = e.right as O.Option<unknown> | null | undefined
+      if (typeof o !== 'object' || o === null) return E.left(failed)
+      if (o._tag === 'None') return E.right(O.none)
+      return o._tag === 'Some' && typeof o.value === 'string' ? E.right(O.some(o.value)) : E.left(failed)
+    } catch {
+      return E.left(failed)
+    }
+  }
+
+/**
+ * The largest shared config or credentials file read: 4 MiB. Real ones are a few
+ * kilobytes; the limit only keeps a device or a runaway file from filling memory.
+ *
+ * @category constants
+ * @since 0.2.0
+ */
+export const DEFAULT_MAX_CONFIG_FILE_BYTES = 4 * 1024 * 1024
+
+/**
+ * A {@link ReadFile} on `node:fs`, bounded: a missing file (`ENOENT`, `ENOTDIR`) is `None`;
+ * a file that is not a regular file (a directory, a FIFO, a device such as `/dev/urandom`),
+ * one larger than {@link DEFAULT_MAX_CONFIG_FILE_BYTES}, one that is not UTF-8 text, and any
+ * other failure are a `ConfigError` with the path as its source (never with the content).
+ * The file is opened without blocking (a FIFO with no writer does not hang) and at most one
+ * byte more than the limit is read. A symbolic link is followed, as the AWS CLI does.
  *
  * @category resolution
  * @since 0.1.0
  */
-export const nodeReadFile: ReadFile = (path) => () =>
-  fs.readFile(path, 'utf8').then(
-    (text) => E.right(O.some(text)),
-    (err: unknown) => {
-      const code =
-        typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined
-      return code === 'ENOENT' || code === 'ENOTDIR'
-        ? E.right(O.none)
-        : E.left(configError(path, `cannot read the file${code === undefined ? '' : ` (${code})`}`))
-    }
-  )
+export const nodeReadFile: ReadFile = (path) => async () => {
+  if (typeof path !== 'string') return E.left(configError('config file', 'the config file path is not a string'))
+  const r = await readBounded(path, { maxBytes: DEFAULT_MAX_CONFIG_FILE_BYTES, followSymlinks: true })()
+  if (E.isRight(r)) return E.right(O.some(r.right))
+  return r.left._tag === 'NotFound'
+    ? E.right(O.none)
+    : E.left(configError(path, `cannot read the file ${path}: it ${describeReadFailure(r.left)}`))
+}

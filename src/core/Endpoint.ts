@@ -317,45 +317,58 @@ const fail = (message: string): E.Either<EndpointError, Endpoint> => E.left(endp
  */
 export const standardResolver =
   (template: RuleSetTemplate): EndpointResolver =>
-  (params) => {
-    const useFIPS = params.UseFIPS === true
-    const useDualStack = params.UseDualStack === true
-    const { Endpoint: custom, Region: region } = params
-    if (custom !== undefined) {
-      if (useFIPS) {
-        return fail('Invalid Configuration: FIPS and custom endpoint are not supported')
-      }
-      if (useDualStack) {
-        return fail('Invalid Configuration: Dualstack and custom endpoint are not supported')
-      }
-      const problem = customEndpointProblem(custom)
-      return problem === undefined ? ok(custom) : fail(`Invalid Configuration: Custom endpoint ${problem}`)
-    }
-    if (region === undefined) {
-      return fail('Invalid Configuration: Missing Region')
-    }
-    if (!isValidHostLabel(region)) {
-      return fail('Invalid Configuration: Region is not a valid host label')
-    }
-    const p = partition(region)
-    const prefix = template.endpointPrefix
-    if (useFIPS && useDualStack) {
-      return p.supportsFIPS && p.supportsDualStack
-        ? ok(`https://${prefix}-fips.${region}.${p.dualStackDnsSuffix}`)
-        : fail('FIPS and DualStack are enabled, but this partition does not support one or both')
-    }
+  (params) =>
+    neverThrows(() => resolveWith(template, params))
+
+/** Runs a resolution; parameters (or a template) that cannot be read are an `EndpointError`, never a throw. */
+const neverThrows = (f: () => ReturnType<EndpointResolver>): ReturnType<EndpointResolver> => {
+  try {
+    return f()
+  } catch {
+    return fail('Invalid Configuration: the endpoint parameters cannot be read')
+  }
+}
+
+const resolveWith = (template: RuleSetTemplate, params: EndpointParams): ReturnType<EndpointResolver> => {
+  if (typeof params !== 'object' || params === null) return fail('Invalid Configuration: the endpoint parameters must be an object')
+  const useFIPS = params.UseFIPS === true
+  const useDualStack = params.UseDualStack === true
+  const { Endpoint: custom, Region: region } = params
+  if (custom !== undefined) {
     if (useFIPS) {
-      if (!p.supportsFIPS) {
-        return fail('FIPS is enabled but this partition does not support FIPS')
-      }
-      return template.govCloudFipsPrefix !== undefined && p.name === 'aws-us-gov'
-        ? ok(`https://${template.govCloudFipsPrefix}.${region}.amazonaws.com`)
-        : ok(`https://${prefix}-fips.${region}.${p.dnsSuffix}`)
+      return fail('Invalid Configuration: FIPS and custom endpoint are not supported')
     }
     if (useDualStack) {
-      return p.supportsDualStack
-        ? ok(`https://${prefix}.${region}.${p.dualStackDnsSuffix}`)
-        : fail('DualStack is enabled but this partition does not support DualStack')
+      return fail('Invalid Configuration: Dualstack and custom endpoint are not supported')
     }
-    return ok(`https://${prefix}.${region}.${p.dnsSuffix}`)
+    const problem = customEndpointProblem(custom)
+    return problem === undefined ? ok(custom) : fail(`Invalid Configuration: Custom endpoint ${problem}`)
   }
+  if (region === undefined) {
+    return fail('Invalid Configuration: Missing Region')
+  }
+  if (!isValidHostLabel(region)) {
+    return fail('Invalid Configuration: Region is not a valid host label')
+  }
+  const p = partition(region)
+  const prefix = template.endpointPrefix
+  if (useFIPS && useDualStack) {
+    return p.supportsFIPS && p.supportsDualStack
+      ? ok(`https://${prefix}-fips.${region}.${p.dualStackDnsSuffix}`)
+      : fail('FIPS and DualStack are enabled, but this partition does not support one or both')
+  }
+  if (useFIPS) {
+    if (!p.supportsFIPS) {
+      return fail('FIPS is enabled but this partition does not support FIPS')
+    }
+    return template.govCloudFipsPrefix !== undefined && p.name === 'aws-us-gov'
+      ? ok(`https://${template.govCloudFipsPrefix}.${region}.amazonaws.com`)
+      : ok(`https://${prefix}-fips.${region}.${p.dnsSuffix}`)
+  }
+  if (useDualStack) {
+    return p.supportsDualStack
+      ? ok(`https://${prefix}.${region}.${p.dualStackDnsSuffix}`)
+      : fail('DualStack is enabled but this partition does not support DualStack')
+  }
+  return ok(`https://${prefix}.${region}.${p.dnsSuffix}`)
+}

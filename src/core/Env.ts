@@ -14,6 +14,7 @@ import * as os from 'node:os'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
+import { readEnv, readOptions } from './Args.js'
 import { configError, nodeReadFile, resolveConfig, type ConfigError, type ReadFile } from './Config.js'
 import { newEnv, type Env, type EnvOptions } from './EnvCore.js'
 import { normalizeProxyUrl, type ProxyOptions } from './Proxy.js'
@@ -36,6 +37,44 @@ export interface FromEnvironmentOptions {
   readonly services?: ReadonlyArray<string>
   /** Options applied on top of what the environment says. */
   readonly overrides?: EnvOptions
+}
+
+/** What a JavaScript caller passed, checked: a `ConfigError` rather than a throw. */
+const checkOptions = (options: unknown): E.Either<ConfigError, FromEnvironmentOptions> => {
+  const bad = (what: string) => E.left(configError('fromEnvironment', `the options of fromEnvironment: ${what}`))
+  const read = readOptions(options, ['env', 'homedir', 'readFile', 'services', 'overrides'])
+  if (E.isLeft(read)) return bad(read.left)
+  const o = read.right
+  let env: Readonly<Record<string, string>> | undefined
+  if (o.env !== undefined) {
+    const e = readEnv(o.env)
+    if (E.isLeft(e)) return bad(`env ${e.left}`)
+    env = e.right
+  }
+  if (o.homedir !== undefined && typeof o.homedir !== 'string') return bad('homedir must be a string')
+  if (o.readFile !== undefined && typeof o.readFile !== 'function') return bad('readFile must be a function')
+  let services: ReadonlyArray<string> | undefined
+  if (o.services !== undefined) {
+    try {
+      if (!Array.isArray(o.services) || !o.services.every((x: unknown) => typeof x === 'string')) {
+        return bad('services must be an array of strings')
+      }
+      services = [...(o.services as ReadonlyArray<string>)]
+    } catch {
+      return bad('services cannot be read')
+    }
+  }
+  if (o.overrides !== undefined && (typeof o.overrides !== 'object' || o.overrides === null)) {
+    return bad('overrides must be an object')
+  }
+  return E.right({
+    ...(o as FromEnvironmentOptions),
+    ...(env === undefined ? {} : { env }),
+    ...(o.homedir === undefined ? {} : { homedir: o.homedir }),
+    ...(o.readFile === undefined ? {} : { readFile: o.readFile as ReadFile }),
+    ...(services === undefined ? {} : { services }),
+    ...(o.overrides === undefined ? {} : { overrides: o.overrides as EnvOptions })
+  })
 }
 
 /**
@@ -159,6 +198,9 @@ export const readCaBundle =
  * @since 0.1.0
  */
 export const fromEnvironment = (options: FromEnvironmentOptions = {}): TE.TaskEither<ConfigError, Env> => {
+  const checked = checkOptions(options)
+  if (E.isLeft(checked)) return TE.left(checked.left)
+  options = checked.right
   const input = {
     env: options.env ?? process.env,
     homedir: options.homedir ?? os.homedir(),

@@ -7,6 +7,8 @@
  * @since 0.1.0
  */
 import { onAbort } from './Abort.js'
+import * as E from 'fp-ts/lib/Either.js'
+import { readOptions } from './Args.js'
 import type { Hooks } from './Hooks.js'
 import { axiosClient, defaultHttpClient, type HttpClient } from './Http.js'
 import type { ProxyOptions } from './Proxy.js'
@@ -52,6 +54,12 @@ export interface Env {
   readonly sleep: Sleep
   /** A number in `[0, 1)`. */
   readonly random: () => number
+  /**
+   * Why the options given to `newEnv` could not be used (not an object, a member whose
+   * read threw): every call made with this `Env` is then a `ValidationError` saying so.
+   * (since 0.2.0)
+   */
+  readonly invalidOptions?: string
 }
 
 /**
@@ -163,27 +171,47 @@ const httpClientFor = (proxy: ProxyOptions | undefined, caBundle: string | undef
  * @since 0.1.0
  */
 export const newEnv = (options: EnvOptions = {}): Env => {
+  const keys = [
+    'region', 'endpoint', 'endpoints', 'useFIPS', 'useDualStack', 'maxAttempts', 'retry', 'attemptTimeoutMs',
+    'totalTimeoutMs', 'maxResponseBytes', 'signal', 'hooks', 'http', 'proxy', 'caBundle', 'now', 'sleep', 'random'
+  ] as const
+  // A JavaScript caller can pass anything: read each member once, never throw.
+  const read = readOptions(options, keys)
+  const o = (E.isRight(read) ? read.right : {}) as EnvOptions
+  let hasAttemptTimeout = false
+  try {
+    hasAttemptTimeout = typeof options === 'object' && options !== null && 'attemptTimeoutMs' in options
+  } catch {
+    // unreadable: invalidOptions says so
+  }
+  const retryOptions = readOptions(o.retry, ['maxAttempts', 'baseDelayMs', 'throttlingBaseDelayMs', 'maxBackoffMs', 'quotaCapacity', 'throttlingCost', 'transientCost', 'noRetryIncrement'])
   const retry: RetryPolicy = {
     ...defaultRetryPolicy,
-    ...options.retry,
-    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {})
+    ...(E.isRight(retryOptions) ? (retryOptions.right as Partial<RetryPolicy>) : {}),
+    ...(o.maxAttempts !== undefined ? { maxAttempts: o.maxAttempts } : {})
   }
+  const problem = !E.isRight(read)
+    ? `the options of newEnv ${read.left}`
+    : !E.isRight(retryOptions)
+      ? `the retry options of newEnv ${retryOptions.left}`
+      : undefined
   return {
-    region: options.region,
-    endpoint: options.endpoint,
-    endpoints: options.endpoints ?? {},
-    useFIPS: options.useFIPS ?? false,
-    useDualStack: options.useDualStack ?? false,
+    region: o.region,
+    endpoint: o.endpoint,
+    endpoints: o.endpoints ?? {},
+    useFIPS: o.useFIPS ?? false,
+    useDualStack: o.useDualStack ?? false,
     retry,
-    retryQuota: newQuotaRef(retry.quotaCapacity),
-    attemptTimeoutMs: 'attemptTimeoutMs' in options ? options.attemptTimeoutMs : DEFAULT_ATTEMPT_TIMEOUT_MS,
-    totalTimeoutMs: options.totalTimeoutMs,
-    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-    signal: options.signal,
-    hooks: options.hooks ?? [],
-    http: options.http ?? httpClientFor(options.proxy, options.caBundle),
-    now: options.now ?? Date.now,
-    sleep: options.sleep ?? realSleep,
-    random: options.random ?? Math.random
+    retryQuota: newQuotaRef(Number.isSafeInteger(retry.quotaCapacity) ? retry.quotaCapacity : defaultRetryPolicy.quotaCapacity),
+    attemptTimeoutMs: hasAttemptTimeout ? o.attemptTimeoutMs : DEFAULT_ATTEMPT_TIMEOUT_MS,
+    totalTimeoutMs: o.totalTimeoutMs,
+    maxResponseBytes: o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    signal: o.signal,
+    hooks: o.hooks ?? [],
+    http: o.http ?? httpClientFor(o.proxy, o.caBundle),
+    now: o.now ?? Date.now,
+    sleep: o.sleep ?? realSleep,
+    random: o.random ?? Math.random,
+    ...(problem === undefined ? {} : { invalidOptions: problem })
   }
 }

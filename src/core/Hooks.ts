@@ -83,12 +83,18 @@ export const runHooks = <K extends keyof Hooks>(
   kind: K,
   view: Parameters<NonNullable<Hooks[K]>>[0]
 ): void => {
-  for (const h of hooks) {
+  let list: ReadonlyArray<unknown>
+  try {
+    list = Array.isArray(hooks) ? [...(hooks as ReadonlyArray<unknown>)] : []
+  } catch {
+    return
+  }
+  for (const h of list) {
     try {
       const f: unknown = (h as Partial<Hooks> | null | undefined)?.[kind]
       if (typeof f === 'function') contain((f as (v: typeof view) => unknown)(view))
     } catch {
-      // a hook cannot break a call
+      // a hook cannot break a call (nor can a hook set that is not an object)
     }
   }
 }

@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { readOptions } from './Args.js'
 import type { AWSError } from './Error.js'
 
 // -------------------------------------------------------------------------------------
@@ -202,7 +203,8 @@ export const classify = (e: AWSError): RetryClass => {
 // quota
 // -------------------------------------------------------------------------------------
 
-const sanitizeCapacity = (capacity: number): number => (capacity >= 0 ? capacity : 0)
+const sanitizeCapacity = (capacity: number): number =>
+  typeof capacity === 'number' && Number.isFinite(capacity) && capacity >= 0 ? capacity : 0
 
 const clampQuota = (available: number, capacity: number): RetryQuota => ({
   available: available >= 0 ? Math.min(available, capacity) : 0,
@@ -506,7 +508,12 @@ const checks: ReadonlyArray<Check> = [
  * @since 0.1.0
  */
 export const validatePolicy = (p: Partial<RetryPolicy>): E.Either<string, RetryPolicy> => {
-  const given: Partial<Record<keyof RetryPolicy, unknown>> = typeof p === 'object' && p !== null ? p : {}
+  const read = readOptions(p, [
+    'maxAttempts', 'baseDelayMs', 'throttlingBaseDelayMs', 'maxBackoffMs', 'quotaCapacity', 'throttlingCost',
+    'transientCost', 'noRetryIncrement'
+  ])
+  if (E.isLeft(read)) return E.left(`the retry policy ${read.left}`)
+  const given: Partial<Record<keyof RetryPolicy, unknown>> = read.right
   const pick = (k: keyof RetryPolicy): unknown => (given[k] === undefined ? defaultRetryPolicy[k] : given[k])
   const policy: RetryPolicy = {
     maxAttempts: pick('maxAttempts') as number,

@@ -97,8 +97,13 @@ export const reveal = <A>(s: Sensitive<A>): A => (s as unknown as { readonly [RE
  * @category refinements
  * @since 0.1.0
  */
-export const isSensitive = (u: unknown): u is Sensitive<unknown> =>
-  typeof u === 'object' && u !== null && typeof (u as { readonly [REVEAL]?: unknown })[REVEAL] === 'function'
+export const isSensitive = (u: unknown): u is Sensitive<unknown> => {
+  try {
+    return typeof u === 'object' && u !== null && typeof (u as { readonly [REVEAL]?: unknown })[REVEAL] === 'function'
+  } catch {
+    return false
+  }
+}
 
 /**
  * The isomorphism between a secret and its value, used to build lenses that expose a

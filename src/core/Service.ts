@@ -57,6 +57,7 @@ const parseJsonObject = (body: Uint8Array): Readonly<Record<string, unknown>> =>
  * @since 0.1.0
  */
 export const sanitizeErrorCode = (raw: string): string => {
+  if (typeof raw !== 'string') return ''
   const beforeColon = raw.split(':', 1)[0] ?? ''
   const hash = beforeColon.lastIndexOf('#')
   return (hash >= 0 ? beforeColon.slice(hash + 1) : beforeColon).trim()
@@ -72,7 +73,12 @@ const str = (u: unknown): string | undefined => (typeof u === 'string' && u.leng
  */
 export const redactResponseHeaders = (headers: Readonly<Record<string, string>>): Record<string, string> => {
   const out: Record<string, string> = {}
-  for (const k of Object.keys(headers)) out[k] = SECRET_HEADERS.has(k) ? REDACTED : (headers[k] as string)
+  if (typeof headers !== 'object' || headers === null) return out
+  try {
+    for (const k of Object.keys(headers)) out[k] = SECRET_HEADERS.has(k) ? REDACTED : (headers[k] as string)
+  } catch {
+    // headers that cannot be read: none kept
+  }
   return out
 }
 
@@ -95,6 +101,14 @@ export const redactResponseHeaders = (headers: Readonly<Record<string, string>>)
  * @since 0.1.0
  */
 export const parseRestJsonError = (res: HttpResponse): ServiceError => {
+  try {
+    return parseChecked(res)
+  } catch {
+    return { _tag: 'ServiceError', code: 'UnknownError', message: 'the error response cannot be read', status: 0, requestId: undefined, headers: {} }
+  }
+}
+
+const parseChecked = (res: HttpResponse): ServiceError => {
   const json = parseJsonObject(res.body)
   const raw = str(res.headers['x-amzn-errortype']) ?? str(json['code']) ?? str(json['__type'])
   const code = raw === undefined ? '' : sanitizeErrorCode(raw)

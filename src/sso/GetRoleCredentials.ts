@@ -231,7 +231,15 @@ const check = <A>(field: string, r: E.Either<string, A>): E.Either<ValidationErr
  * @category encoding
  * @since 0.1.0
  */
-export const encodeGetRoleCredentials = (rq: GetRoleCredentials): E.Either<ValidationError, HttpRequest> =>
+export const encodeGetRoleCredentials = (rq: GetRoleCredentials): E.Either<ValidationError, HttpRequest> => {
+  try {
+    return encodeGetRoleCredentialsChecked(rq)
+  } catch {
+    return E.left(validationError('GetRoleCredentials', 'request', 'the request cannot be read (build it with newGetRoleCredentials)'))
+  }
+}
+
+const encodeGetRoleCredentialsChecked = (rq: GetRoleCredentials): E.Either<ValidationError, HttpRequest> =>
   pipe(
     check('accessToken', validateAccessToken(reveal(rq.accessToken))),
     E.chain(() => check('roleName', validateRequired('roleName')(rq.roleName))),

@@ -268,7 +268,15 @@ const checkOption = <A>(field: string, o: Option<A>, f: (a: A) => E.Either<strin
  * @category encoding
  * @since 0.1.0
  */
-export const encodeListAccountRoles = (rq: ListAccountRoles): E.Either<ValidationError, HttpRequest> =>
+export const encodeListAccountRoles = (rq: ListAccountRoles): E.Either<ValidationError, HttpRequest> => {
+  try {
+    return encodeListAccountRolesChecked(rq)
+  } catch {
+    return E.left(validationError('ListAccountRoles', 'request', 'the request cannot be read (build it with newListAccountRoles)'))
+  }
+}
+
+const encodeListAccountRolesChecked = (rq: ListAccountRoles): E.Either<ValidationError, HttpRequest> =>
   pipe(
     check('accessToken', validateAccessToken(reveal(rq.accessToken))),
     E.chain(() => check('accountId', validateRequired('accountId')(rq.accountId))),

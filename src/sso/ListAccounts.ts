@@ -253,7 +253,15 @@ const checkOption = <A>(field: string, o: Option<A>, f: (a: A) => E.Either<strin
  * @category encoding
  * @since 0.1.0
  */
-export const encodeListAccounts = (rq: ListAccounts): E.Either<ValidationError, HttpRequest> =>
+export const encodeListAccounts = (rq: ListAccounts): E.Either<ValidationError, HttpRequest> => {
+  try {
+    return encodeListAccountsChecked(rq)
+  } catch {
+    return E.left(validationError('ListAccounts', 'request', 'the request cannot be read (build it with newListAccounts)'))
+  }
+}
+
+const encodeListAccountsChecked = (rq: ListAccounts): E.Either<ValidationError, HttpRequest> =>
   pipe(
     check('accessToken', validateAccessToken(reveal(rq.accessToken))),
     E.chain(() => checkOption('maxResults', rq.maxResults, validateMaxResults)),

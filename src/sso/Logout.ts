@@ -118,7 +118,15 @@ const LOGOUT_ERRORS: ReadonlyArray<LogoutErrorCode> = [
  * @category encoding
  * @since 0.1.0
  */
-export const encodeLogout = (rq: Logout): E.Either<ValidationError, HttpRequest> =>
+export const encodeLogout = (rq: Logout): E.Either<ValidationError, HttpRequest> => {
+  try {
+    return encodeLogoutChecked(rq)
+  } catch {
+    return E.left(validationError('Logout', 'request', 'the request cannot be read (build it with newLogout)'))
+  }
+}
+
+const encodeLogoutChecked = (rq: Logout): E.Either<ValidationError, HttpRequest> =>
   pipe(
     validateAccessToken(reveal(rq.accessToken)),
     E.mapLeft((message) => validationError('Logout', 'accessToken', message)),

@@ -89,6 +89,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export const validateQueryValue =
   (field: string) =>
   (value: string): E.Either<string, string> => {
+    if (typeof field !== 'string') field = 'value'
     if (typeof value !== 'string') return E.left(`${field} must be a string`)
     if (LONE_SURROGATE.test(value)) return E.left(`${field} contains a lone UTF-16 surrogate, which cannot be encoded`)
     return E.right(value)
@@ -111,7 +112,7 @@ export const validateRequired =
   (field: string) =>
   (value: string): E.Either<string, string> =>
     typeof value === 'string' && value.length === 0
-      ? E.left(`${field} must not be empty`)
+      ? E.left(`${typeof field === 'string' ? field : 'value'} must not be empty`)
       : validateQueryValue(field)(value)
 
 /**
@@ -274,19 +275,27 @@ const describeErrors = (errors: t.Errors): string => {
 export const decodeJsonResponse =
   <A>(operation: string, codec: t.Decoder<unknown, A>) =>
   (res: HttpResponse): E.Either<SerializeError, A> => {
-    let json: unknown
     try {
-      json = JSON.parse(utf8.decode(res.body))
+      return decodeChecked(typeof operation === 'string' ? operation : 'operation', codec, res)
     } catch {
-      return E.left(serializeError(`${operation}: the response body is not valid JSON`, res.status))
+      return E.left(serializeError(`${typeof operation === 'string' ? operation : 'operation'}: the response cannot be read`, 0))
     }
-    return pipe(
-      codec.decode(json),
-      E.mapLeft((errors) =>
-        serializeError(`${operation}: the response body does not match the model (${describeErrors(errors)})`, res.status)
-      )
-    )
   }
+
+const decodeChecked = <A>(operation: string, codec: t.Decoder<unknown, A>, res: HttpResponse): E.Either<SerializeError, A> => {
+  let json: unknown
+  try {
+    json = JSON.parse(utf8.decode(res.body))
+  } catch {
+    return E.left(serializeError(`${operation}: the response body is not valid JSON`, res.status))
+  }
+  return pipe(
+    codec.decode(json),
+    E.mapLeft((errors) =>
+      serializeError(`${operation}: the response body does not match the model (${describeErrors(errors)})`, res.status)
+    )
+  )
+}
 
 // -------------------------------------------------------------------------------------
 // RoleCredentials

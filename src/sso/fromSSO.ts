@@ -16,7 +16,8 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as O from 'fp-ts/lib/Option.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { send } from '../core/AWSRequest.js'
-import type { ConfigError, ReadFile } from '../core/Config.js'
+import { readEnv, readOptions } from '../core/Args.js'
+import { configError, guardReadFile, type ConfigError, type ReadFile } from '../core/Config.js'
 import { fromEnvironment, type Env } from '../core/Env.js'
 import { serializeError, type AWSError } from '../core/Error.js'
 import { reveal, type Sensitive } from '../core/Sensitive.js'
@@ -157,6 +158,33 @@ const missingSetting = (source: string, profile: string, setting: string): SSOCo
  * @since 0.1.0
  */
 export const fromSSO = (options: FromSSOOptions): TE.TaskEither<FromSSOError, AwsCredentials> => {
+  const bad = (what: string): TE.TaskEither<FromSSOError, AwsCredentials> =>
+    TE.left(configError('fromSSO', `the options of fromSSO: ${what}`))
+  const read = readOptions(options, ['profile', 'homedir', 'env', 'now', 'readFile', 'envForRegion'])
+  if (E.isLeft(read)) return bad(read.left)
+  const o = read.right
+  const env = readEnv(o.env)
+  if (E.isLeft(env)) return bad(`env ${env.left}`)
+  if (typeof o.homedir !== 'string') return bad('homedir must be a string')
+  if (o.profile !== undefined && typeof o.profile !== 'string') return bad('profile must be a string')
+  for (const k of ['now', 'readFile', 'envForRegion'] as const) {
+    if (o[k] !== undefined && typeof o[k] !== 'function') return bad(`${k} must be a function`)
+  }
+  const checked = {
+    ...(o as Partial<FromSSOOptions>),
+    homedir: o.homedir,
+    env: env.right,
+    ...(o.profile === undefined ? {} : { profile: o.profile }),
+    ...(o.now === undefined ? {} : { now: o.now as () => number }),
+    ...(o.readFile === undefined ? {} : { readFile: guardReadFile(o.readFile as ReadFile) }),
+    ...(o.envForRegion === undefined ? {} : { envForRegion: o.envForRegion as FromSSOOptions['envForRegion'] })
+  }
+  const run = fromCheckedOptions(checked)
+  // a function the caller gave (now, envForRegion) may throw: a Left, never a rejection
+  return () => run().catch(() => E.left(configError('fromSSO', 'a function given in the options of fromSSO failed')))
+}
+
+const fromCheckedOptions = (options: FromSSOOptions): TE.TaskEither<FromSSOError, AwsCredentials> => {
   const envProfile = options.env['AWS_PROFILE']
   const profile = options.profile ?? (envProfile === undefined || envProfile === '' ? 'default' : envProfile)
   const now = options.now ?? Date.now

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -11,6 +12,7 @@ import {
   type ConfigFile,
   type ReadFile,
   type ResolvedConfig,
+  DEFAULT_MAX_CONFIG_FILE_BYTES,
   endpointEnvVar,
   expandHome,
   nodeReadFile,
@@ -22,6 +24,9 @@ import {
   servicesSection,
   ssoSessionSection
 } from '../../src/core/Config.js'
+import { fromEnvironment } from '../../src/core/Env.js'
+import { main } from '../../src/cli/main.js'
+import { fromSSO } from '../../src/sso/fromSSO.js'
 
 // -------------------------------------------------------------------------------------
 // helpers
@@ -321,7 +326,7 @@ describe('nodeReadFile', () => {
     expect(await nodeReadFile(path.join(p, 'under-a-file'))()).toEqual(E.right(O.none))
     const e = left(await nodeReadFile(tmp)()) // a directory
     expect(e.source).toBe(tmp)
-    expect(e.message).toContain('EISDIR')
+    expect(e.message).toContain('not a regular file')
   })
 })
 
@@ -584,4 +589,148 @@ describe('resolveConfig: SSO profile lookups', () => {
     expect(O.map((s: ReadonlyMap<string, string>) => s.get('sso_region'))(session)).toEqual(O.some('eu-west-1'))
     expect(section(r.configFile, 'legacy').get('sso_start_url')).toBe('https://legacy.awsapps.com/start')
   })
+})
+
+// -------------------------------------------------------------------------------------
+// hostile config files: a FIFO, a device, a directory, a huge file
+// -------------------------------------------------------------------------------------
+
+describe('config files that are not small regular files', () => {
+  let fifo: string
+  beforeAll(() => {
+    fifo = path.join(tmp, 'config.fifo')
+    execFileSync('mkfifo', [fifo])
+  })
+  afterAll(() => {
+    // Release any reader stuck on the FIFO (a regression would leave one in the thread pool).
+    try {
+      fs.closeSync(fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK))
+    } catch {
+      // no reader: nothing to release
+    }
+  })
+
+  /** Resolves to the outcome, or to 'hung' if it takes more than 10 s (a fail, not a wait). */
+  const bounded = <A>(p: Promise<A>): Promise<A | 'hung'> => {
+    let timer: NodeJS.Timeout | undefined
+    const hung = new Promise<'hung'>((resolve) => {
+      timer = setTimeout(() => resolve('hung'), 10_000)
+    })
+    return Promise.race([p, hung]).finally(() => clearTimeout(timer))
+  }
+
+  const configErrorOf = (r: E.Either<unknown, unknown> | 'hung', file: string): ConfigError => {
+    expect(r).not.toBe('hung')
+    if (r === 'hung' || E.isRight(r)) throw new Error(`expected a ConfigError, got ${JSON.stringify(r)}`)
+    const e = r.left as ConfigError
+    expect(e._tag).toBe('ConfigError')
+    expect(e.source).toBe(file)
+    return e
+  }
+
+  it('a FIFO: nodeReadFile, resolveConfig and fromEnvironment answer at once with a ConfigError', async () => {
+    expect(configErrorOf(await bounded(nodeReadFile(fifo)()), fifo).message).toContain('not a regular file')
+    const env = { AWS_CONFIG_FILE: fifo }
+    configErrorOf(await bounded(resolveConfig({ env, homedir: tmp, serviceId: 'SSO', readFile: nodeReadFile })()), fifo)
+    configErrorOf(await bounded(fromEnvironment({ env, homedir: tmp })()), fifo)
+  }, 30_000)
+
+  it('a FIFO as ~/.aws/config: fromSSO answers at once with a ConfigError', async () => {
+    const h = path.join(tmp, 'fifo-home')
+    fs.mkdirSync(path.join(h, '.aws'), { recursive: true })
+    execFileSync('mkfifo', [path.join(h, '.aws', 'config')])
+    try {
+      configErrorOf(await bounded(fromSSO({ profile: 'dev', homedir: h, env: {} })()), path.join(h, '.aws', 'config'))
+    } finally {
+      fs.rmSync(path.join(h, '.aws', 'config'))
+    }
+  }, 30_000)
+
+  it('a FIFO as AWS_CONFIG_FILE: `fp-aws sso logout --dry-run` exits 1 at once and names the file', async () => {
+    let err = ''
+    const code = await bounded(
+      main(['sso', 'logout', '--dry-run'], {
+        stdout: () => undefined,
+        stderr: (s) => void (err += s),
+        env: { HOME: tmp, AWS_CONFIG_FILE: fifo }
+      })
+    )
+    expect(code).toBe(1)
+    expect(err).toContain(fifo)
+  }, 30_000)
+
+  it('/dev/urandom and /dev/zero: a ConfigError at once, and the process does not grow', async () => {
+    const before = process.memoryUsage().rss
+    for (const dev of ['/dev/urandom', '/dev/zero']) {
+      expect(configErrorOf(await bounded(nodeReadFile(dev)()), dev).message).toContain('not a regular file')
+      configErrorOf(await bounded(fromEnvironment({ env: { AWS_CONFIG_FILE: dev }, homedir: tmp })()), dev)
+    }
+    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024)
+  }, 30_000)
+
+  it('a directory is a ConfigError naming it', async () => {
+    const e = configErrorOf(await bounded(nodeReadFile(tmp)()), tmp)
+    expect(e.message).toContain('not a regular file')
+  })
+
+  it(`a file over ${DEFAULT_MAX_CONFIG_FILE_BYTES} bytes is a ConfigError; one at the limit is read`, async () => {
+    const big = path.join(tmp, 'big.ini')
+    fs.writeFileSync(big, '')
+    fs.truncateSync(big, DEFAULT_MAX_CONFIG_FILE_BYTES + 1)
+    const e = configErrorOf(await bounded(nodeReadFile(big)()), big)
+    expect(e.message).toContain(`larger than ${DEFAULT_MAX_CONFIG_FILE_BYTES} bytes`)
+    expect(e.message).not.toContain('\0')
+    fs.truncateSync(big, DEFAULT_MAX_CONFIG_FILE_BYTES)
+    const r = await nodeReadFile(big)()
+    expect(E.isRight(r) && O.isSome(r.right) && r.right.value.length).toBe(DEFAULT_MAX_CONFIG_FILE_BYTES)
+    fs.rmSync(big)
+  })
+
+  it('the error never holds the content of the file', async () => {
+    const bad = path.join(tmp, 'latin1.ini')
+    fs.writeFileSync(bad, Buffer.from('[default]\naws_secret = s\xe9cret-value\n', 'latin1'))
+    const e = configErrorOf(await nodeReadFile(bad)(), bad)
+    expect(e.message).not.toContain('cret-value')
+    expect(e.message).toContain('UTF-8')
+  })
+
+  it('a symbolic link to a config file is followed (dotfile managers link ~/.aws/config)', async () => {
+    const target = path.join(tmp, 'linked.ini')
+    fs.writeFileSync(target, '[default]\nregion = eu-north-1\n')
+    const link = path.join(tmp, 'link.ini')
+    fs.symlinkSync(target, link)
+    expect(await nodeReadFile(link)()).toEqual(E.right(O.some('[default]\nregion = eu-north-1\n')))
+  })
+})
+
+describe('the emulator seed file is read like a config file', () => {
+  it('a FIFO or a device as --seed: exit 2 at once, naming the file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-aws-seed-'))
+    const fifo = path.join(dir, 'seed.fifo')
+    execFileSync('mkfifo', [fifo])
+    try {
+      for (const file of [fifo, '/dev/zero']) {
+        let err = ''
+        const stop = new AbortController()
+        const run = main(['sso', 'emulator', '--port', '0', '--seed', file], {
+          stdout: () => stop.abort(),
+          stderr: (s) => void (err += s),
+          env: {},
+          signal: stop.signal
+        })
+        let timer: NodeJS.Timeout | undefined
+        const code = await Promise.race([run, new Promise((r) => (timer = setTimeout(() => r('hung'), 10_000)))])
+        clearTimeout(timer)
+        expect(code).toBe(2)
+        expect(err).toBe(`fp-aws: cannot read seed file ${file}: it is not a regular file\n`)
+      }
+    } finally {
+      try {
+        fs.closeSync(fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK))
+      } catch {
+        // no reader left
+      }
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }, 30_000)
 })

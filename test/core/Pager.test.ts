@@ -4,6 +4,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as O from 'fp-ts/lib/Option.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import {
+  DEFAULT_MAX_PAGES,
   collectItems,
   collectPages,
   newEnv,
@@ -319,5 +320,89 @@ describe('paginate against the emulator', () => {
   it('an unknown token fails on the first page', async () => {
     const r = await collectItems(ListAccounts, listAccountsPager)(newListAccounts('never-issued'))(newEnv({ endpoint: emu.url }))()
     expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'ServiceError', code: 'UnauthorizedException', status: 401 } })
+  })
+})
+
+// -------------------------------------------------------------------------------------
+// bounds: a server that hands out fresh tokens for ever
+// -------------------------------------------------------------------------------------
+
+describe('a walk is bounded in pages and items', () => {
+  /** A loopback server whose every page lists `perPage` accounts and announces a fresh next page. */
+  const endless = (perPage = 1) =>
+    serve((_, i) => page(Array.from({ length: perPage }, (_, k) => `${i}-${k}`), `fresh-${i}`))
+
+  it(`collectItems stops with a MaxPages PaginationError after ${DEFAULT_MAX_PAGES} pages by default`, async () => {
+    const s = await endless()
+    const r = await collectItems(ListAccounts, listAccountsPager)(first(1))(envFor(s.url))()
+    expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'PaginationError', reason: 'MaxPages' } })
+    expect(r._tag === 'Left' && r.left.message).toContain(`${DEFAULT_MAX_PAGES} pages (maxPages)`)
+    expect(s.requests).toHaveLength(DEFAULT_MAX_PAGES)
+  }, 60_000)
+
+  it('maxPages: exactly that many pages are requested, and a walk that ends at the bound succeeds', async () => {
+    const s = await endless()
+    const r = await collectPages(ListAccounts, listAccountsPager, { maxPages: 7 })(first(1))(envFor(s.url))()
+    expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'PaginationError', reason: 'MaxPages' } })
+    expect(s.requests).toHaveLength(7)
+    const lazy = await drain(paginate(ListAccounts, listAccountsPager, { maxPages: 3 })(first(1))(envFor(s.url)))
+    expect(lazy.map((p) => p._tag)).toStrictEqual(['Right', 'Right', 'Right', 'Left'])
+    const three = await serve((_, i) => page([`${i}`], i < 2 ? `t${i}` : undefined))
+    const ok = await collectItems(ListAccounts, listAccountsPager, { maxPages: 3 })(first(1))(envFor(three.url))()
+    expect(pipe(ok, E.map(ids))).toStrictEqual(E.right(['0', '1', '2']))
+  })
+
+  it('maxItems: more items than allowed is a MaxItems PaginationError; exactly that many is fine', async () => {
+    const s = await endless(10)
+    const r = await collectItems(ListAccounts, listAccountsPager, { maxItems: 25 })(first(10))(envFor(s.url))()
+    expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'PaginationError', reason: 'MaxItems' } })
+    expect(r._tag === 'Left' && r.left.message).toContain('more than 25 items (maxItems)')
+    expect(s.requests).toHaveLength(3)
+    const two = await serve((_, i) => page(['a', 'b', 'c', 'd', 'e'], i === 0 ? 'next' : undefined))
+    const ok = await collectItems(ListAccounts, listAccountsPager, { maxItems: 10 })(first(5))(envFor(two.url))()
+    expect(ok._tag === 'Right' && ok.right.length).toBe(10)
+  })
+
+  it('bad options are one InvalidOptions PaginationError and no request', async () => {
+    const s = await endless()
+    for (const options of [{ maxPages: 0 }, { maxItems: -1 }, { maxPages: 1.5 }, { maxItems: NaN }, { maxPages: '3' }, null, 7]) {
+      const r = await collectItems(ListAccounts, listAccountsPager, options as never)(first(1))(envFor(s.url))()
+      expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'PaginationError', reason: 'InvalidOptions' } })
+    }
+    const getter = Object.defineProperty({}, 'maxPages', {
+      get: () => {
+        throw new Error('boom')
+      }
+    })
+    const r = await collectItems(ListAccounts, listAccountsPager, getter)(first(1))(envFor(s.url))()
+    expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'PaginationError', reason: 'InvalidOptions' } })
+    expect(s.requests).toHaveLength(0)
+  })
+
+  it('the emulator answering with fresh tokens (status faults): MaxPages after maxPages requests', async () => {
+    const faults = Array.from({ length: 20 }, (_, i) => ({
+      operation: 'ListAccounts',
+      status: 200,
+      body: JSON.stringify({ accountList: [{ accountId: `${i}` }], nextToken: `emulated-${i}` })
+    }))
+    expect(emu.inject(faults)._tag).toBe('Right')
+    try {
+      const before = emu.requestCount()
+      const r = await collectItems(ListAccounts, listAccountsPager, { maxPages: 12 })(
+        pipe(newListAccounts(`tok-${MAX_ACCOUNTS}`), listAccounts_maxResults.set(O.some(1)))
+      )(newEnv({ endpoint: emu.url }))()
+      expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'PaginationError', reason: 'MaxPages' } })
+      expect(emu.requestCount() - before).toBe(12)
+    } finally {
+      emu.clearFaults()
+    }
+  })
+
+  it('the emulator with more accounts than maxItems: MaxItems', async () => {
+    const rq = pipe(newListAccounts(`tok-${MAX_ACCOUNTS}`), listAccounts_maxResults.set(O.some(7)))
+    const r = await collectItems(ListAccounts, listAccountsPager, { maxItems: MAX_ACCOUNTS - 1 })(rq)(newEnv({ endpoint: emu.url }))()
+    expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'PaginationError', reason: 'MaxItems' } })
+    const all = await collectItems(ListAccounts, listAccountsPager, { maxItems: MAX_ACCOUNTS })(rq)(newEnv({ endpoint: emu.url }))()
+    expect(all._tag === 'Right' && all.right.length).toBe(MAX_ACCOUNTS)
   })
 })

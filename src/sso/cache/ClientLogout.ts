@@ -59,8 +59,9 @@ import { pipe } from 'fp-ts/lib/function.js'
 import type * as T from 'fp-ts/lib/Task.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { send } from '../../core/AWSRequest.js'
-import type { ConfigError } from '../../core/Config.js'
-import type { Env } from '../../core/Env.js'
+import { readEnv, readOptions } from '../../core/Args.js'
+import { configError, type ConfigError } from '../../core/Config.js'
+import { newEnv, type Env } from '../../core/Env.js'
 import type { AWSError } from '../../core/Error.js'
 import { classify } from '../../core/Retry.js'
 import { escapeControl } from '../../core/Text.js'
@@ -748,14 +749,56 @@ const entryAt = async (dir: string, name: string): Promise<Entry | undefined> =>
 export const logoutAll =
   (options: LogoutOptions): T.Task<LogoutReport> =>
   async () => {
-    const ctx: Context = { options, report: builder(options.dryRun === true) }
-    // both caches are listed when the sweep begins: a file written later is not swept
-    const tokens = await listCache(ctx, tokenCacheDir(options.homedir))
-    const credentials = await listCache(ctx, credentialCacheDir(options.homedir))
-    for (const e of tokens) await sweepToken(ctx, e)
-    for (const e of credentials) await sweepCredentials(ctx, e)
-    return freeze(ctx.report)
+    const checked = checkLogoutOptions(options, 'logoutAll')
+    if (E.isLeft(checked)) return optionsProblem(checked.left)
+    try {
+      return await sweepAll(checked.right)
+    } catch {
+      return optionsProblem('logoutAll failed unexpectedly (a function given in its options threw)')
+    }
   }
+
+const sweepAll = async (options: LogoutOptions): Promise<LogoutReport> => {
+  const ctx: Context = { options, report: builder(options.dryRun === true) }
+  // both caches are listed when the sweep begins: a file written later is not swept
+  const tokens = await listCache(ctx, tokenCacheDir(options.homedir))
+  const credentials = await listCache(ctx, credentialCacheDir(options.homedir))
+  for (const e of tokens) await sweepToken(ctx, e)
+  for (const e of credentials) await sweepCredentials(ctx, e)
+  return freeze(ctx.report)
+}
+
+/** A report of options that could not be used: nothing read, called or deleted. */
+const optionsProblem = (message: string): LogoutReport =>
+  freeze({ ...builder(false), errors: [{ file: '', operation: 'list', message, error: 'ValidationError' }] })
+
+/** The options a JavaScript caller passed, checked and read once (a getter runs once). */
+const checkLogoutOptions = (options: unknown, who: string): E.Either<string, LogoutOptions> => {
+  const read = readOptions(options, ['homedir', 'envForRegion', 'dryRun', 'maxFileBytes'])
+  if (E.isLeft(read)) return E.left(`the options of ${who} ${read.left}`)
+  const { homedir, envForRegion, dryRun, maxFileBytes } = read.right
+  if (typeof homedir !== 'string' || homedir === '') return E.left(`the homedir of ${who} must be a non-empty string`)
+  if (typeof envForRegion !== 'function') return E.left(`the envForRegion of ${who} must be a function`)
+  if (dryRun !== undefined && typeof dryRun !== 'boolean') return E.left(`the dryRun of ${who} must be a boolean`)
+  if (maxFileBytes !== undefined && !(typeof maxFileBytes === 'number' && Number.isSafeInteger(maxFileBytes) && maxFileBytes > 0)) {
+    return E.left(`the maxFileBytes of ${who} must be a positive integer`)
+  }
+  const f = envForRegion as (region: string) => Env
+  return E.right({
+    ...(read.right as Partial<LogoutOptions>),
+    homedir,
+    // a throwing envForRegion makes that one Logout call a ValidationError (the token is kept)
+    envForRegion: (region: string): Env => {
+      try {
+        return f(region)
+      } catch {
+        return { ...newEnv(), invalidOptions: `the envForRegion of ${who} threw` }
+      }
+    },
+    ...(dryRun === undefined ? {} : { dryRun }),
+    ...(maxFileBytes === undefined ? {} : { maxFileBytes })
+  })
+}
 
 interface Plan {
   /** Token cache files, with the region the config gives the session (used when the file has none). */
@@ -812,7 +855,41 @@ const plan = (
  * @category logout
  * @since 0.1.0
  */
-export const logoutSession = (options: LogoutSessionOptions): TE.TaskEither<ConfigError | SSOConfigError, LogoutReport> =>
+export const logoutSession = (options: LogoutSessionOptions): TE.TaskEither<ConfigError | SSOConfigError, LogoutReport> => {
+  const bad = (what: string): TE.TaskEither<ConfigError | SSOConfigError, LogoutReport> =>
+    TE.left(configError('logoutSession', what))
+  const checked = checkLogoutOptions(options, 'logoutSession')
+  if (E.isLeft(checked)) return bad(checked.left)
+  const more = readOptions(options, ['env', 'readFile', 'target'])
+  if (E.isLeft(more)) return bad(`the options of logoutSession ${more.left}`)
+  const env = readEnv(more.right.env)
+  if (E.isLeft(env)) return bad(`the env of logoutSession ${env.left}`)
+  const { readFile } = more.right
+  if (readFile !== undefined && typeof readFile !== 'function') return bad('the readFile of logoutSession must be a function')
+  const target = readOptions(more.right.target, ['_tag', 'profile', 'name', 'startUrl'])
+  if (E.isLeft(target) || more.right.target === undefined || more.right.target === null) {
+    return bad('the target of logoutSession must be an object')
+  }
+  const t = target.right
+  const valid: LogoutTarget | undefined =
+    t._tag === 'Profile' && typeof t.profile === 'string'
+      ? { _tag: 'Profile', profile: t.profile }
+      : t._tag === 'SSOSession' && typeof t.name === 'string'
+        ? { _tag: 'SSOSession', name: t.name }
+        : t._tag === 'StartUrl' && typeof t.startUrl === 'string'
+          ? { _tag: 'StartUrl', startUrl: t.startUrl }
+          : undefined
+  if (valid === undefined) return bad("the target of logoutSession must be a Profile, SSOSession or StartUrl target")
+  const run = sessionLogout({
+    ...checked.right,
+    env: env.right,
+    target: valid,
+    ...(readFile === undefined ? {} : { readFile: readFile as NonNullable<LogoutSessionOptions['readFile']> })
+  })
+  return () => run().catch(() => E.left(configError('logoutSession', 'logoutSession failed unexpectedly')))
+}
+
+const sessionLogout = (options: LogoutSessionOptions): TE.TaskEither<ConfigError | SSOConfigError, LogoutReport> =>
   pipe(
     loadConfigFile({ env: options.env, homedir: options.homedir, readFile: options.readFile }),
     TE.chainEitherKW(({ path, file }): E.Either<SSOConfigError, Plan> => {

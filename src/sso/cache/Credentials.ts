@@ -13,12 +13,12 @@
  * @since 0.1.0
  */
 import * as nodePath from 'node:path'
-import type * as TE from 'fp-ts/lib/TaskEither.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
 import * as t from 'io-ts'
 import type { Sensitive } from '../../core/Sensitive.js'
 import { SensitiveString } from '../Types.js'
 import { TimestampCodec } from './Codec.js'
-import { type FileError, type ReadOptions } from './File.js'
+import { fileError, type FileError, type ReadOptions } from './File.js'
 import { writeFileSecure } from './Secure.js'
 import { readJsonFile, sha1Hex, type CacheError } from './Token.js'
 
@@ -242,5 +242,10 @@ export const readCachedCredentials = (file: string, options: ReadOptions = {}): 
  * @category write
  * @since 0.1.0
  */
-export const writeCachedCredentials = (file: string, entry: CachedCredentials): TE.TaskEither<FileError, void> =>
-  writeFileSecure(file, JSON.stringify(CachedCredentialsCodec.encode(entry)))
+export const writeCachedCredentials = (file: string, entry: CachedCredentials): TE.TaskEither<FileError, void> => {
+  try {
+    return writeFileSecure(file, JSON.stringify(CachedCredentialsCodec.encode(entry)))
+  } catch {
+    return TE.left(fileError('write', file, { code: 'ERR_INVALID_ARG_TYPE' }))
+  }
+}

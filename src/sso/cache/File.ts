@@ -1,6 +1,6 @@
 /**
  * The file primitives of the SSO caches (Node only): a bounded read that can refuse to
- * follow symbolic links, an atomic write (a temporary file in the same directory, then a
+ * follow symbolic links (re-exported from `fp-aws/core/File`), an atomic write (a temporary file in the same directory, then a
  * rename) with mode `0600`, a directory listing that tells files, links and the rest apart,
  * and a delete. None of them throws; failures are values, and no failure holds the content
  * of a file (a cache file holds secrets).
@@ -14,44 +14,87 @@ import * as nodePath from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type { UnsafeDirectory } from './Secure.js'
+import { errorCode } from '../../core/File.js'
+
+export type {
+  /**
+   * Why a cache file could not be read as text (see `fp-aws/core/File`).
+   *
+   * @category model
+   * @since 0.1.0
+   */
+  ReadFailure,
+  /**
+   * How {@link readBounded} reads (see `fp-aws/core/File`).
+   *
+   * @category model
+   * @since 0.1.0
+   */
+  ReadOptions
+} from '../../core/File.js'
+
+export {
+  /**
+   * The largest cache file read: 1 MiB. A token or a credentials file is a few hundred
+   * bytes; anything bigger is not one.
+   *
+   * @category constants
+   * @since 0.1.0
+   */
+  DEFAULT_MAX_FILE_BYTES,
+  /**
+   * The `code` of a system error, if it has one.
+   *
+   * @category destructors
+   * @since 0.1.0
+   */
+  errorCode,
+  /**
+   * A one-line description of a read failure, with no content in it.
+   *
+   * @example
+   * import { describeReadFailure } from 'fp-aws/sso/cache'
+   *
+   * assert.strictEqual(describeReadFailure({ _tag: 'Unreadable', code: 'EACCES' }), 'cannot be read (EACCES)')
+   *
+   * @category destructors
+   * @since 0.1.0
+   */
+  describeReadFailure,
+  /**
+   * Reads a file as UTF-8 text, at most `maxBytes` of it (1 MiB by default), refusing a
+   * symbolic link unless `followSymlinks`, and a FIFO or a device without blocking on it.
+   * Never rejects. The same function as `readBounded` of `fp-aws/core/File`.
+   *
+   * @example
+   * import * as fs from 'node:fs'
+   * import * as os from 'node:os'
+   * import * as path from 'node:path'
+   * import { readBounded } from 'fp-aws/sso/cache'
+   *
+   * const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-aws-doc-'))
+   * fs.writeFileSync(path.join(dir, 'a.json'), '{"x":1}')
+   * fs.symlinkSync(path.join(dir, 'a.json'), path.join(dir, 'link.json'))
+   * void Promise.all([
+   *   readBounded(path.join(dir, 'a.json'))(),
+   *   readBounded(path.join(dir, 'link.json'))(),
+   *   readBounded(path.join(dir, 'a.json'), { maxBytes: 3 })()
+   * ]).then(([a, link, big]) => {
+   *   assert.deepStrictEqual(a, { _tag: 'Right', right: '{"x":1}' })
+   *   assert.deepStrictEqual(link, { _tag: 'Left', left: { _tag: 'Symlink' } })
+   *   assert.deepStrictEqual(big, { _tag: 'Left', left: { _tag: 'TooLarge', limit: 3 } })
+   *   fs.rmSync(dir, { recursive: true })
+   * })
+   *
+   * @category read
+   * @since 0.1.0
+   */
+  readBounded
+} from '../../core/File.js'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
-
-/**
- * Why a cache file could not be read as text.
- *
- * - `NotFound`: no such file;
- * - `Symlink`: a symbolic link, and links are not followed;
- * - `NotAFile`: a directory, a socket, a FIFO, …;
- * - `TooLarge`: bigger than the limit (no cache file is that big);
- * - `Unreadable`: any other system error (`EACCES`, `EIO`, …), `code` says which;
- * - `NotText`: not valid UTF-8.
- *
- * @category model
- * @since 0.1.0
- */
-export type ReadFailure =
-  | { readonly _tag: 'NotFound' }
-  | { readonly _tag: 'Symlink' }
-  | { readonly _tag: 'NotAFile' }
-  | { readonly _tag: 'TooLarge'; readonly limit: number }
-  | { readonly _tag: 'Unreadable'; readonly code: string | undefined }
-  | { readonly _tag: 'NotText' }
-
-/**
- * How {@link readBounded} reads.
- *
- * @category model
- * @since 0.1.0
- */
-export interface ReadOptions {
-  /** The largest file read, in bytes (default {@link DEFAULT_MAX_FILE_BYTES}). */
-  readonly maxBytes?: number
-  /** Whether a symbolic link is followed (default `false`: it is a `Symlink` failure). */
-  readonly followSymlinks?: boolean
-}
 
 /**
  * A file-system operation on a cache file failed. `code` is the system error code where
@@ -97,15 +140,6 @@ export interface DirEntry {
 // -------------------------------------------------------------------------------------
 
 /**
- * The largest cache file read: 1 MiB. A token or a credentials file is a few hundred
- * bytes; anything bigger is not one.
- *
- * @category constants
- * @since 0.1.0
- */
-export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024
-
-/**
  * The mode of every cache file written: `0600`, read and write for the owner only.
  *
  * @category constants
@@ -126,21 +160,14 @@ export const CACHE_DIR_MODE = 0o700
 // -------------------------------------------------------------------------------------
 
 /**
- * The `code` of a system error, if it has one.
- *
- * @category destructors
- * @since 0.1.0
- */
-export const errorCode = (e: unknown): string | undefined =>
-  typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined
-
-/**
  * Builds a `FileError`.
  *
  * @category constructors
  * @since 0.1.0
  */
 export const fileError = (operation: FileError['operation'], file: string, e: unknown): FileError => {
+  if (typeof file !== 'string') file = '<not a path>'
+  if (operation !== 'write' && operation !== 'delete' && operation !== 'list') operation = 'write'
   const code = errorCode(e)
   return {
     _tag: 'FileError',
@@ -151,230 +178,47 @@ export const fileError = (operation: FileError['operation'], file: string, e: un
   }
 }
 
-/**
- * A one-line description of a read failure, with no content in it.
- *
- * @example
- * import { describeReadFailure } from 'fp-aws/sso/cache'
- *
- * assert.strictEqual(describeReadFailure({ _tag: 'Unreadable', code: 'EACCES' }), 'cannot be read (EACCES)')
- *
- * @category destructors
- * @since 0.1.0
- */
-export const describeReadFailure = (f: ReadFailure): string => {
-  switch (f._tag) {
-    case 'NotFound':
-      return 'does not exist'
-    case 'Symlink':
-      return 'is a symbolic link (not followed)'
-    case 'NotAFile':
-      return 'is not a regular file'
-    case 'TooLarge':
-      return `is larger than ${f.limit} bytes`
-    case 'Unreadable':
-      return `cannot be read${f.code === undefined ? '' : ` (${f.code})`}`
-    case 'NotText':
-      return 'is not UTF-8 text'
-  }
-}
+export {
+  /**
+   * What a file is, as far as a change can be seen (see `fp-aws/core/File`).
+   *
+   * @category model
+   * @since 0.2.0
+   */
+  type FileIdentity,
+  /**
+   * The identity of a `bigint` stat.
+   *
+   * @category constructors
+   * @since 0.2.0
+   */
+  identityOf,
+  /**
+   * Whether two identities are the same file, unchanged.
+   *
+   * @category destructors
+   * @since 0.2.0
+   */
+  sameIdentity,
+  /**
+   * The identity of a directory entry, without following a link; `undefined` if it does not
+   * exist.
+   *
+   * @category read
+   * @since 0.2.0
+   */
+  identityAt,
+  /**
+   * Like `readBounded`, and also returns the identity of the file that was read, from the
+   * open descriptor.
+   *
+   * @category read
+   * @since 0.2.0
+   */
+  readBoundedIdentified
+} from '../../core/File.js'
 
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0
-const O_NONBLOCK = constants.O_NONBLOCK ?? 0
-
-const openFailure = (e: unknown, follow: boolean): ReadFailure => {
-  const code = errorCode(e)
-  if (code === 'ENOENT' || code === 'ENOTDIR') return { _tag: 'NotFound' }
-  // O_NOFOLLOW on a link: ELOOP (Linux), EMLINK (FreeBSD), EFTYPE (NetBSD)
-  if (!follow && (code === 'ELOOP' || code === 'EMLINK' || code === 'EFTYPE')) return { _tag: 'Symlink' }
-  if (code === 'EISDIR') return { _tag: 'NotAFile' }
-  return { _tag: 'Unreadable', code }
-}
-
-// -------------------------------------------------------------------------------------
-// read
-// -------------------------------------------------------------------------------------
-
-/**
- * Reads a file as UTF-8 text, at most `maxBytes` of it. Unless `followSymlinks`, a
- * symbolic link is refused (checked with `lstat`, then again by opening with `O_NOFOLLOW`,
- * so a link swapped in between is refused too). A FIFO or a device is refused without
- * being opened for long (`O_NONBLOCK`, then `fstat`). Never rejects.
- *
- * @example
- * import * as fs from 'node:fs'
- * import * as os from 'node:os'
- * import * as path from 'node:path'
- * import { readBounded } from 'fp-aws/sso/cache'
- *
- * const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-aws-doc-'))
- * fs.writeFileSync(path.join(dir, 'a.json'), '{"x":1}')
- * fs.symlinkSync(path.join(dir, 'a.json'), path.join(dir, 'link.json'))
- * void Promise.all([
- *   readBounded(path.join(dir, 'a.json'))(),
- *   readBounded(path.join(dir, 'link.json'))(),
- *   readBounded(path.join(dir, 'a.json'), { maxBytes: 3 })()
- * ]).then(([a, link, big]) => {
- *   assert.deepStrictEqual(a, { _tag: 'Right', right: '{"x":1}' })
- *   assert.deepStrictEqual(link, { _tag: 'Left', left: { _tag: 'Symlink' } })
- *   assert.deepStrictEqual(big, { _tag: 'Left', left: { _tag: 'TooLarge', limit: 3 } })
- *   fs.rmSync(dir, { recursive: true })
- * })
- *
- * @category read
- * @since 0.1.0
- */
-export const readBounded =
-  (file: string, options: ReadOptions = {}): TE.TaskEither<ReadFailure, string> =>
-  async () => {
-    const limit = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES
-    const follow = options.followSymlinks === true
-    try {
-      const st = follow ? await fs.stat(file) : await fs.lstat(file)
-      if (st.isSymbolicLink()) return E.left({ _tag: 'Symlink' })
-      if (!st.isFile()) return E.left({ _tag: 'NotAFile' })
-    } catch (e) {
-      return E.left(openFailure(e, follow))
-    }
-    let handle: fs.FileHandle
-    try {
-      handle = await fs.open(file, constants.O_RDONLY | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW))
-    } catch (e) {
-      return E.left(openFailure(e, follow))
-    }
-    try {
-      const st = await handle.stat()
-      if (!st.isFile()) return E.left({ _tag: 'NotAFile' })
-      if (st.size > limit) return E.left({ _tag: 'TooLarge', limit })
-      // read one byte more than allowed: a file that grew since fstat is caught too
-      const buf = Buffer.alloc(Math.min(st.size, limit) + 1)
-      let total = 0
-      for (;;) {
-        if (total === buf.length) return E.left({ _tag: 'TooLarge', limit })
-        const { bytesRead } = await handle.read(buf, total, buf.length - total, null)
-        if (bytesRead === 0) break
-        total += bytesRead
-      }
-      if (total > limit) return E.left({ _tag: 'TooLarge', limit })
-      try {
-        return E.right(new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, total)))
-      } catch {
-        return E.left({ _tag: 'NotText' })
-      }
-    } catch (e) {
-      return E.left(openFailure(e, follow))
-    } finally {
-      await handle.close().catch(() => undefined)
-    }
-  }
-
-/**
- * What a file is, as far as a change can be seen: its device and inode, its size and its
- * modification time in nanoseconds. An atomic write (a new file renamed over the old one)
- * changes the inode; a write in place (`O_TRUNC`, as botocore writes its caches) keeps it but
- * changes the time, and usually the size.
- *
- * @category model
- * @since 0.2.0
- */
-export interface FileIdentity {
-  readonly dev: bigint
-  readonly ino: bigint
-  readonly size: bigint
-  readonly mtimeNs: bigint
-}
-
-/**
- * The identity of a `bigint` stat.
- *
- * @category constructors
- * @since 0.2.0
- */
-export const identityOf = (st: {
-  readonly dev: bigint
-  readonly ino: bigint
-  readonly size: bigint
-  readonly mtimeNs: bigint
-}): FileIdentity => ({ dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs })
-
-/**
- * Whether two identities are the same file, unchanged.
- *
- * @category destructors
- * @since 0.2.0
- */
-export const sameIdentity = (a: FileIdentity, b: FileIdentity): boolean =>
-  a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs
-
-/**
- * The identity of a directory entry, without following a link (`lstat`); `undefined` if it
- * does not exist (or cannot be examined).
- *
- * @category read
- * @since 0.2.0
- */
-export const identityAt = async (file: string): Promise<FileIdentity | undefined> => {
-  try {
-    return identityOf(await fs.lstat(file, { bigint: true }))
-  } catch {
-    return undefined
-  }
-}
-
-/**
- * Like {@link readBounded} (symbolic links never followed), and also returns the identity of
- * the file that was read, taken from the open descriptor (`fstat`): the caller can tell
- * whether it read the file it meant to. Never rejects.
- *
- * @category read
- * @since 0.2.0
- */
-export const readBoundedIdentified =
-  (
-    file: string,
-    options: Omit<ReadOptions, 'followSymlinks'> = {}
-  ): TE.TaskEither<ReadFailure, { readonly text: string; readonly identity: FileIdentity }> =>
-  async () => {
-    const limit = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES
-    try {
-      const st = await fs.lstat(file)
-      if (st.isSymbolicLink()) return E.left({ _tag: 'Symlink' })
-      if (!st.isFile()) return E.left({ _tag: 'NotAFile' })
-    } catch (e) {
-      return E.left(openFailure(e, false))
-    }
-    let handle: fs.FileHandle
-    try {
-      handle = await fs.open(file, constants.O_RDONLY | O_NONBLOCK | O_NOFOLLOW)
-    } catch (e) {
-      return E.left(openFailure(e, false))
-    }
-    try {
-      const st = await handle.stat({ bigint: true })
-      if (!st.isFile()) return E.left({ _tag: 'NotAFile' })
-      if (st.size > BigInt(limit)) return E.left({ _tag: 'TooLarge', limit })
-      const buf = Buffer.alloc(Math.min(Number(st.size), limit) + 1)
-      let total = 0
-      for (;;) {
-        if (total === buf.length) return E.left({ _tag: 'TooLarge', limit })
-        const { bytesRead } = await handle.read(buf, total, buf.length - total, null)
-        if (bytesRead === 0) break
-        total += bytesRead
-      }
-      if (total > limit) return E.left({ _tag: 'TooLarge', limit })
-      // the identity after the read: a write that landed during it shows as a change
-      const after = identityOf(await handle.stat({ bigint: true }))
-      try {
-        return E.right({ text: new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, total)), identity: after })
-      } catch {
-        return E.left({ _tag: 'NotText' })
-      }
-    } catch (e) {
-      return E.left(openFailure(e, false))
-    } finally {
-      await handle.close().catch(() => undefined)
-    }
-  }
 
 // -------------------------------------------------------------------------------------
 // write
@@ -407,6 +251,9 @@ export const readBoundedIdentified =
 export const writeFileAtomic =
   (file: string, text: string, mode: number = CACHE_FILE_MODE): TE.TaskEither<FileError, void> =>
   async () => {
+    if (typeof file !== 'string' || file === '') return E.left(fileError('write', file, undefined))
+    if (typeof text !== 'string') return E.left(fileError('write', file, { code: 'ERR_INVALID_ARG_TYPE' }))
+    if (!Number.isSafeInteger(mode) || mode < 0 || mode > 0o7777) mode = CACHE_FILE_MODE
     const dir = nodePath.dirname(file)
     const tmp = nodePath.join(dir, `.${nodePath.basename(file)}.${randomBytes(8).toString('hex')}.tmp`)
     try {
@@ -471,6 +318,7 @@ const kindOf = (d: Dirent): EntryKind =>
 export const listDir =
   (dir: string): TE.TaskEither<FileError, ReadonlyArray<DirEntry>> =>
   async () => {
+    if (typeof dir !== 'string') return E.left(fileError('list', dir, { code: 'ERR_INVALID_ARG_TYPE' }))
     try {
       const entries = await fs.readdir(dir, { withFileTypes: true })
       return E.right(
@@ -494,6 +342,7 @@ export const listDir =
 export const deleteFile =
   (file: string): TE.TaskEither<FileError, void> =>
   async () => {
+    if (typeof file !== 'string') return E.left(fileError('delete', file, { code: 'ERR_INVALID_ARG_TYPE' }))
     try {
       await fs.unlink(file)
       return E.right(undefined)

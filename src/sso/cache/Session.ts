@@ -11,9 +11,12 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as O from 'fp-ts/lib/Option.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
+import { readEnv, readOptions } from '../../core/Args.js'
 import {
+  configError,
   emptyConfigFile,
   expandHome,
+  guardReadFile,
   nodeReadFile,
   parseConfigFile,
   type ConfigError,
@@ -101,6 +104,16 @@ const nonEmptyEnv = (env: Readonly<Record<string, string | undefined>>, name: st
   return v === undefined || v === '' ? undefined : v
 }
 
+/** Whether a value is a parsed config file (its three maps), read without throwing. */
+const isConfigFile = (u: unknown): u is ConfigFile => {
+  try {
+    const f = u as Partial<ConfigFile> | null | undefined
+    return typeof f === 'object' && f !== null && f.profiles instanceof Map && f.ssoSessions instanceof Map && f.services instanceof Map
+  } catch {
+    return false
+  }
+}
+
 /**
  * The path of the shared config file: `AWS_CONFIG_FILE` (`~` expanded against `homedir`),
  * else `<homedir>/.aws/config`.
@@ -115,7 +128,14 @@ const nonEmptyEnv = (env: Readonly<Record<string, string | undefined>>, name: st
  * @since 0.1.0
  */
 export const configFilePath = (env: Readonly<Record<string, string | undefined>>, homedir: string): string => {
-  const configured = nonEmptyEnv(env, 'AWS_CONFIG_FILE')
+  if (typeof homedir !== 'string') homedir = ''
+  let configured: string | undefined
+  try {
+    const v: unknown = nonEmptyEnv(env, 'AWS_CONFIG_FILE')
+    configured = typeof v === 'string' ? v : undefined
+  } catch {
+    configured = undefined
+  }
   return configured === undefined ? nodePath.join(homedir, '.aws', 'config') : expandHome(configured, homedir)
 }
 
@@ -128,9 +148,18 @@ export const configFilePath = (env: Readonly<Record<string, string | undefined>>
 export const loadConfigFile = (
   input: ConfigInput
 ): TE.TaskEither<ConfigError, { readonly path: string; readonly file: ConfigFile }> => {
-  const path = configFilePath(input.env, input.homedir)
+  const read = readOptions(input, ['env', 'homedir', 'readFile'])
+  if (E.isLeft(read)) return TE.left(configError('config file', `the input of loadConfigFile ${read.left}`))
+  const env = readEnv(read.right.env)
+  if (E.isLeft(env)) return TE.left(configError('config file', `the env of loadConfigFile ${env.left}`))
+  const { homedir, readFile } = read.right
+  if (typeof homedir !== 'string') return TE.left(configError('config file', 'the homedir of loadConfigFile must be a string'))
+  if (readFile !== undefined && typeof readFile !== 'function') {
+    return TE.left(configError('config file', 'the readFile of loadConfigFile must be a function'))
+  }
+  const path = configFilePath(env.right, homedir)
   return pipe(
-    (input.readFile ?? nodeReadFile)(path),
+    (readFile === undefined ? nodeReadFile : guardReadFile(readFile as ReadFile))(path),
     TE.chainEitherK(
       O.match(
         () => E.right<ConfigError, ConfigFile>(emptyConfigFile),
@@ -173,6 +202,10 @@ export const sessionCacheId = (ref: SSOSessionRef): TokenCacheId =>
  * @since 0.1.0
  */
 export const ssoSession = (file: ConfigFile, name: string, source: string): E.Either<SSOConfigError, SSOSessionRef> => {
+  if (typeof source !== 'string') source = 'config file'
+  if (typeof name !== 'string' || !isConfigFile(file)) {
+    return E.left(ssoConfigError(source, 'SessionNotFound', `the sso-session is not in the config file ${source}`))
+  }
   const section = file.ssoSessions.get(name)
   return section === undefined
     ? E.left(ssoConfigError(source, 'SessionNotFound', `the sso-session '${name}' is not in the config file ${source}`))
@@ -211,6 +244,10 @@ export const ssoSession = (file: ConfigFile, name: string, source: string): E.Ei
  * @since 0.1.0
  */
 export const ssoProfile = (file: ConfigFile, profile: string, source: string): E.Either<SSOConfigError, SSOProfile> => {
+  if (typeof source !== 'string') source = 'config file'
+  if (typeof profile !== 'string' || !isConfigFile(file)) {
+    return E.left(ssoConfigError(source, 'ProfileNotFound', `the profile is not in the config file ${source}`))
+  }
   const section = file.profiles.get(profile)
   if (section === undefined) {
     return E.left(ssoConfigError(source, 'ProfileNotFound', `the profile '${profile}' is not in the config file ${source}`))
@@ -265,6 +302,7 @@ export const ssoProfile = (file: ConfigFile, profile: string, source: string): E
  * @since 0.1.0
  */
 export const ssoProfiles = (file: ConfigFile, source: string): ReadonlyArray<SSOProfile> => {
+  if (!isConfigFile(file)) return []
   const out: Array<SSOProfile> = []
   for (const name of file.profiles.keys()) {
     const p = ssoProfile(file, name, source)

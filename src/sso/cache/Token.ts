@@ -19,7 +19,7 @@ import * as t from 'io-ts'
 import type { Sensitive } from '../../core/Sensitive.js'
 import { SensitiveString } from '../Types.js'
 import { decodeWith, optional, TimestampCodec } from './Codec.js'
-import { describeReadFailure, readBounded, type FileError, type ReadFailure, type ReadOptions } from './File.js'
+import { describeReadFailure, fileError, readBounded, type FileError, type ReadFailure, type ReadOptions } from './File.js'
 import { writeFileSecure } from './Secure.js'
 
 // -------------------------------------------------------------------------------------
@@ -202,12 +202,10 @@ export const tokenCacheFile = (homedir: string, id: TokenCacheId): string =>
  * @category constructors
  * @since 0.1.0
  */
-export const cacheError = (file: string, reason: CacheError['reason'], what: string): CacheError => ({
-  _tag: 'CacheError',
-  file,
-  reason,
-  message: `${file} ${what}`
-})
+export const cacheError = (file: string, reason: CacheError['reason'], what: string): CacheError => {
+  const f = typeof file === 'string' ? file : '<not a path>'
+  return { _tag: 'CacheError', file: f, reason, message: `${f} ${typeof what === 'string' ? what : 'cannot be read'}` }
+}
 
 /**
  * Reads a JSON cache file and decodes it with `codec` (bounded, links not followed unless
@@ -219,6 +217,15 @@ export const cacheError = (file: string, reason: CacheError['reason'], what: str
 export const readJsonFile =
   <A, O>(codec: t.Type<A, O, unknown>) =>
   (file: string, options: ReadOptions = {}): TE.TaskEither<CacheError, A> =>
+  async () => {
+    try {
+      return await readJson(codec, file, options)()
+    } catch {
+      return E.left(cacheError(file, 'Invalid', 'cannot be decoded (the codec failed)'))
+    }
+  }
+
+const readJson = <A, O>(codec: t.Type<A, O, unknown>, file: string, options: ReadOptions): TE.TaskEither<CacheError, A> =>
     pipe(
       readBounded(file, options),
       TE.mapLeft((f) => cacheError(file, f._tag, describeReadFailure(f))),
@@ -293,8 +300,13 @@ export const readToken = (file: string, options: ReadOptions = {}): TE.TaskEithe
  * @category write
  * @since 0.1.0
  */
-export const writeToken = (file: string, token: SSOToken): TE.TaskEither<FileError, void> =>
-  writeFileSecure(file, JSON.stringify(SSOTokenCodec.encode(token)))
+export const writeToken = (file: string, token: SSOToken): TE.TaskEither<FileError, void> => {
+  try {
+    return writeFileSecure(file, JSON.stringify(SSOTokenCodec.encode(token)))
+  } catch {
+    return TE.left(fileError('write', file, { code: 'ERR_INVALID_ARG_TYPE' }))
+  }
+}
 
 /**
  * Whether a token has expired at `nowMs` (epoch milliseconds): its `expiresAt` is not

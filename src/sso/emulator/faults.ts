@@ -299,8 +299,17 @@ export const validateFaults = (
   faults: ReadonlyArray<Fault>,
   operationNames: ReadonlyArray<string>
 ): E.Either<string, ReadonlyArray<Fault>> => {
-  if (!Array.isArray(faults)) return E.left('faults must be an array')
-  return pipe(
+  try {
+    if (!Array.isArray(faults)) return E.left('faults must be an array')
+    if (!Array.isArray(operationNames)) return E.left('the operation names must be an array')
+    return checkAll([...(faults as ReadonlyArray<unknown>)], operationNames)
+  } catch {
+    return E.left('the faults cannot be read')
+  }
+}
+
+const checkAll = (faults: ReadonlyArray<unknown>, operationNames: ReadonlyArray<string>): E.Either<string, ReadonlyArray<Fault>> =>
+  pipe(
     faults as ReadonlyArray<unknown>,
     RA.traverseWithIndex(E.Applicative)((i, u) => {
       const problem = checkOne(u, operationNames)
@@ -313,7 +322,6 @@ export const validateFaults = (
       )
     })
   )
-}
 
 // -------------------------------------------------------------------------------------
 // queue

@@ -36,13 +36,35 @@ import * as E from 'fp-ts/lib/Either.js'
 import { randomUUID } from 'node:crypto'
 import * as http from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { readOptions } from '../../core/Args.js'
 import { REDACTED } from '../../core/Sensitive.js'
 import { faultKind, statusResponse, takeFault, validateFaults, type Fault, type FaultKind, type RawResponse } from './faults.js'
-import { findOperation, makeState, operations, route, type EmulatorResponse, type TokenSeed } from './operations.js'
+import {
+  findOperation,
+  logoutsOf,
+  makeState,
+  operations,
+  recordLogout,
+  route,
+  type EmulatorResponse,
+  type TokenSeed
+} from './operations.js'
 import { DEMO_SEED } from './seed.js'
 
 export * from './faults.js'
 export * from './seed.js'
+
+export {
+  /**
+   * How many distinct tokens never seeded the emulator counts logouts for (10,000); past
+   * that the least recently counted is forgotten, so {@link Emulator.logoutCount} of an old
+   * unknown token reads 0 again. Only a digest of such a token is kept.
+   *
+   * @category constants
+   * @since 0.2.0
+   */
+  MAX_UNKNOWN_TOKENS
+} from './operations.js'
 
 /**
  * What a seeded token can see (re-exported from `fp-aws/sso/emulator/operations`).
@@ -89,7 +111,11 @@ export interface EmulatorOptions {
 
 /**
  * One request the emulator received, as {@link Emulator.requests} reports it. It holds no
- * token: only whether one was sent.
+ * token: only whether one was sent. Every seeded token, and the request's own bearer token,
+ * is replaced by `<redacted>` wherever it appears in the method, the path (also when
+ * percent-encoded) and the query keys and values. A path, a query key or a query value is
+ * cut after {@link LOG_FIELD_MAX_CHARS} characters (ending in `…`), and at most
+ * {@link LOG_QUERY_MAX_KEYS} query keys are kept.
  *
  * @category model
  * @since 0.1.0
@@ -100,7 +126,7 @@ export interface RequestRecord {
   readonly method: string
   /** The path without the query string. */
   readonly path: string
-  /** The query parameters, the first value of each (a value equal to the bearer token shows as `<redacted>`). */
+  /** The query parameters, the first value of each (any token in them shows as `<redacted>`). */
   readonly query: Readonly<Record<string, string>>
   /** The operation addressed (`Logout`, …), `undefined` for an unknown path or a wrong method. */
   readonly operation: string | undefined
@@ -137,9 +163,64 @@ export interface Emulator {
   readonly clearFaults: () => void
   /** How many faults are still waiting. */
   readonly pendingFaults: () => number
-  /** The requests received, oldest first (the last 1000), with no token in them. */
+  /** The requests received, oldest first (the last {@link REQUEST_LOG_SIZE}), with no token in them. */
   readonly requests: () => ReadonlyArray<RequestRecord>
+  /** The sizes of what the emulator keeps in memory (since 0.2.0). */
+  readonly stats: () => EmulatorStats
 }
+
+/**
+ * The sizes of what a running emulator keeps in memory: each is bounded, whatever clients
+ * send (the faults are the test's own).
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export interface EmulatorStats {
+  /** HTTP requests received so far (a counter). */
+  readonly requests: number
+  /** Seeded tokens (fixed at start). */
+  readonly seededTokens: number
+  /** Tokens never seeded whose logouts are counted: at most {@link MAX_UNKNOWN_TOKENS}. */
+  readonly unknownTokens: number
+  /** Records in the request log: at most {@link REQUEST_LOG_SIZE}. */
+  readonly logEntries: number
+  /** Faults waiting. */
+  readonly pendingFaults: number
+  /** Answers held back by a delay fault. */
+  readonly delayedAnswers: number
+  /** Connections held open by a hang fault. */
+  readonly hangingConnections: number
+}
+
+// -------------------------------------------------------------------------------------
+// constants
+// -------------------------------------------------------------------------------------
+
+/**
+ * How many requests the request log keeps: the last 1000 (a ring buffer).
+ *
+ * @category constants
+ * @since 0.2.0
+ */
+export const REQUEST_LOG_SIZE = 1000
+
+/**
+ * The longest path, query key or query value the request log keeps, in characters (1024);
+ * a longer one is cut and ends in `…`.
+ *
+ * @category constants
+ * @since 0.2.0
+ */
+export const LOG_FIELD_MAX_CHARS = 1024
+
+/**
+ * The most query keys a request log record keeps (50); the others are left out.
+ *
+ * @category constants
+ * @since 0.2.0
+ */
+export const LOG_QUERY_MAX_KEYS = 50
 
 /**
  * The emulator could not start (bad port, port in use, unknown host, …), or a fault was
@@ -170,9 +251,6 @@ const TOKEN_HEADER = 'x-amz-sso_bearer_token'
 /** How long `close()` lets in-flight requests finish before cutting their sockets. */
 const CLOSE_GRACE_MS = 1000
 
-/** How many requests the log keeps. */
-const LOG_LIMIT = 1000
-
 const OPERATION_NAMES = operations.map((o) => o.name)
 
 const bearerToken = (req: http.IncomingMessage): string | undefined => {
@@ -189,10 +267,70 @@ const parseTarget = (rawUrl: string | undefined): { path: string; query: URLSear
   }
 }
 
-const redactedQuery = (query: URLSearchParams, token: string | undefined): Readonly<Record<string, string>> => {
+/**
+ * Replaces every seeded token (and `extra`, the request's own bearer token) in a string by
+ * `<redacted>`. Tokens are found through an index of their first characters, so a string
+ * is scanned once whatever the number of seeded tokens.
+ */
+type Scrub = (s: string, extra: string | undefined) => string
+
+const makeScrubber = (tokens: Iterable<string>): Scrub => {
+  const all = [...tokens].filter((t) => t.length > 0)
+  const k = Math.min(8, ...all.map((t) => t.length))
+  const index = new Map<string, Array<string>>()
+  for (const t of all) {
+    const key = t.slice(0, k)
+    const list = index.get(key)
+    if (list === undefined) index.set(key, [t])
+    else list.push(t)
+  }
+  for (const list of index.values()) list.sort((a, b) => b.length - a.length)
+  return (input, extra) => {
+    const s = extra === undefined || extra === '' ? input : input.split(extra).join(REDACTED)
+    if (all.length === 0) return s
+    let out = ''
+    let from = 0
+    let i = 0
+    while (i + k <= s.length) {
+      const hit = index.get(s.slice(i, i + k))?.find((t) => s.startsWith(t, i))
+      if (hit === undefined) {
+        i += 1
+      } else {
+        out += s.slice(from, i) + REDACTED
+        i += hit.length
+        from = i
+      }
+    }
+    return from === 0 ? s : out + s.slice(from)
+  }
+}
+
+const cut = (s: string): string => (s.length > LOG_FIELD_MAX_CHARS ? `${s.slice(0, LOG_FIELD_MAX_CHARS)}…` : s)
+
+const safeDecode = (s: string): string => {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return s
+  }
+}
+
+/** The path as logged: scrubbed; decoded first when a token hides in its percent-encoding. */
+const loggedPath = (path: string, scrub: Scrub, token: string | undefined): string => {
+  const decoded = safeDecode(path)
+  const scrubbedDecoded = scrub(decoded, token)
+  return cut(scrubbedDecoded !== decoded ? scrubbedDecoded : scrub(path, token))
+}
+
+const loggedQuery = (query: URLSearchParams, scrub: Scrub, token: string | undefined): Readonly<Record<string, string>> => {
   const out: Record<string, string> = {}
-  for (const [k, v] of query) {
-    if (!Object.prototype.hasOwnProperty.call(out, k)) out[k] = token !== undefined && token !== '' && v === token ? REDACTED : v
+  let keys = 0
+  for (const [rawKey, v] of query) {
+    const k = cut(scrub(rawKey, token))
+    if (Object.prototype.hasOwnProperty.call(out, k)) continue
+    if (keys === LOG_QUERY_MAX_KEYS) break
+    keys += 1
+    out[k] = cut(scrub(v, token))
   }
   return Object.freeze(out)
 }
@@ -298,10 +436,15 @@ export const startEmulator =
   (options: EmulatorOptions = {}): TE.TaskEither<EmulatorError, Emulator> =>
   () =>
     new Promise((resolve) => {
+      const read = readOptions(options, ['port', 'host', 'tokens', 'faults'])
+      if (E.isLeft(read)) return resolve(E.left(emulatorError(`invalid options: ${read.left}`)))
+      options = read.right as EmulatorOptions
       const port = options.port ?? 0
       const host = options.host ?? '127.0.0.1'
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        return resolve(E.left(emulatorError(`invalid port ${String(port)}: expected an integer in 0..65535`)))
+        return resolve(
+          E.left(emulatorError(`invalid port ${typeof port === 'number' ? String(port) : typeof port}: expected an integer in 0..65535`))
+        )
       }
       if (typeof host !== 'string' || host === '') {
         return resolve(E.left(emulatorError('invalid host: expected a non-empty string')))
@@ -311,11 +454,19 @@ export const startEmulator =
         () => emulatorError('invalid tokens: each seed needs accounts with a roles array')
       )
       if (E.isLeft(seeded)) return resolve(seeded)
-      const initialFaults = validateFaults(options.faults ?? [], OPERATION_NAMES)
+      const initialFaults = E.tryCatch(
+        () => validateFaults(options.faults ?? [], OPERATION_NAMES),
+        () => 'the faults cannot be read'
+      )
       if (E.isLeft(initialFaults)) return resolve(E.left(emulatorError(`invalid faults: ${initialFaults.left}`)))
+      const faultsChecked = initialFaults.right
+      if (E.isLeft(faultsChecked)) return resolve(E.left(emulatorError(`invalid faults: ${faultsChecked.left}`)))
       const state = seeded.right
-      let queue: ReadonlyArray<Fault> = initialFaults.right
+      let queue: ReadonlyArray<Fault> = faultsChecked.right
+      const scrub = makeScrubber(state.tokens.keys())
+      /** The request log: a ring buffer of REQUEST_LOG_SIZE records; `logged` counts every record ever added. */
       const log: Array<RequestRecord> = []
+      let logged = 0
       /** Answers waiting on a delay fault: run at once on close. */
       const delayed = new Map<NodeJS.Timeout, () => void>()
       /** Sockets of requests that hang: destroyed on close. */
@@ -323,8 +474,18 @@ export const startEmulator =
       let closing: Promise<void> | undefined
 
       const countLogout = (operation: string | undefined, token: string | undefined): void => {
-        if (operation === 'Logout' && token !== undefined) state.logouts.set(token, (state.logouts.get(token) ?? 0) + 1)
+        if (operation === 'Logout' && token !== undefined) recordLogout(state, token)
       }
+
+      const record = (r: RequestRecord): void => {
+        log[logged % REQUEST_LOG_SIZE] = r
+        logged += 1
+      }
+
+      const requests = (): ReadonlyArray<RequestRecord> =>
+        logged <= REQUEST_LOG_SIZE
+          ? [...log]
+          : [...log.slice(logged % REQUEST_LOG_SIZE), ...log.slice(0, logged % REQUEST_LOG_SIZE)]
 
       const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
         const { path, query } = parseTarget(req.url)
@@ -334,18 +495,17 @@ export const startEmulator =
         const taken = takeFault(queue, operation)
         if (taken !== undefined) queue = taken.rest
         const fault = taken?.fault
-        log.push(
+        record(
           Object.freeze({
             at: Date.now(),
-            method,
-            path,
-            query: redactedQuery(query, token),
+            method: cut(scrub(method, token)),
+            path: loggedPath(path, scrub, token),
+            query: loggedQuery(query, scrub, token),
             operation,
             hasToken: token !== undefined && token !== '',
             fault: fault === undefined ? undefined : faultKind(fault)
           })
         )
-        if (log.length > LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT)
         const answer = (): RawResponse => serialize(route({ method, path, query, token, now: Date.now() }, state))
 
         if (fault === undefined) return write(res, answer(), closing !== undefined)
@@ -409,7 +569,12 @@ export const startEmulator =
       }
 
       const inject = (faults: ReadonlyArray<Fault>): E.Either<EmulatorError, void> => {
-        const checked = validateFaults(faults, OPERATION_NAMES)
+        const checked = E.flatten(
+          E.tryCatch(
+            () => validateFaults(faults, OPERATION_NAMES),
+            () => 'the faults cannot be read'
+          )
+        )
         if (E.isLeft(checked)) return E.left(emulatorError(`invalid faults: ${checked.left}`))
         queue = [...queue, ...checked.right]
         return E.right(undefined)
@@ -425,14 +590,23 @@ export const startEmulator =
               url: formatUrl(host, address.port),
               close,
               isLoggedOut: (token) => state.tokens.get(token)?.loggedOut ?? false,
-              logoutCount: (token) => state.logouts.get(token) ?? 0,
+              logoutCount: (token) => logoutsOf(state, token),
               requestCount: () => state.requests,
               inject,
               clearFaults: () => {
                 queue = []
               },
               pendingFaults: () => queue.length,
-              requests: () => [...log]
+              requests,
+              stats: () => ({
+                requests: state.requests,
+                seededTokens: state.tokens.size,
+                unknownTokens: state.unknownLogouts.size,
+                logEntries: log.length,
+                pendingFaults: queue.length,
+                delayedAnswers: delayed.size,
+                hangingConnections: hanging.size
+              })
             })
           )
         })

@@ -11,7 +11,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -60,8 +60,14 @@ export interface TokenState {
 export interface EmulatorState {
   /** Seeded tokens. */
   readonly tokens: Map<string, TokenState>
-  /** `POST /logout` requests per bearer token (seeded or not, whatever the outcome). */
+  /** `POST /logout` requests per seeded token, whatever the outcome. */
   readonly logouts: Map<string, number>
+  /**
+   * `POST /logout` requests per token never seeded, by SHA-256 digest of the token (the
+   * token itself is not kept), for the last {@link MAX_UNKNOWN_TOKENS} distinct ones: the
+   * oldest is forgotten first, so hostile traffic cannot grow it (since 0.2.0).
+   */
+  readonly unknownLogouts: Map<string, number>
   /** Every HTTP request received. */
   requests: number
 }
@@ -126,6 +132,7 @@ export interface Operation {
  * @since 0.1.0
  */
 export const makeState = (tokens: Readonly<Record<string, TokenSeed>>): EmulatorState => {
+  if (typeof tokens !== 'object' || tokens === null) tokens = {}
   const map = new Map<string, TokenState>()
   for (const [token, seed] of Object.entries(tokens)) {
     const accounts = (seed.accounts ?? []).map((a) =>
@@ -138,8 +145,82 @@ export const makeState = (tokens: Readonly<Record<string, TokenSeed>>): Emulator
     )
     map.set(token, { accounts: Object.freeze(accounts), loggedOut: false })
   }
-  return { tokens: map, logouts: new Map(), requests: 0 }
+  return { tokens: map, logouts: new Map(), unknownLogouts: new Map(), requests: 0 }
 }
+
+// -------------------------------------------------------------------------------------
+// logout counts
+// -------------------------------------------------------------------------------------
+
+/**
+ * How many distinct tokens never seeded the emulator counts logouts for: 10,000. Past
+ * that, the one least recently counted is forgotten (its count reads 0 again).
+ *
+ * @category logout counts
+ * @since 0.2.0
+ */
+export const MAX_UNKNOWN_TOKENS = 10_000
+
+/** Whether a value is an emulator state (its three maps), read without throwing. */
+const isState = (u: unknown): u is EmulatorState => {
+  try {
+    const st = u as Partial<EmulatorState> | null | undefined
+    return typeof st === 'object' && st !== null && st.tokens instanceof Map && st.logouts instanceof Map && st.unknownLogouts instanceof Map
+  } catch {
+    return false
+  }
+}
+
+const digest = (token: string): string => createHash('sha256').update(token, 'utf8').digest('base64')
+
+/**
+ * Counts one `POST /logout` carrying `token`: in {@link EmulatorState.logouts} for a seeded
+ * token, else in the bounded {@link EmulatorState.unknownLogouts} (by digest).
+ *
+ * @example
+ * import { logoutsOf, makeState, recordLogout } from 'fp-aws/sso/emulator/operations'
+ *
+ * const state = makeState({ t: {} })
+ * recordLogout(state, 't')
+ * recordLogout(state, 'never-seeded')
+ * assert.strictEqual(logoutsOf(state, 't'), 1)
+ * assert.strictEqual(logoutsOf(state, 'never-seeded'), 1)
+ * assert.strictEqual(state.unknownLogouts.has('never-seeded'), false)
+ *
+ * @category logout counts
+ * @since 0.2.0
+ */
+export const recordLogout = (state: EmulatorState, token: string): void => {
+  if (typeof token !== 'string' || !isState(state)) return
+  if (state.tokens.has(token)) {
+    state.logouts.set(token, (state.logouts.get(token) ?? 0) + 1)
+    return
+  }
+  const key = digest(token)
+  const count = (state.unknownLogouts.get(key) ?? 0) + 1
+  // delete, then set: the key moves to the end, so the first key is the least recently counted
+  state.unknownLogouts.delete(key)
+  state.unknownLogouts.set(key, count)
+  while (state.unknownLogouts.size > MAX_UNKNOWN_TOKENS) {
+    const oldest = state.unknownLogouts.keys().next()
+    if (oldest.done === true) break
+    state.unknownLogouts.delete(oldest.value)
+  }
+}
+
+/**
+ * How many `POST /logout` requests carried `token` (for a token never seeded: 0 once it is
+ * forgotten, see {@link MAX_UNKNOWN_TOKENS}).
+ *
+ * @category logout counts
+ * @since 0.2.0
+ */
+export const logoutsOf = (state: EmulatorState, token: string): number =>
+  typeof token !== 'string' || !isState(state)
+    ? 0
+    : state.tokens.has(token)
+      ? (state.logouts.get(token) ?? 0)
+      : (state.unknownLogouts.get(digest(token)) ?? 0)
 
 /** The service namespace the portal reports in `__type`. */
 const NAMESPACE = 'com.amazonaws.switchboard.portal'
@@ -163,11 +244,22 @@ export const errorResponse = (
   message: string,
   namespace: string = NAMESPACE,
   headers: Readonly<Record<string, string>> = {}
-): EmulatorResponse => ({
-  status,
-  headers: { ...headers, 'x-amzn-ErrorType': `${code}:http://internal.amazon.com/coral/${namespace}/` },
-  body: { message, __type: `${namespace}#${code}` }
-})
+): EmulatorResponse => {
+  const text = (u: unknown, fallback: string): string => (typeof u === 'string' ? u : fallback)
+  const c = text(code, 'InternalServerException')
+  const ns = text(namespace, NAMESPACE)
+  let extra: Readonly<Record<string, string>> = {}
+  try {
+    extra = typeof headers === 'object' && headers !== null ? { ...headers } : {}
+  } catch {
+    extra = {}
+  }
+  return {
+    status: typeof status === 'number' && Number.isInteger(status) ? status : 500,
+    headers: { ...extra, 'x-amzn-ErrorType': `${c}:http://internal.amazon.com/coral/${ns}/` },
+    body: { message: text(message, c), __type: `${ns}#${c}` }
+  }
+}
 
 const ok = (body: unknown): EmulatorResponse => ({ status: 200, headers: {}, body })
 
@@ -315,7 +407,7 @@ const merge = E.getOrElse((r: EmulatorResponse) => r)
 
 /** `POST /logout`: 200 with an empty body, once per token; 401 afterwards. */
 const logout: Operation['handle'] = (req, state) => {
-  if (req.token !== undefined) state.logouts.set(req.token, (state.logouts.get(req.token) ?? 0) + 1)
+  if (req.token !== undefined) recordLogout(state, req.token)
   return pipe(
     authenticate(req, state),
     E.map((t) => {
@@ -448,7 +540,13 @@ export const findOperation = (
   method: string,
   path: string,
   table: ReadonlyArray<Operation> = operations
-): Operation | undefined => table.find((o) => o.path === path && o.method === method)
+): Operation | undefined => {
+  try {
+    return Array.isArray(table) ? table.find((o) => o.path === path && o.method === method) : undefined
+  } catch {
+    return undefined
+  }
+}
 
 const CORAL = 'com.amazon.coral.service'
 
@@ -474,6 +572,14 @@ export const route = (
   state: EmulatorState,
   table: ReadonlyArray<Operation> = operations
 ): EmulatorResponse => {
+  try {
+    return dispatch(req, state, table)
+  } catch {
+    return errorResponse(500, 'InternalServerException', 'Internal server error', CORAL)
+  }
+}
+
+const dispatch = (req: EmulatorRequest, state: EmulatorState, table: ReadonlyArray<Operation>): EmulatorResponse => {
   const atPath = table.filter((o) => o.path === req.path)
   if (atPath.length === 0) return errorResponse(404, 'UnknownOperationException', 'Unknown operation', CORAL)
   const op = atPath.find((o) => o.method === req.method)

@@ -184,7 +184,15 @@ const describe = (e: t.ValidationError): string => {
  * @category decoding
  * @since 0.1.0
  */
-export const decodeSeedFile = (u: unknown): E.Either<ReadonlyArray<string>, Readonly<Record<string, TokenSeed>>> =>
+export const decodeSeedFile = (u: unknown): E.Either<ReadonlyArray<string>, Readonly<Record<string, TokenSeed>>> => {
+  try {
+    return decodeChecked(u)
+  } catch {
+    return E.left(['the seed cannot be read (a member threw)'])
+  }
+}
+
+const decodeChecked = (u: unknown): E.Either<ReadonlyArray<string>, Readonly<Record<string, TokenSeed>>> =>
   pipe(
     SeedFileC.decode(u),
     E.bimap(
@@ -214,7 +222,7 @@ export const decodeSeedFile = (u: unknown): E.Either<ReadonlyArray<string>, Read
 export const parseSeedFile = (text: string): E.Either<ReadonlyArray<string>, Readonly<Record<string, TokenSeed>>> =>
   pipe(
     E.tryCatch(
-      () => JSON.parse(text) as unknown,
+      () => (typeof text === 'string' ? (JSON.parse(text) as unknown) : undefined),
       (): ReadonlyArray<string> => ['the file is not valid JSON']
     ),
     E.chain(decodeSeedFile)

@@ -1,0 +1,48 @@
+/**
+ * fp-aws/core/File: the bounded read the caches and the config files share. The cache
+ * behaviour (links, FIFOs, limits, UTF-8) is tested through fp-aws/sso/cache in
+ * test/sso/cache/File.test.ts, which re-exports these same functions; here, what is
+ * particular to the core module.
+ */
+import * as fs from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import * as core from '../../src/core/File.js'
+import * as cache from '../../src/sso/cache/index.js'
+
+describe('fp-aws/core/File', () => {
+  it('fp-aws/sso/cache re-exports the same functions and constants', () => {
+    expect(cache.readBounded).toBe(core.readBounded)
+    expect(cache.describeReadFailure).toBe(core.describeReadFailure)
+    expect(cache.errorCode).toBe(core.errorCode)
+    expect(cache.DEFAULT_MAX_FILE_BYTES).toBe(core.DEFAULT_MAX_FILE_BYTES)
+  })
+
+  it.runIf(fs.existsSync('/proc/self/status'))(
+    'a file whose size fstat understates (procfs reports 0) is read up to the limit, and no further',
+    async () => {
+      const r = await core.readBounded('/proc/self/status', { followSymlinks: true })()
+      expect(r._tag === 'Right' && r.right.includes('Name:')).toBe(true)
+      expect(await core.readBounded('/proc/self/status', { followSymlinks: true, maxBytes: 10 })()).toEqual({
+        _tag: 'Left',
+        left: { _tag: 'TooLarge', limit: 10 }
+      })
+    }
+  )
+
+  it('a device is NotAFile at once: /dev/zero and /dev/urandom are never read', async () => {
+    for (const dev of ['/dev/zero', '/dev/urandom']) {
+      expect(await core.readBounded(dev, { followSymlinks: true })()).toEqual({ _tag: 'Left', left: { _tag: 'NotAFile' } })
+    }
+  })
+
+  it('a maxBytes that is not a non-negative integer counts as the default; a path that is not a string is Unreadable', async () => {
+    expect(await core.readBounded('/proc/self/status', { followSymlinks: true, maxBytes: Number.NaN })()).toMatchObject({ _tag: 'Right' })
+    expect(await core.readBounded(5 as never)()).toEqual({ _tag: 'Left', left: { _tag: 'Unreadable', code: 'ERR_INVALID_ARG_TYPE' } })
+  })
+
+  it('describeReadFailure never throws and quotes no content', () => {
+    expect(core.describeReadFailure({ _tag: 'TooLarge', limit: 4 })).toBe('is larger than 4 bytes')
+    expect(core.describeReadFailure(undefined as never)).toBe('cannot be read')
+    expect(core.describeReadFailure({ _tag: 'Unreadable', code: 'EACCES' })).toBe('cannot be read (EACCES)')
+  })
+})

@@ -722,7 +722,7 @@ describe('the emulator seed file is read like a config file', () => {
         const code = await Promise.race([run, new Promise((r) => (timer = setTimeout(() => r('hung'), 10_000)))])
         clearTimeout(timer)
         expect(code).toBe(2)
-        expect(err).toBe(`fp-aws: cannot read seed file ${file}: it is not a regular file\n`)
+        expect(err).toBe(`fp-aws: cannot read the seed file ${file}: it is not a regular file\n`)
       }
     } finally {
       try {

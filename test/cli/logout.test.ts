@@ -5,18 +5,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { main, type CliIO } from '../../src/cli/main.js'
 import { credentialCacheKey, type LogoutReport } from '../../src/sso/cache/index.js'
 import type { Emulator } from '../../src/sso/emulator/index.js'
-import { closedPort, fileFor, makeHome, ssoCreds, start, tokenJson, useHomes, type Home } from '../sso/cache/helpers.js'
+import { closedPort, fileFor, liveTokens, makeHome, ssoCreds, start, tokenJson, useHomes, type Home } from '../sso/cache/helpers.js'
 
 let emu: Emulator
-const seeded = Array.from({ length: 30 }, (_, i) => `cli-live-token-${i}`)
-let next = 0
-const live = (): string => {
-  const t = seeded[next++]
-  if (t === undefined) throw new Error('out of seeded tokens')
-  return t
-}
+/** Live tokens the emulator accepts, each used once. */
+const { seeds, live } = liveTokens(30, (i) => `cli-live-token-${i}`)
 beforeAll(async () => {
-  emu = await start({ tokens: Object.fromEntries(seeded.map((t) => [t, {}])) })
+  emu = await start({ tokens: seeds })
 })
 afterAll(() => emu.close())
 

@@ -16,7 +16,7 @@ import { fromEnvironment, loggingHook, newEnv, send } from '../../src/index.js'
 import type { LogoutReport } from '../../src/sso/cache/index.js'
 import type { Emulator } from '../../src/sso/emulator/index.js'
 import { Logout, newLogout } from '../../src/sso/index.js'
-import { start, tokenJson, useHomes, type Home } from '../sso/cache/helpers.js'
+import { liveTokens, start, tokenJson, useHomes, type Home } from '../sso/cache/helpers.js'
 import { makeCa, startProxy, type TestCa, type TestProxy } from '../util/proxy.js'
 
 const PORTAL = 'portal.sso.us-east-1.amazonaws.com'
@@ -30,16 +30,11 @@ let proxy: TestProxy
 let authProxy: TestProxy
 let dir: string
 let bundle: string
-const seeded = Array.from({ length: 20 }, (_, i) => `proxy-live-token-${i}-0123456789`)
-let next = 0
-const live = (): string => {
-  const t = seeded[next++]
-  if (t === undefined) throw new Error('out of seeded tokens')
-  return t
-}
+/** Live tokens the emulator accepts, each used once. */
+const { seeds, live } = liveTokens(20, (i) => `proxy-live-token-${i}-0123456789`)
 
 beforeAll(async () => {
-  emu = await start({ tokens: Object.fromEntries(seeded.map((t) => [t, {}])) })
+  emu = await start({ tokens: seeds })
   ca = makeCa()
   const leaf = ca.leaf([PORTAL])
   proxy = await startProxy({ upstream: emu.url, leaf })

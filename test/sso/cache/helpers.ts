@@ -9,7 +9,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { newEnv, type Env } from '../../../src/index.js'
 import { credentialCacheDir, sha1Hex, tokenCacheDir } from '../../../src/sso/cache/index.js'
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../../src/sso/emulator/index.js'
+import { startEmulator, type Emulator, type EmulatorOptions, type TokenSeed } from '../../../src/sso/emulator/index.js'
 
 export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
 
@@ -106,5 +106,26 @@ export const useHomes = (): (() => Home) => {
     const h = makeHome()
     homes.push(h)
     return h
+  }
+}
+
+/**
+ * A supply of live tokens for one test file: `seeds` seeds the emulator with them, `live()`
+ * hands out one never used before.
+ */
+export const liveTokens = (
+  count: number,
+  name: (i: number) => string
+): { readonly seeded: ReadonlyArray<string>; readonly seeds: Record<string, TokenSeed>; readonly live: () => string } => {
+  const seeded = Array.from({ length: count }, (_, i) => name(i))
+  let next = 0
+  return {
+    seeded,
+    seeds: Object.fromEntries(seeded.map((t) => [t, {}])),
+    live: () => {
+      const t = seeded[next++]
+      if (t === undefined) throw new Error('out of seeded tokens')
+      return t
+    }
   }
 }

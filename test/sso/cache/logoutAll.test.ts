@@ -5,20 +5,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { newEnv, type Env } from '../../../src/index.js'
 import { isLogoutSuccessful, logoutAll, showLogoutReport, type LogoutReport } from '../../../src/sso/cache/index.js'
 import type { Emulator } from '../../../src/sso/emulator/index.js'
-import { closedPort, envTo, isRoot, makeHome, PAST, ssoCreds, start, tokenJson, useHomes, type Home } from './helpers.js'
+import { closedPort, envTo, isRoot, liveTokens, makeHome, PAST, ssoCreds, start, tokenJson, useHomes, type Home } from './helpers.js'
 
 let emu: Emulator
-const seeded = Array.from({ length: 40 }, (_, i) => `live-token-${i}`)
-let next = 0
-/** A live token the emulator accepts, never used before. */
-const live = (): string => {
-  const t = seeded[next++]
-  if (t === undefined) throw new Error('out of seeded tokens')
-  return t
-}
+/** Live tokens the emulator accepts, each used once. */
+const { seeds, live } = liveTokens(40, (i) => `live-token-${i}`)
 
 beforeAll(async () => {
-  emu = await start({ tokens: Object.fromEntries(seeded.map((t) => [t, {}])) })
+  emu = await start({ tokens: seeds })
 })
 afterAll(() => emu.close())
 

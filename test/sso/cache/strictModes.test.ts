@@ -24,7 +24,7 @@ import {
 import { sensitive } from '../../../src/core/Sensitive.js'
 import type { Emulator } from '../../../src/sso/emulator/index.js'
 import { fromSSO } from '../../../src/sso/fromSSO.js'
-import { envTo, isRoot, makeHome, ssoCreds, start, tokenJson, useHomes } from './helpers.js'
+import { envTo, liveTokens, isRoot, makeHome, ssoCreds, start, tokenJson, useHomes } from './helpers.js'
 
 const NOBODY = 65534
 const VICTIM_URL = 'https://victim.awsapps.com/start'
@@ -32,18 +32,13 @@ const VICTIM_TOKEN = 'victim-root-only-token'
 const SWEEP_MS = 2_500
 
 let emu: Emulator
-const seeded = Array.from({ length: 20 }, (_, i) => `strict-live-${i}`)
-let next = 0
-const live = (): string => {
-  const t = seeded[next++]
-  if (t === undefined) throw new Error('out of seeded tokens')
-  return t
-}
+/** Live tokens the emulator accepts, each used once. */
+const { seeds, live } = liveTokens(20, (i) => `strict-live-${i}`)
 beforeAll(async () => {
   emu = await start({
     tokens: {
       [VICTIM_TOKEN]: { accounts: [{ accountId: '111111111111', accountName: 'a', emailAddress: 'a@example.com', roles: ['Admin'] }] },
-      ...Object.fromEntries(seeded.map((t) => [t, {}]))
+      ...seeds
     }
   })
 })

@@ -4,6 +4,8 @@
  *
  * @since 0.1.0
  */
+import * as E from 'fp-ts/lib/Either.js'
+import { validationError, type ValidationError } from './Error.js'
 import { isSensitive, REDACTED, reveal, type Sensitive } from './Sensitive.js'
 
 /**
@@ -144,3 +146,32 @@ export const SECRET_HEADERS: ReadonlySet<string> = new Set([
   'cookie',
   'set-cookie'
 ])
+
+/**
+ * Makes an operation's encoder total: a request that cannot be read (a JavaScript caller's
+ * hand-made record with a getter that throws, a revoked proxy, …) is a `ValidationError` on
+ * `request`, never a throw.
+ *
+ * @example
+ * import { totalEncoder } from 'fp-aws/core/Request'
+ *
+ * const encode = totalEncoder('Logout', (): never => {
+ *   throw new Error('unreadable')
+ * })
+ * assert.deepStrictEqual(encode({}), {
+ *   _tag: 'Left',
+ *   left: { _tag: 'ValidationError', operation: 'Logout', field: 'request', message: 'the request cannot be read (build it with newLogout)' }
+ * })
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const totalEncoder =
+  <Rq>(operation: string, encode: (rq: Rq) => E.Either<ValidationError, HttpRequest>) =>
+  (rq: Rq): E.Either<ValidationError, HttpRequest> => {
+    try {
+      return encode(rq)
+    } catch {
+      return E.left(validationError(operation, 'request', `the request cannot be read (build it with new${operation})`))
+    }
+  }

@@ -16,7 +16,7 @@ import * as t from 'io-ts'
 import * as L from 'monocle-ts/lib/Lens.js'
 import type { AWSRequest } from '../core/AWSRequest.js'
 import { validationError, type ValidationError } from '../core/Error.js'
-import type { HttpRequest } from '../core/Request.js'
+import { totalEncoder, type HttpRequest } from '../core/Request.js'
 import { getEq, iso, reveal, sensitive, type Sensitive } from '../core/Sensitive.js'
 import { sso } from './Service.js'
 import {
@@ -231,32 +231,27 @@ const check = <A>(field: string, r: E.Either<string, A>): E.Either<ValidationErr
  * @category encoding
  * @since 0.1.0
  */
-export const encodeGetRoleCredentials = (rq: GetRoleCredentials): E.Either<ValidationError, HttpRequest> => {
-  try {
-    return encodeGetRoleCredentialsChecked(rq)
-  } catch {
-    return E.left(validationError('GetRoleCredentials', 'request', 'the request cannot be read (build it with newGetRoleCredentials)'))
-  }
-}
-
-const encodeGetRoleCredentialsChecked = (rq: GetRoleCredentials): E.Either<ValidationError, HttpRequest> =>
-  pipe(
-    check('accessToken', validateAccessToken(reveal(rq.accessToken))),
-    E.chain(() => check('roleName', validateRequired('roleName')(rq.roleName))),
-    E.chain(() => check('accountId', validateRequired('accountId')(rq.accountId))),
-    E.map(
-      (): HttpRequest => ({
-        method: 'GET',
-        path: '/federation/credentials',
-        query: [
-          ['role_name', rq.roleName],
-          ['account_id', rq.accountId]
-        ],
-        headers: { 'x-amz-sso_bearer_token': rq.accessToken },
-        body: undefined
-      })
+export const encodeGetRoleCredentials: (rq: GetRoleCredentials) => E.Either<ValidationError, HttpRequest> = totalEncoder(
+  'GetRoleCredentials',
+  (rq: GetRoleCredentials): E.Either<ValidationError, HttpRequest> =>
+    pipe(
+      check('accessToken', validateAccessToken(reveal(rq.accessToken))),
+      E.chain(() => check('roleName', validateRequired('roleName')(rq.roleName))),
+      E.chain(() => check('accountId', validateRequired('accountId')(rq.accountId))),
+      E.map(
+        (): HttpRequest => ({
+          method: 'GET',
+          path: '/federation/credentials',
+          query: [
+            ['role_name', rq.roleName],
+            ['account_id', rq.accountId]
+          ],
+          headers: { 'x-amz-sso_bearer_token': rq.accessToken },
+          body: undefined
+        })
+      )
     )
-  )
+)
 
 /**
  * `GetRoleCredentialsResponse` as it is on the wire.

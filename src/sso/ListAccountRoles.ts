@@ -20,7 +20,7 @@ import * as L from 'monocle-ts/lib/Lens.js'
 import type { AWSRequest } from '../core/AWSRequest.js'
 import { validationError, type ValidationError } from '../core/Error.js'
 import { paginate, type AWSPager } from '../core/Pager.js'
-import type { HttpRequest } from '../core/Request.js'
+import { totalEncoder, type HttpRequest } from '../core/Request.js'
 import { getEq, iso, reveal, sensitive, type Sensitive } from '../core/Sensitive.js'
 import { sso } from './Service.js'
 import {
@@ -268,34 +268,29 @@ const checkOption = <A>(field: string, o: Option<A>, f: (a: A) => E.Either<strin
  * @category encoding
  * @since 0.1.0
  */
-export const encodeListAccountRoles = (rq: ListAccountRoles): E.Either<ValidationError, HttpRequest> => {
-  try {
-    return encodeListAccountRolesChecked(rq)
-  } catch {
-    return E.left(validationError('ListAccountRoles', 'request', 'the request cannot be read (build it with newListAccountRoles)'))
-  }
-}
-
-const encodeListAccountRolesChecked = (rq: ListAccountRoles): E.Either<ValidationError, HttpRequest> =>
-  pipe(
-    check('accessToken', validateAccessToken(reveal(rq.accessToken))),
-    E.chain(() => check('accountId', validateRequired('accountId')(rq.accountId))),
-    E.chain(() => checkOption('maxResults', rq.maxResults, validateMaxResults)),
-    E.chain(() => checkOption('nextToken', rq.nextToken, validateQueryValue('nextToken'))),
-    E.map(
-      (): HttpRequest => ({
-        method: 'GET',
-        path: '/assignment/roles',
-        query: [
-          ...(O.isSome(rq.nextToken) ? [['next_token', rq.nextToken.value] as const] : []),
-          ...(O.isSome(rq.maxResults) ? [['max_result', String(rq.maxResults.value)] as const] : []),
-          ['account_id', rq.accountId] as const
-        ],
-        headers: { 'x-amz-sso_bearer_token': rq.accessToken },
-        body: undefined
-      })
+export const encodeListAccountRoles: (rq: ListAccountRoles) => E.Either<ValidationError, HttpRequest> = totalEncoder(
+  'ListAccountRoles',
+  (rq: ListAccountRoles): E.Either<ValidationError, HttpRequest> =>
+    pipe(
+      check('accessToken', validateAccessToken(reveal(rq.accessToken))),
+      E.chain(() => check('accountId', validateRequired('accountId')(rq.accountId))),
+      E.chain(() => checkOption('maxResults', rq.maxResults, validateMaxResults)),
+      E.chain(() => checkOption('nextToken', rq.nextToken, validateQueryValue('nextToken'))),
+      E.map(
+        (): HttpRequest => ({
+          method: 'GET',
+          path: '/assignment/roles',
+          query: [
+            ...(O.isSome(rq.nextToken) ? [['next_token', rq.nextToken.value] as const] : []),
+            ...(O.isSome(rq.maxResults) ? [['max_result', String(rq.maxResults.value)] as const] : []),
+            ['account_id', rq.accountId] as const
+          ],
+          headers: { 'x-amz-sso_bearer_token': rq.accessToken },
+          body: undefined
+        })
+      )
     )
-  )
+)
 
 /**
  * `ListAccountRolesResponse` as it is on the wire.

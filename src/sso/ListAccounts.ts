@@ -19,7 +19,7 @@ import * as L from 'monocle-ts/lib/Lens.js'
 import type { AWSRequest } from '../core/AWSRequest.js'
 import { validationError, type ValidationError } from '../core/Error.js'
 import { paginate, type AWSPager } from '../core/Pager.js'
-import type { HttpRequest } from '../core/Request.js'
+import { totalEncoder, type HttpRequest } from '../core/Request.js'
 import { getEq, iso, reveal, sensitive, type Sensitive } from '../core/Sensitive.js'
 import { sso } from './Service.js'
 import {
@@ -253,32 +253,27 @@ const checkOption = <A>(field: string, o: Option<A>, f: (a: A) => E.Either<strin
  * @category encoding
  * @since 0.1.0
  */
-export const encodeListAccounts = (rq: ListAccounts): E.Either<ValidationError, HttpRequest> => {
-  try {
-    return encodeListAccountsChecked(rq)
-  } catch {
-    return E.left(validationError('ListAccounts', 'request', 'the request cannot be read (build it with newListAccounts)'))
-  }
-}
-
-const encodeListAccountsChecked = (rq: ListAccounts): E.Either<ValidationError, HttpRequest> =>
-  pipe(
-    check('accessToken', validateAccessToken(reveal(rq.accessToken))),
-    E.chain(() => checkOption('maxResults', rq.maxResults, validateMaxResults)),
-    E.chain(() => checkOption('nextToken', rq.nextToken, validateQueryValue('nextToken'))),
-    E.map(
-      (): HttpRequest => ({
-        method: 'GET',
-        path: '/assignment/accounts',
-        query: [
-          ...(O.isSome(rq.nextToken) ? [['next_token', rq.nextToken.value] as const] : []),
-          ...(O.isSome(rq.maxResults) ? [['max_result', String(rq.maxResults.value)] as const] : [])
-        ],
-        headers: { 'x-amz-sso_bearer_token': rq.accessToken },
-        body: undefined
-      })
+export const encodeListAccounts: (rq: ListAccounts) => E.Either<ValidationError, HttpRequest> = totalEncoder(
+  'ListAccounts',
+  (rq: ListAccounts): E.Either<ValidationError, HttpRequest> =>
+    pipe(
+      check('accessToken', validateAccessToken(reveal(rq.accessToken))),
+      E.chain(() => checkOption('maxResults', rq.maxResults, validateMaxResults)),
+      E.chain(() => checkOption('nextToken', rq.nextToken, validateQueryValue('nextToken'))),
+      E.map(
+        (): HttpRequest => ({
+          method: 'GET',
+          path: '/assignment/accounts',
+          query: [
+            ...(O.isSome(rq.nextToken) ? [['next_token', rq.nextToken.value] as const] : []),
+            ...(O.isSome(rq.maxResults) ? [['max_result', String(rq.maxResults.value)] as const] : [])
+          ],
+          headers: { 'x-amz-sso_bearer_token': rq.accessToken },
+          body: undefined
+        })
+      )
     )
-  )
+)
 
 /**
  * `ListAccountsResponse` as it is on the wire.

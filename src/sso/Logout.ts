@@ -13,7 +13,7 @@ import * as t from 'io-ts'
 import * as L from 'monocle-ts/lib/Lens.js'
 import type { AWSRequest } from '../core/AWSRequest.js'
 import { validationError, type ValidationError } from '../core/Error.js'
-import type { HttpRequest } from '../core/Request.js'
+import { totalEncoder, type HttpRequest } from '../core/Request.js'
 import { getEq, iso, reveal, sensitive, type Sensitive } from '../core/Sensitive.js'
 import { sso } from './Service.js'
 import { SensitiveString, validateAccessToken } from './Types.js'
@@ -118,28 +118,23 @@ const LOGOUT_ERRORS: ReadonlyArray<LogoutErrorCode> = [
  * @category encoding
  * @since 0.1.0
  */
-export const encodeLogout = (rq: Logout): E.Either<ValidationError, HttpRequest> => {
-  try {
-    return encodeLogoutChecked(rq)
-  } catch {
-    return E.left(validationError('Logout', 'request', 'the request cannot be read (build it with newLogout)'))
-  }
-}
-
-const encodeLogoutChecked = (rq: Logout): E.Either<ValidationError, HttpRequest> =>
-  pipe(
-    validateAccessToken(reveal(rq.accessToken)),
-    E.mapLeft((message) => validationError('Logout', 'accessToken', message)),
-    E.map(
-      (): HttpRequest => ({
-        method: 'POST',
-        path: '/logout',
-        query: [],
-        headers: { 'x-amz-sso_bearer_token': rq.accessToken },
-        body: undefined
-      })
+export const encodeLogout: (rq: Logout) => E.Either<ValidationError, HttpRequest> = totalEncoder(
+  'Logout',
+  (rq: Logout): E.Either<ValidationError, HttpRequest> =>
+    pipe(
+      validateAccessToken(reveal(rq.accessToken)),
+      E.mapLeft((message) => validationError('Logout', 'accessToken', message)),
+      E.map(
+        (): HttpRequest => ({
+          method: 'POST',
+          path: '/logout',
+          query: [],
+          headers: { 'x-amz-sso_bearer_token': rq.accessToken },
+          body: undefined
+        })
+      )
     )
-  )
+)
 
 const logoutResponse = E.right(newLogoutResponse())
 

@@ -491,16 +491,23 @@ const ssoLogout: Command = {
     'Logs out like `aws sso logout`: every cached SSO token (~/.aws/sso/cache) is invalidated\n' +
     'with the SSO Logout call in its region, then removed, and so are the SSO credentials cached\n' +
     'by the AWS CLI (~/.aws/cli/cache). Client registrations, other providers\' credentials and\n' +
-    'files that are not JSON are left alone. A token whose session could not be invalidated\n' +
-    '(e.g. a network error) is kept, and the command exits 1. Symbolic links are never followed.\n' +
+    'files that are not JSON are left alone. A token file is removed only when the session is over\n' +
+    'or the SSO portal itself rejected the token (a 4xx with an AWS error type); after a network\n' +
+    'error, a 5xx, throttling, or a 4xx from something else (a proxy\'s 407, a firewall\'s page) it\n' +
+    'is kept, and the command exits 1. Symbolic links in the caches are never followed.\n' +
+    'A cache is refused, nothing in it read or removed, and the command exits 1, when a directory\n' +
+    'on its path could be changed by another user (owned by someone other than you or root, or\n' +
+    'writable by group or others without the sticky bit; fix with e.g. `chmod go-w ~/.aws`).\n' +
     'With --profile, --sso-session or --start-url, only that session\'s token and the credentials\n' +
     'cached for its profiles are concerned. The endpoint follows AWS_ENDPOINT_URL_SSO,\n' +
-    'AWS_ENDPOINT_URL and the config file. Tokens are never printed.\n\n' +
+    'AWS_ENDPOINT_URL and the config file. HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case)\n' +
+    'and AWS_CA_BUNDLE (or the profile\'s ca_bundle) are honoured. Tokens are never printed.\n\n' +
     'What was done goes to stdout; every problem to stderr. With --json, stdout holds only JSON:\n' +
     'the report, or {"error":{"type":…,"message":…}} when the command fails before there is one.\n\n' +
-    'Exit status: 0 on success, 1 when a session could not be invalidated or a file removed (or\n' +
-    'the config file cannot be read or parsed), 2 on a usage error (including a profile or\n' +
-    'sso-session that is not in the config file, from --profile or AWS_PROFILE).',
+    'Exit status: 0 on success, 1 when a session could not be invalidated, a file removed or a\n' +
+    'cache was refused (or the config file cannot be read or parsed), 2 on a usage error\n' +
+    '(including a profile or sso-session that is not in the config file, from --profile or\n' +
+    'AWS_PROFILE).',
   flags: [
     { name: 'profile', value: 'name', description: 'only the SSO session of this profile' },
     { name: 'sso-session', value: 'name', description: 'only this sso-session' },

@@ -1,6 +1,11 @@
 /**
  * Hooks see every attempt of every call (amazonka's `Hooks`, the Rust SDK's interceptors).
- * They receive redacted views only: no token, key or session token ever reaches a hook.
+ * They receive redacted views: fp-aws itself never puts a token, key or session token in
+ * one (the `Sensitive` headers and `authorization`, `x-amz-security-token`, `cookie` and
+ * `set-cookie` show as `<redacted>`). What a server echoes back in its response headers or
+ * in an error is scrubbed of the request's secrets (its bearer token) only when a secret is
+ * at least 8 characters long: a shorter one is left in place, as it occurs by chance in
+ * ordinary text (see the README's "Secrets: what is guaranteed").
  * A hook may return a promise, which is not awaited. A hook that throws, or whose promise
  * rejects, is ignored; it cannot break a call, nor leave an unhandled rejection behind.
  *

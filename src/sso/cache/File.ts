@@ -178,14 +178,17 @@ export const fileError = (operation: FileError['operation'], file: string, e: un
   }
 }
 
-export {
+export type {
   /**
    * What a file is, as far as a change can be seen (see `fp-aws/core/File`).
    *
    * @category model
    * @since 0.2.0
    */
-  type FileIdentity,
+  FileIdentity
+} from '../../core/File.js'
+
+export {
   /**
    * The identity of a `bigint` stat.
    *

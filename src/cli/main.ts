@@ -25,7 +25,8 @@
  *
  * `fp-aws sso logout [--profile P | --sso-session S | --start-url U] [--dry-run] [--json]`
  * logs out like `aws sso logout` (see `fp-aws/sso/cache`): exit 0 on success, 1 when a
- * session could not be invalidated or a file could not be deleted, 2 on a usage error.
+ * session could not be invalidated, a file could not be deleted or a cache was refused (a
+ * directory on its path that another user could change), 2 on a usage error.
  *
  * @since 0.1.0
  */

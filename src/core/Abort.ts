@@ -15,9 +15,13 @@ interface Fanout {
 
 const fanouts = new WeakMap<AbortSignal, Fanout>()
 
+const ignore = (): void => undefined
+
 /**
  * Runs `f` once when `signal` aborts; returns the function that cancels that. `f` is not
- * run for a signal already aborted (check `signal.aborted` first).
+ * run for a signal already aborted (check `signal.aborted` first). A `signal` that is not
+ * an event target (an `AbortSignal`), or an `f` that is not a function, waits for nothing:
+ * the function returned does nothing.
  *
  * @example
  * import { onAbort } from 'fp-aws/core/Abort'
@@ -33,6 +37,7 @@ const fanouts = new WeakMap<AbortSignal, Fanout>()
  * @since 0.2.0
  */
 export const onAbort = (signal: AbortSignal, f: () => void): (() => void) => {
+  if (typeof signal !== 'object' || signal === null || typeof f !== 'function') return ignore
   let fan = fanouts.get(signal)
   if (fan === undefined) {
     const waiters = new Set<() => void>()
@@ -47,9 +52,14 @@ export const onAbort = (signal: AbortSignal, f: () => void): (() => void) => {
       }
       waiters.clear()
     }
+    try {
+      signal.addEventListener('abort', listener, { once: true })
+    } catch {
+      // not an event target
+      return ignore
+    }
     fan = { waiters, listener }
     fanouts.set(signal, fan)
-    signal.addEventListener('abort', listener, { once: true })
   }
   // a wrapper of its own, so that the same function can wait twice
   const entry = (): void => f()
@@ -58,7 +68,11 @@ export const onAbort = (signal: AbortSignal, f: () => void): (() => void) => {
   return () => {
     if (current.waiters.delete(entry) && current.waiters.size === 0 && fanouts.get(signal) === current) {
       fanouts.delete(signal)
-      signal.removeEventListener('abort', current.listener)
+      try {
+        signal.removeEventListener('abort', current.listener)
+      } catch {
+        // its addEventListener worked: a removeEventListener that throws is the target's own
+      }
     }
   }
 }

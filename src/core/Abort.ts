@@ -18,6 +18,29 @@ const fanouts = new WeakMap<AbortSignal, Fanout>()
 const ignore = (): void => undefined
 
 /**
+ * Whether a value can be waited on as an `AbortSignal`: an object with a boolean `aborted`
+ * and an `addEventListener` method (a signal of another realm or a polyfill's passes).
+ * Never throws: a value whose members cannot be read is not one.
+ *
+ * @example
+ * import { isAbortSignal } from 'fp-aws/core/Abort'
+ *
+ * assert.strictEqual(isAbortSignal(new AbortController().signal), true)
+ * assert.strictEqual(isAbortSignal({}), false)
+ *
+ * @category refinements
+ * @since 0.2.0
+ */
+export const isAbortSignal = (value: unknown): value is AbortSignal => {
+  if (typeof value !== 'object' || value === null) return false
+  try {
+    return typeof (value as AbortSignal).aborted === 'boolean' && typeof (value as AbortSignal).addEventListener === 'function'
+  } catch {
+    return false
+  }
+}
+
+/**
  * Runs `f` once when `signal` aborts; returns the function that cancels that. `f` is not
  * run for a signal already aborted (check `signal.aborted` first). A `signal` that is not
  * an event target (an `AbortSignal`), or an `f` that is not a function, waits for nothing:

@@ -29,7 +29,7 @@ import type {
   InternalAxiosRequestConfig
 } from 'axios'
 import * as E from 'fp-ts/lib/Either.js'
-import { onAbort } from './Abort.js'
+import { isAbortSignal, onAbort } from './Abort.js'
 import { readOptions } from './Args.js'
 import { bypassesProxy, normalizeProxyUrl, type ProxyOptions } from './Proxy.js'
 import { transportError, type TransportError, type TransportReason } from './Error.js'
@@ -239,12 +239,6 @@ const transportErrorOf = (err: unknown, call: HttpCall): TransportError => {
 const notACall = (): E.Either<TransportError, HttpResponse> =>
   E.left(transportError('Other', 'the HTTP client was given something that is not an HttpCall: nothing was sent'))
 
-const isSignal = (s: unknown): boolean =>
-  typeof s === 'object' &&
-  s !== null &&
-  typeof (s as AbortSignal).aborted === 'boolean' &&
-  typeof (s as AbortSignal).addEventListener === 'function'
-
 const isTimeout = (n: unknown): boolean => n === undefined || (typeof n === 'number' && Number.isFinite(n) && n >= 0)
 
 /**
@@ -260,11 +254,11 @@ const readCall = (given: HttpCall): HttpCall | undefined => {
       typeof headers === 'object' &&
       headers !== null &&
       (body === undefined || typeof body === 'string') &&
-      (signal === undefined || isSignal(signal)) &&
+      (signal === undefined || signal === null || isAbortSignal(signal)) &&
       typeof maxResponseBytes === 'number' &&
       !Number.isNaN(maxResponseBytes) &&
       isTimeout(timeoutMs)
-      ? { method, url, headers, body, signal, maxResponseBytes, timeoutMs }
+      ? { method, url, headers, body, signal: signal ?? undefined, maxResponseBytes, timeoutMs }
       : undefined
   } catch {
     return undefined
@@ -1142,7 +1136,7 @@ const requestOf = (config: InternalAxiosRequestConfig): AdapterRequest | string 
   const body = requestBody(config.data)
   if (body === false) return 'Request body must be a string or bytes'
   const signal: unknown = config.signal ?? undefined
-  if (signal !== undefined && !isSignal(signal)) return 'signal must be an AbortSignal'
+  if (signal !== undefined && !isAbortSignal(signal)) return 'signal must be an AbortSignal'
   const validate: unknown = config.validateStatus
   if (validate !== undefined && validate !== null && typeof validate !== 'function') return 'validateStatus must be a function'
   const h = config.headers as unknown as { toJSON?: (asStrings: boolean) => Record<string, unknown> } | undefined

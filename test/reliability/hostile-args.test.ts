@@ -454,6 +454,26 @@ describe('the cases seen in the field', () => {
 })
 
 describe('what a hostile argument is answered with', () => {
+  it('a signal that is not an AbortSignal is a ValidationError naming signal, and nothing is sent; null is none', async () => {
+    const { newEnv, send } = await import('../../src/index.js')
+    const { Logout, newLogout } = await import('../../src/sso/index.js')
+    const { startEmulator } = await import('../../src/sso/emulator/index.js')
+    const started = await startEmulator({ tokens: { 'a-token': {} } })()
+    if (started._tag === 'Left') throw new Error(started.left.message)
+    const emu = started.right
+    try {
+      for (const signal of [{}, 'stop', trapProxy(), { aborted: 'no', addEventListener: () => undefined }]) {
+        const r = await send(Logout)(newLogout('a-token'))(newEnv({ endpoint: emu.url, signal: signal as never }))()
+        expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'ValidationError', field: 'signal' } })
+      }
+      expect(emu.requestCount()).toBe(0)
+      const ok = await send(Logout)(newLogout('a-token'))(newEnv({ endpoint: emu.url, signal: null as never }))()
+      expect(ok._tag).toBe('Right')
+    } finally {
+      await emu.close()
+    }
+  })
+
   it('proxyFromEnv and readCaBundle: a ConfigError of their own', async () => {
     const { proxyFromEnv, readCaBundle } = await import('../../src/core/Env.js')
     expect(proxyFromEnv(undefined as never)).toMatchObject({ _tag: 'Left', left: { _tag: 'ConfigError', source: 'proxyFromEnv' } })

@@ -65,11 +65,11 @@ const EXCLUDED: ReadonlyMap<string, string> = new Map(
         "axios adapters: axios's adapter contract is to reject with an AxiosError (they do, never with anything else, and never throw; fromAxios turns that into a TransportError)"
       ],
       [
-        ['classify', 'onSuccess', 'backoffDelay', 'decide', 'retryAfterMs'],
+        ['classify', 'onSuccess', 'backoffDelay', 'decide'],
         'steps of the retry algorithm over the RetryPolicy, RetryQuota and AWSError that send builds; validatePolicy is the entry point that checks a policy'
       ],
       [
-        ['pathAndQuery', 'revealHeaders', 'redactHeaders', 'percentEncode', 'partition'],
+        ['pathAndQuery', 'revealHeaders', 'percentEncode', 'partition'],
         "wire helpers over the HttpRequest an operation's encoder built (and the region send has validated)"
       ],
       [
@@ -546,6 +546,19 @@ describe('what a hostile argument is answered with', () => {
     offNothing()
     ac.abort()
     expect(n).toBe(1)
+  })
+
+  it('retryAfterMs and redactHeaders: headers that cannot be read say nothing', async () => {
+    const { retryAfterMs } = await import('../../src/core/Retry.js')
+    const { redactHeaders } = await import('../../src/core/Request.js')
+    const { sensitive } = await import('../../src/core/Sensitive.js')
+    for (const h of [undefined, null, 'retry-after: 1', trapProxy(), revoked(), throwingGetters()]) {
+      expect(retryAfterMs(h as never, 0)).toBeUndefined()
+      expect(redactHeaders(h as never)).toEqual({})
+    }
+    expect(retryAfterMs({ 'retry-after': '2' }, Symbol('now') as never)).toBe(2000)
+    expect(retryAfterMs({ 'retry-after': 'Wed, 21 Oct 2015 07:28:30 GMT' }, Symbol('now') as never)).toBeUndefined()
+    expect(redactHeaders({ a: 'b', Authorization: 'Basic x', t: sensitive('x'), n: 5 } as never)).toEqual({ a: 'b', Authorization: '<redacted>', t: '<redacted>' })
   })
 
   it('bypassesProxy and proxyFor: no proxy decision from what cannot be read', async () => {

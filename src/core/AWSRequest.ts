@@ -22,7 +22,7 @@ import {
   type ValidationError
 } from './Error.js'
 import { runHooks, type RequestView } from './Hooks.js'
-import { onAbort } from './Abort.js'
+import { isAbortSignal, onAbort } from './Abort.js'
 import { ATTEMPT_TIMEOUT, hasNativeDeadline } from './Http.js'
 import { pathAndQuery, redactHeaders, type HeaderValue, type HttpRequest, type HttpResponse } from './Request.js'
 import { decide, onSuccess, type RetryQuota } from './Retry.js'
@@ -65,6 +65,9 @@ const checkEnv = (operation: string, env: Env): ValidationError | undefined => {
   if (env.invalidOptions !== undefined) return validationError(operation, 'env', env.invalidOptions)
   if (!Array.isArray(env.hooks) || env.hooks.some((h: unknown) => typeof h !== 'object' || h === null))
     return validationError(operation, 'hooks', 'hooks must be an array of hook objects')
+  // `null` is no signal, as JavaScript callers use it
+  if (env.signal !== undefined && env.signal !== null && !isAbortSignal(env.signal))
+    return validationError(operation, 'signal', 'signal must be an AbortSignal')
   const r = env.retry
   if (typeof r !== 'object' || r === null) return validationError(operation, 'retry', 'retry must be an object')
   if (![r.quotaCapacity, r.throttlingCost, r.transientCost, r.noRetryIncrement].every((n) => Number.isSafeInteger(n) && n >= 0))

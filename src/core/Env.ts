@@ -88,7 +88,7 @@ export const MAX_CA_BUNDLE_BYTES = 4 * 1024 * 1024
 type EnvMap = Readonly<Record<string, string | undefined>>
 
 /** A variable as the AWS CLI (Python's `getproxies`) reads it: lower case first; empty is unset. */
-const proxyVar = (env: EnvMap, name: string): readonly [string, string] | undefined => {
+const proxyVar = (env: Readonly<Record<string, string>>, name: string): readonly [string, string] | undefined => {
   for (const n of [name.toLowerCase(), name]) {
     const v = env[n]
     if (typeof v === 'string' && v.trim() !== '') return [n, v.trim()]
@@ -99,7 +99,8 @@ const proxyVar = (env: EnvMap, name: string): readonly [string, string] | undefi
 /**
  * The proxies an environment names: `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`, each in
  * lower or upper case (lower case first), as the AWS CLI reads them. A proxy URL that is
- * not an http(s) URL is a `ConfigError` naming the variable, never quoting its value.
+ * not an http(s) URL is a `ConfigError` naming the variable, never quoting its value; so is
+ * an environment that is not an object of strings (`source` `proxyFromEnv`).
  *
  * @example
  * import { proxyFromEnv } from 'fp-aws/core/Env'
@@ -112,6 +113,12 @@ const proxyVar = (env: EnvMap, name: string): readonly [string, string] | undefi
  * @since 0.2.0
  */
 export const proxyFromEnv = (env: EnvMap): E.Either<ConfigError, ProxyOptions | undefined> => {
+  const read = readEnv(env)
+  if (E.isLeft(read)) return E.left(configError('proxyFromEnv', `the environment given to proxyFromEnv ${read.left}`))
+  return proxiesOf(read.right)
+}
+
+const proxiesOf = (env: Readonly<Record<string, string>>): E.Either<ConfigError, ProxyOptions | undefined> => {
   const https = proxyVar(env, 'HTTPS_PROXY')
   const http = proxyVar(env, 'HTTP_PROXY')
   const noProxy = proxyVar(env, 'NO_PROXY')
@@ -132,7 +139,9 @@ const errorCode = (err: unknown): string | undefined =>
 /**
  * Reads a CA bundle (PEM) with bounds: a regular file (opened non-blocking, so a FIFO
  * cannot hang it), at most {@link MAX_CA_BUNDLE_BYTES}, holding at least one certificate.
- * Any failure is a `ConfigError` with `source` (the variable, or the config file).
+ * Any failure is a `ConfigError` with `source` (the variable, or the config file); a
+ * `path` that is not a non-empty string is one too (`source` `readCaBundle` when `source`
+ * is not a string).
  *
  * @category constructors
  * @since 0.2.0
@@ -140,7 +149,9 @@ const errorCode = (err: unknown): string | undefined =>
 export const readCaBundle =
   (path: string, source: string): TE.TaskEither<ConfigError, string> =>
   async () => {
-    const fail = (why: string): E.Either<ConfigError, string> => E.left(configError(source, `the CA bundle ${path} ${why}`))
+    const from = typeof source === 'string' ? source : 'readCaBundle'
+    if (typeof path !== 'string' || path === '') return E.left(configError(from, 'the CA bundle path is not a non-empty string'))
+    const fail = (why: string): E.Either<ConfigError, string> => E.left(configError(from, `the CA bundle ${path} ${why}`))
     let fh: fs.promises.FileHandle | undefined
     try {
       fh = await fs.promises.open(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0))

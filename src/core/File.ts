@@ -150,8 +150,23 @@ export interface FileIdentity {
   readonly mtimeNs: bigint
 }
 
+/** What anything that is not a `bigint` stat has for identity: the same as nothing, itself included. */
+const NO_IDENTITY: FileIdentity = Object.freeze({ dev: -1n, ino: -1n, size: -1n, mtimeNs: -1n })
+
+const isIdentity = (i: FileIdentity): boolean =>
+  typeof i.dev === 'bigint' &&
+  i.dev >= 0n &&
+  typeof i.ino === 'bigint' &&
+  i.ino >= 0n &&
+  typeof i.size === 'bigint' &&
+  i.size >= 0n &&
+  typeof i.mtimeNs === 'bigint' &&
+  i.mtimeNs >= 0n
+
 /**
- * The identity of a `bigint` stat.
+ * The identity of a `bigint` stat. Anything else (a `number` stat, a value that is not a
+ * stat) has an identity that {@link sameIdentity} finds the same as nothing, itself included:
+ * a file whose identity cannot be told counts as changed.
  *
  * @category constructors
  * @since 0.2.0
@@ -161,16 +176,29 @@ export const identityOf = (st: {
   readonly ino: bigint
   readonly size: bigint
   readonly mtimeNs: bigint
-}): FileIdentity => ({ dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs })
+}): FileIdentity => {
+  try {
+    const i: FileIdentity = { dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs }
+    return isIdentity(i) ? i : NO_IDENTITY
+  } catch {
+    return NO_IDENTITY
+  }
+}
 
 /**
- * Whether two identities are the same file, unchanged.
+ * Whether two identities are the same file, unchanged; `false` when either is not an
+ * identity (four non-negative `bigint`s).
  *
  * @category destructors
  * @since 0.2.0
  */
-export const sameIdentity = (a: FileIdentity, b: FileIdentity): boolean =>
-  a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs
+export const sameIdentity = (a: FileIdentity, b: FileIdentity): boolean => {
+  try {
+    return isIdentity(a) && isIdentity(b) && a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs
+  } catch {
+    return false
+  }
+}
 
 /**
  * The identity of a directory entry, without following a link (`lstat`); `undefined` if it

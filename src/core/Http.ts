@@ -29,7 +29,8 @@ import type {
   InternalAxiosRequestConfig
 } from 'axios'
 import * as E from 'fp-ts/lib/Either.js'
-import { onAbort } from './Abort.js'
+import { isAbortSignal, onAbort } from './Abort.js'
+import { readOptions } from './Args.js'
 import { bypassesProxy, normalizeProxyUrl, type ProxyOptions } from './Proxy.js'
 import { transportError, type TransportError, type TransportReason } from './Error.js'
 import type { HttpResponse } from './Request.js'
@@ -61,7 +62,8 @@ export interface HttpCall {
 }
 
 /**
- * Sends one attempt. Never rejects.
+ * Sends one attempt. Never rejects, whatever it is given: what is not an `HttpCall` is a
+ * `TransportError` (`Other`), and nothing is sent.
  *
  * @category model
  * @since 0.1.0
@@ -121,13 +123,20 @@ export const ATTEMPT_TIMEOUT = 'fp-aws:attempt-timeout'
 export const NATIVE_DEADLINE: unique symbol = Symbol.for('fp-aws/http/native-deadline')
 
 /**
- * Whether a client keeps deadlines itself (see {@link NATIVE_DEADLINE}).
+ * Whether a client keeps deadlines itself (see {@link NATIVE_DEADLINE}); `false` for a
+ * value that is not a function.
  *
  * @category refinements
  * @since 0.1.0
  */
-export const hasNativeDeadline = (client: HttpClient): boolean =>
-  (client as unknown as { readonly [NATIVE_DEADLINE]?: unknown })[NATIVE_DEADLINE] === true
+export const hasNativeDeadline = (client: HttpClient): boolean => {
+  if (typeof client !== 'function') return false
+  try {
+    return (client as unknown as { readonly [NATIVE_DEADLINE]?: unknown })[NATIVE_DEADLINE] === true
+  } catch {
+    return false
+  }
+}
 
 const markNative = (client: HttpClient): HttpClient => {
   Object.defineProperty(client, NATIVE_DEADLINE, { value: true })
@@ -195,12 +204,21 @@ const failure = (reason: TransportReason, code: string | undefined, call: HttpCa
 
 /**
  * Maps anything axios (or Node) rejected with to a `TransportError`, keeping only the
- * system error code: the original error, its config and its headers are dropped.
+ * system error code: the original error, its config and its headers are dropped. An error
+ * or a call that cannot be read is an `Other` failure that names neither.
  *
  * @category transport
  * @since 0.1.0
  */
 export const toTransportError = (err: unknown, call: HttpCall): TransportError => {
+  try {
+    return transportErrorOf(err, call)
+  } catch {
+    return transportError('Other', describe.Other)
+  }
+}
+
+const transportErrorOf = (err: unknown, call: HttpCall): TransportError => {
   const e = (typeof err === 'object' && err !== null ? err : {}) as Partial<AxiosError> & { cause?: { code?: string } }
   const signalReason: unknown = call.signal?.aborted === true ? call.signal.reason : undefined
   const code = typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : undefined
@@ -215,6 +233,36 @@ export const toTransportError = (err: unknown, call: HttpCall): TransportError =
     reason = (code !== undefined ? SYSTEM_CODES[code] : undefined) ?? 'Other'
   }
   return failure(reason, code, call)
+}
+
+/** What a client answers for a value that is not an `HttpCall`: nothing was sent. */
+const notACall = (): E.Either<TransportError, HttpResponse> =>
+  E.left(transportError('Other', 'the HTTP client was given something that is not an HttpCall: nothing was sent'))
+
+const isTimeout = (n: unknown): boolean => n === undefined || (typeof n === 'number' && Number.isFinite(n) && n >= 0)
+
+/**
+ * The call a client is given, each member read once and checked (a JavaScript caller can
+ * pass anything, and a client never rejects); `undefined` when it is not an `HttpCall`.
+ */
+const readCall = (given: HttpCall): HttpCall | undefined => {
+  if (typeof given !== 'object' || given === null) return undefined
+  try {
+    const { method, url, headers, body, signal, maxResponseBytes, timeoutMs } = given
+    return typeof method === 'string' &&
+      typeof url === 'string' &&
+      typeof headers === 'object' &&
+      headers !== null &&
+      (body === undefined || typeof body === 'string') &&
+      (signal === undefined || signal === null || isAbortSignal(signal)) &&
+      typeof maxResponseBytes === 'number' &&
+      !Number.isNaN(maxResponseBytes) &&
+      isTimeout(timeoutMs)
+      ? { method, url, headers, body, signal: signal ?? undefined, maxResponseBytes, timeoutMs }
+      : undefined
+  } catch {
+    return undefined
+  }
 }
 
 const lowerHeaders = (h: AxiosResponse['headers'] | Record<string, unknown>): Record<string, string> => {
@@ -296,7 +344,9 @@ const checkResponse = (res: Partial<AxiosResponse>, call: HttpCall): E.Either<Tr
  */
 export const fromAxios =
   (instance: AxiosInstance): HttpClient =>
-  (call) => {
+  (given) => {
+    const call = readCall(given)
+    if (call === undefined) return Promise.resolve(notACall())
     let pending: Promise<AxiosResponse<ArrayBuffer>>
     try {
       pending = instance.request<ArrayBuffer>({
@@ -312,14 +362,26 @@ export const fromAxios =
     } catch (err) {
       return Promise.resolve(E.left(toTransportError(err, call)))
     }
+    // what the instance resolves or rejects with is read defensively too: an interceptor's
+    // own value may be anything
     return Promise.resolve(pending).then(
-      (res) => checkResponse(res, call),
+      (res) => {
+        try {
+          return checkResponse(res, call)
+        } catch {
+          return E.left(failure('Other', undefined, call))
+        }
+      },
       (err: unknown) => {
         const e = toTransportError(err, call)
-        const response = (err as { readonly response?: unknown } | null)?.response
-        return typeof response === 'object' && response !== null && (e.reason === 'Other' || e.reason === 'Redirect')
-          ? checkResponse(response as Partial<AxiosResponse>, call)
-          : E.left(e)
+        try {
+          const response = (err as { readonly response?: unknown } | null)?.response
+          return typeof response === 'object' && response !== null && (e.reason === 'Other' || e.reason === 'Redirect')
+            ? checkResponse(response as Partial<AxiosResponse>, call)
+            : E.left(e)
+        } catch {
+          return E.left(e)
+        }
       }
     )
   }
@@ -908,26 +970,43 @@ type Exchange = (spec: Spec, done: Done) => void
 /** A client that hands each call straight to an exchange: no axios config, no axios response. */
 const leanClient = (exchange: Exchange, ready: () => Promise<unknown> | undefined): HttpClient => {
   const go = (call: HttpCall): Promise<E.Either<TransportError, HttpResponse>> =>
-    new Promise((resolve) =>
-      exchange(
-        {
-          url: call.url,
-          method: call.method,
-          headers: wireHeaders(call),
-          body: call.body,
-          maxBytes: call.maxResponseBytes,
-          decompress: true,
-          signal: call.signal,
-          timeoutMs: call.timeoutMs
-        },
-        (f, r) => resolve(toEither(call, f, r))
-      )
-    )
-  return markNative((call) => {
+    new Promise((resolve) => {
+      let headers: Record<string, string>
+      try {
+        headers = wireHeaders(call)
+      } catch {
+        // a headers object that cannot be read
+        return resolve(notACall())
+      }
+      try {
+        exchange(
+          {
+            url: call.url,
+            method: call.method,
+            headers,
+            body: call.body,
+            maxBytes: call.maxResponseBytes,
+            decompress: true,
+            signal: call.signal,
+            timeoutMs: call.timeoutMs
+          },
+          (f, r) => resolve(toEither(call, f, r))
+        )
+      } catch (error) {
+        resolve(toEither(call, { kind: 'system', error: error as Error }, undefined))
+      }
+    })
+  return markNative((given) => {
+    const call = readCall(given)
+    if (call === undefined) return Promise.resolve(notACall())
     const loading = ready()
     return loading === undefined ? go(call) : loading.then(() => go(call), () => toEither(call, RESET, undefined))
   })
 }
+
+/** A client that answers every call with the same failure (its options were not usable). */
+const failingClient = (message: string): HttpClient =>
+  markNative(() => Promise.resolve(E.left(transportError('Other', message))))
 
 // -------------------------------------------------------------------------------------
 // the same exchanges as axios adapters
@@ -989,7 +1068,9 @@ const requestBody = (data: unknown): string | Uint8Array | undefined | false =>
  * An axios adapter over an exchange: it honours `url`, `baseURL`, `params`, `method`,
  * `headers`, `data` (a string or bytes), `auth`, `signal`, `timeout`,
  * `maxContentLength`, `decompress`, `responseType` (`arraybuffer`, else text) and
- * `validateStatus`, and never follows a redirect.
+ * `validateStatus`, and never follows a redirect. It rejects, as axios adapters do, with an
+ * axios-shaped error only (a config that cannot be read is `ERR_BAD_OPTION_VALUE`), and
+ * never throws.
  */
 const toAdapter =
   (exchange: Exchange, ready: () => Promise<unknown> | undefined): AxiosAdapter =>
@@ -997,56 +1078,36 @@ const toAdapter =
     new Promise<AxiosResponse>((resolve, reject) => {
       const fail = (message: string, code: string | undefined, response?: AxiosResponse, cause?: unknown): void =>
         reject(new LeanAxiosError(message, code, config, response, cause))
-      const body = requestBody(config.data)
-      if (body === false) return fail('Request body must be a string or bytes', 'ERR_BAD_REQUEST')
-      const h = config.headers as unknown as { toJSON?: (asStrings: boolean) => Record<string, unknown> } | undefined
-      const raw = typeof h?.toJSON === 'function' ? h.toJSON(true) : ((h ?? {}) as Record<string, unknown>)
-      const headers: Record<string, string> = {}
-      const names = new Set<string>()
-      for (const k of Object.keys(raw)) {
-        const v = raw[k]
-        if (v !== undefined && v !== null && v !== false) {
-          headers[k] = String(v)
-          names.add(k.toLowerCase())
-        }
+      // a config that cannot be read is rejected as axios rejects a bad one, never thrown
+      let request: AdapterRequest | string
+      try {
+        request = requestOf(config)
+      } catch {
+        request = 'the request config cannot be read'
       }
-      const auth = config.auth
-      if (auth !== undefined && !names.has('authorization'))
-        headers['Authorization'] = `Basic ${btoa(`${auth.username ?? ''}:${auth.password ?? ''}`)}`
-      if (!names.has('accept-encoding') && config.decompress !== false) headers['Accept-Encoding'] = ACCEPT_ENCODING
-      const method = (config.method ?? 'get').toUpperCase()
-      if (!names.has('content-length') && (body !== undefined || (method !== 'GET' && method !== 'HEAD')))
-        headers['Content-Length'] = String(body === undefined ? 0 : typeof body === 'string' ? new TextEncoder().encode(body).length : body.byteLength)
-      const timeoutMs = typeof config.timeout === 'number' && config.timeout > 0 ? config.timeout : undefined
-      const spec: Spec = {
-        url: requestUrl(config),
-        method,
-        headers,
-        body,
-        maxBytes: typeof config.maxContentLength === 'number' ? config.maxContentLength : -1,
-        decompress: config.decompress !== false,
-        signal: (config.signal ?? undefined) as AbortSignal | undefined,
-        timeoutMs
-      }
+      if (typeof request === 'string') return fail(request, 'ERR_BAD_OPTION_VALUE')
+      const { spec, responseType, validateStatus } = request
       const go = (): void =>
         exchange(spec, (f, r) => {
           if (r !== undefined && f === undefined) {
             const b = r.body
             const response: AxiosResponse = {
-              data:
-                config.responseType === 'arraybuffer'
-                  ? b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)
-                  : new TextDecoder().decode(b),
+              data: responseType === 'arraybuffer' ? b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) : new TextDecoder().decode(b),
               status: r.status,
               statusText: r.statusText,
               headers: r.headers,
               config,
               request: r.request
             }
-            const validate = config.validateStatus
-            if (validate === undefined || validate === null || validate(r.status)) resolve(response)
+            let valid: boolean
+            try {
+              valid = validateStatus === undefined ? true : Boolean(validateStatus(r.status))
+            } catch (e) {
+              return fail('validateStatus threw', 'ERR_BAD_OPTION_VALUE', response, e)
+            }
+            if (valid) resolve(response)
             else fail(`Request failed with status code ${r.status}`, r.status >= 500 ? 'ERR_BAD_RESPONSE' : 'ERR_BAD_REQUEST', response)
-          } else if (f?.kind === 'timeout') fail(`timeout of ${timeoutMs}ms exceeded`, 'ECONNABORTED')
+          } else if (f?.kind === 'timeout') fail(`timeout of ${spec.timeoutMs}ms exceeded`, 'ECONNABORTED')
           else if (f?.kind === 'abort') fail('canceled', 'ERR_CANCELED')
           else if (f?.kind === 'too-large') fail(`maxContentLength size of ${spec.maxBytes} exceeded`, 'ERR_BAD_RESPONSE')
           else if (f?.kind === 'redirect') fail('redirect refused', 'ERR_FR_TOO_MANY_REDIRECTS')
@@ -1063,6 +1124,85 @@ const toAdapter =
       else loading.then(go, (e: unknown) => fail('node:http is not available', 'ERR_NOT_SUPPORT', undefined, e))
     })
 
+/** What an adapter reads of an axios config, once, before anything is sent. */
+interface AdapterRequest {
+  readonly spec: Spec
+  readonly responseType: unknown
+  readonly validateStatus: ((status: number) => unknown) | undefined
+}
+
+/** An axios config read into a request (it may throw: the caller catches), or why it is refused. */
+const requestOf = (config: InternalAxiosRequestConfig): AdapterRequest | string => {
+  const body = requestBody(config.data)
+  if (body === false) return 'Request body must be a string or bytes'
+  const signal: unknown = config.signal ?? undefined
+  if (signal !== undefined && !isAbortSignal(signal)) return 'signal must be an AbortSignal'
+  const validate: unknown = config.validateStatus
+  if (validate !== undefined && validate !== null && typeof validate !== 'function') return 'validateStatus must be a function'
+  const h = config.headers as unknown as { toJSON?: (asStrings: boolean) => Record<string, unknown> } | undefined
+  const raw = typeof h?.toJSON === 'function' ? h.toJSON(true) : ((h ?? {}) as Record<string, unknown>)
+  const headers: Record<string, string> = {}
+  const names = new Set<string>()
+  for (const k of Object.keys(raw)) {
+    const v = raw[k]
+    if (v !== undefined && v !== null && v !== false) {
+      headers[k] = String(v)
+      names.add(k.toLowerCase())
+    }
+  }
+  const auth = config.auth
+  if (auth !== undefined && !names.has('authorization'))
+    headers['Authorization'] = `Basic ${btoa(`${auth.username ?? ''}:${auth.password ?? ''}`)}`
+  const decompress = config.decompress !== false
+  if (!names.has('accept-encoding') && decompress) headers['Accept-Encoding'] = ACCEPT_ENCODING
+  const method = (config.method ?? 'get').toUpperCase()
+  if (!names.has('content-length') && (body !== undefined || (method !== 'GET' && method !== 'HEAD')))
+    headers['Content-Length'] = String(body === undefined ? 0 : typeof body === 'string' ? new TextEncoder().encode(body).length : body.byteLength)
+  const timeout: unknown = config.timeout
+  const maxContentLength: unknown = config.maxContentLength
+  return {
+    spec: {
+      url: requestUrl(config),
+      method,
+      headers,
+      body,
+      maxBytes: typeof maxContentLength === 'number' && !Number.isNaN(maxContentLength) ? maxContentLength : -1,
+      decompress,
+      signal: signal as AbortSignal | undefined,
+      timeoutMs: typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0 ? timeout : undefined
+    },
+    responseType: config.responseType,
+    validateStatus: typeof validate === 'function' ? (validate as (status: number) => unknown) : undefined
+  }
+}
+
+const isOptionalString = (v: unknown): boolean => v === undefined || typeof v === 'string'
+
+/**
+ * The options of a client (or an adapter), each member read once and checked; a string
+ * saying what is wrong (never quoting a value: a proxy URL may hold a password) otherwise.
+ */
+const readClientOptions = (name: string, options: unknown): AxiosClientOptions | string => {
+  const read = readOptions(options, ['maxSockets', 'keepAlive', 'adapter', 'proxy', 'ca'])
+  if (E.isLeft(read)) return `the options of ${name} ${read.left}`
+  const o = read.right
+  const bad = (what: string): string => `the options of ${name}: ${what}`
+  if (o.maxSockets !== undefined && !(Number.isSafeInteger(o.maxSockets) && (o.maxSockets as number) > 0))
+    return bad('maxSockets must be a positive integer')
+  if (o.keepAlive !== undefined && typeof o.keepAlive !== 'boolean') return bad('keepAlive must be a boolean')
+  if (o.adapter !== undefined && o.adapter !== 'http' && o.adapter !== 'fetch') return bad("adapter must be 'http' or 'fetch'")
+  if (!isOptionalString(o.ca)) return bad('ca must be a string (PEM)')
+  let proxy: ProxyOptions | undefined
+  if (o.proxy !== undefined) {
+    const p = readOptions(o.proxy, ['https', 'http', 'noProxy'])
+    if (E.isLeft(p)) return bad(`proxy ${p.left}`)
+    if (!isOptionalString(p.right.https) || !isOptionalString(p.right.http) || !isOptionalString(p.right.noProxy))
+      return bad('proxy.https, proxy.http and proxy.noProxy must be strings')
+    proxy = p.right as ProxyOptions
+  }
+  return { ...(o as AxiosClientOptions), ...(proxy === undefined ? {} : { proxy }) }
+}
+
 const nodeExchangeWith = (options: AxiosClientOptions): Exchange => {
   const router = routerOf(options)
   return (spec, done) => nodeExchange(spec, router, done)
@@ -1073,7 +1213,8 @@ const noWait = (): undefined => undefined
 /**
  * A lean axios adapter over `node:http`/`node:https` keep-alive agents: what fp-aws needs
  * of axios's own `http` adapter without its load time (follow-redirects, form-data,
- * proxies, HTTP/2). Node only.
+ * proxies, HTTP/2). Node only. Options that cannot be used make an adapter that rejects
+ * every request with `ERR_BAD_OPTION_VALUE`.
  *
  * @example
  * import axios from 'axios'
@@ -1086,7 +1227,9 @@ const noWait = (): undefined => undefined
  * @since 0.1.0
  */
 export const nodeHttpAdapter = (options: Omit<AxiosClientOptions, 'adapter'> = {}): AxiosAdapter => {
-  return toAdapter(nodeExchangeWith(options), loadBuiltins)
+  const o = readClientOptions('nodeHttpAdapter', options)
+  if (typeof o === 'string') return (config) => Promise.reject(new LeanAxiosError(o, 'ERR_BAD_OPTION_VALUE', config))
+  return toAdapter(nodeExchangeWith(o), loadBuiltins)
 }
 
 /**
@@ -1107,15 +1250,20 @@ export const fetchAdapter = (): AxiosAdapter => toAdapter(fetchExchange, noWait)
  * Node, the {@link nodeHttpAdapter} exchange over keep-alive agents; elsewhere, the
  * {@link fetchAdapter} exchange. Each call goes straight to the exchange with a prebuilt
  * config: no redirect followed, every status returned as data, raw bytes, the response
- * size limit and the attempt deadline kept.
+ * size limit and the attempt deadline kept. Options that cannot be used (not an object, a
+ * `maxSockets` that is not a positive integer, a `proxy` member that is not a string, …)
+ * make a client whose every call is a `TransportError` (`Other`) saying so: nothing is sent.
  *
  * @category constructors
  * @since 0.1.0
  */
-export const axiosClient = (options: AxiosClientOptions = {}): HttpClient =>
-  (options.adapter ?? (isNode() ? 'http' : 'fetch')) === 'http'
-    ? leanClient(nodeExchangeWith(options), loadBuiltins)
+export const axiosClient = (options: AxiosClientOptions = {}): HttpClient => {
+  const o = readClientOptions('axiosClient', options)
+  if (typeof o === 'string') return failingClient(o)
+  return (o.adapter ?? (isNode() ? 'http' : 'fetch')) === 'http'
+    ? leanClient(nodeExchangeWith(o), loadBuiltins)
     : leanClient(fetchExchange, noWait)
+}
 
 let shared: HttpClient | undefined
 

@@ -84,7 +84,7 @@ const defaultPort = (protocol: string): number => (protocol === 'https:' ? 443 :
  * Whether a host (and port) is to be reached directly under a `NO_PROXY` value, with the
  * AWS CLI's (Python's) rules: `*` matches everything; each entry, its leading `.` or `*.`
  * removed, matches the host itself and every sub-domain; an entry with `:port` matches
- * that port only. Case-insensitive.
+ * that port only. Case-insensitive. A `noProxy` or `hostname` that is not a string is `false`.
  *
  * @example
  * import { bypassesProxy } from 'fp-aws/core/Proxy'
@@ -97,7 +97,7 @@ const defaultPort = (protocol: string): number => (protocol === 'https:' ? 443 :
  * @since 0.2.0
  */
 export const bypassesProxy = (noProxy: string | undefined, hostname: string, port: number): boolean => {
-  if (typeof noProxy !== 'string') return false
+  if (typeof noProxy !== 'string' || typeof hostname !== 'string') return false
   const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '')
   for (const raw of noProxy.toLowerCase().split(/[,\s]+/)) {
     if (raw === '') continue
@@ -118,7 +118,7 @@ export const bypassesProxy = (noProxy: string | undefined, hostname: string, por
 
 /**
  * The proxy a URL goes through under `options` (normalized, credentials included: for the
- * wire only), or `undefined` for a direct connection.
+ * wire only), or `undefined` for a direct connection (and for options that cannot be read).
  *
  * @example
  * import { proxyFor } from 'fp-aws/core/Proxy'
@@ -139,9 +139,16 @@ export const proxyFor = (options: ProxyOptions | undefined, url: string): string
   } catch {
     return undefined
   }
-  const raw = u.protocol === 'https:' ? options.https : u.protocol === 'http:' ? options.http : undefined
-  if (raw === undefined || raw === '') return undefined
+  let raw: unknown
+  let noProxy: unknown
+  try {
+    raw = u.protocol === 'https:' ? options.https : u.protocol === 'http:' ? options.http : undefined
+    noProxy = options.noProxy
+  } catch {
+    return undefined
+  }
+  if (typeof raw !== 'string' || raw === '') return undefined
   const port = u.port === '' ? defaultPort(u.protocol) : Number(u.port)
-  if (bypassesProxy(options.noProxy, u.hostname, port)) return undefined
+  if (typeof noProxy === 'string' && bypassesProxy(noProxy, u.hostname, port)) return undefined
   return normalizeProxyUrl(raw)
 }

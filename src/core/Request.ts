@@ -113,7 +113,8 @@ export const revealHeaders = (headers: HttpRequest['headers']): Record<string, s
 }
 
 /**
- * The headers with every secret shown as `<redacted>`: safe to log or hand to a hook.
+ * The headers with every secret shown as `<redacted>`: safe to log or hand to a hook. A
+ * value that is not a string is left out, and headers that cannot be read show as `{}`.
  *
  * @example
  * import { redactHeaders } from 'fp-aws/core/Request'
@@ -125,10 +126,16 @@ export const revealHeaders = (headers: HttpRequest['headers']): Record<string, s
  * @since 0.1.0
  */
 export const redactHeaders = (headers: HttpRequest['headers']): Record<string, string> => {
+  if (typeof headers !== 'object' || headers === null) return {}
   const out: Record<string, string> = {}
-  for (const k of Object.keys(headers)) {
-    const v = headers[k] as HeaderValue
-    out[k] = isSensitive(v) || SECRET_HEADERS.has(k) ? REDACTED : (v as string)
+  try {
+    for (const k of Object.keys(headers)) {
+      const v = headers[k] as HeaderValue
+      if (isSensitive(v) || SECRET_HEADERS.has(k.toLowerCase())) out[k] = REDACTED
+      else if (typeof v === 'string') out[k] = v
+    }
+  } catch {
+    return {}
   }
   return out
 }

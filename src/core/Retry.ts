@@ -367,7 +367,8 @@ const parseRetryAfter = (raw: string | undefined, nowMs: number): number | undef
 /**
  * The server's own wait hint, in ms: `x-amz-retry-after` (milliseconds) if present and
  * valid, else `retry-after` (integer seconds, or an HTTP-date taken relative to `nowMs`).
- * Header names match case-insensitively; negative, past or unreadable values count as absent.
+ * Header names match case-insensitively; negative, past or unreadable values count as absent,
+ * and so do headers that are not an object of strings.
  *
  * @example
  * import { retryAfterMs } from 'fp-aws/core/Retry'
@@ -381,8 +382,15 @@ const parseRetryAfter = (raw: string | undefined, nowMs: number): number | undef
  * @category retry-after
  * @since 0.1.0
  */
-export const retryAfterMs = (headers: Readonly<Record<string, string>>, nowMs: number): number | undefined =>
-  parseXAmzRetryAfter(header(headers, 'x-amz-retry-after')) ?? parseRetryAfter(header(headers, 'retry-after'), nowMs)
+export const retryAfterMs = (headers: Readonly<Record<string, string>>, nowMs: number): number | undefined => {
+  if (typeof headers !== 'object' || headers === null) return undefined
+  try {
+    return parseXAmzRetryAfter(header(headers, 'x-amz-retry-after')) ?? parseRetryAfter(header(headers, 'retry-after'), nowMs)
+  } catch {
+    // headers whose members cannot be read
+    return undefined
+  }
+}
 
 // -------------------------------------------------------------------------------------
 // backoff

@@ -17,6 +17,7 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import axios from 'axios'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -60,20 +61,20 @@ const EXCLUDED: ReadonlyMap<string, string> = new Map(
         "a combinator over the caller's own TaskEither: its Left is the provider's error type, so there is no typed Left to give for a provider that is not one"
       ],
       [
-        ['axiosClient', 'fromAxios', 'defaultHttpClient', 'nodeHttpAdapter', 'fetchAdapter', 'hasNativeDeadline', 'toTransportError'],
-        'HttpClient implementations and their helpers: send calls them with an HttpCall it built itself and never rejects whatever they do (test/core/Http.test.ts and the fault matrix test them)'
+        ['nodeHttpAdapter', 'fetchAdapter'],
+        "axios adapters: axios's adapter contract is to reject with an AxiosError (they do, never with anything else, and never throw; fromAxios turns that into a TransportError)"
       ],
       [
-        ['classify', 'onSuccess', 'backoffDelay', 'decide', 'retryAfterMs'],
+        ['classify', 'onSuccess', 'backoffDelay', 'decide'],
         'steps of the retry algorithm over the RetryPolicy, RetryQuota and AWSError that send builds; validatePolicy is the entry point that checks a policy'
       ],
       [
-        ['pathAndQuery', 'revealHeaders', 'redactHeaders', 'percentEncode', 'partition'],
+        ['pathAndQuery', 'revealHeaders', 'percentEncode', 'partition'],
         "wire helpers over the HttpRequest an operation's encoder built (and the region send has validated)"
       ],
       [
-        ['reveal', 'matchError', 'isLogoutSuccessful', 'showLogoutReport', 'formatTimestamp', 'isTokenExpired'],
-        'destructors of values the library produced (a Sensitive, an AWSError, a LogoutReport, a Date, an SSOToken): nothing to answer for a value that is not one'
+        ['reveal', 'matchError', 'formatTimestamp'],
+        'destructors of values the library produced (a Sensitive, an AWSError, a Date): nothing to answer for a value that is not one (an empty secret, a made-up branch or timestamp would be worse than the TypeError)'
       ],
       [
         ['optionFromNullable', 'arrayFromNullable', 'structureCodec', 'optional', 'decodeWith', 'describeErrors'],
@@ -92,7 +93,7 @@ const EXCLUDED: ReadonlyMap<string, string> = new Map(
         ],
         "the emulator's internal steps over seeds, page offsets and faults it has validated, exported for its own tests: startEmulator and inject validate them first (makeState throws on a seed it cannot read, which startEmulator turns into an EmulatorError)"
       ],
-      [['commandUsage', 'usage', 'parseFlags'], "the command line's help and flag parsing over its own command table; main is the entry point, and it is held to the property"],
+      [['commandUsage', 'usage'], "the command line's help over its own command table; main is the entry point, and it is held to the property"],
       [
         [
           'invalidAccessToken', 'queryValue', 'invalidQueryValue', 'accountId', 'roleName', 'nextToken', 'maxResults',
@@ -448,6 +449,173 @@ describe('the cases seen in the field', () => {
       expect(ok._tag).toBe('Right')
     } finally {
       await emu.close()
+    }
+  })
+})
+
+describe('what a hostile argument is answered with', () => {
+  it('a signal that is not an AbortSignal is a ValidationError naming signal, and nothing is sent; null is none', async () => {
+    const { newEnv, send } = await import('../../src/index.js')
+    const { Logout, newLogout } = await import('../../src/sso/index.js')
+    const { startEmulator } = await import('../../src/sso/emulator/index.js')
+    const started = await startEmulator({ tokens: { 'a-token': {} } })()
+    if (started._tag === 'Left') throw new Error(started.left.message)
+    const emu = started.right
+    try {
+      for (const signal of [{}, 'stop', trapProxy(), { aborted: 'no', addEventListener: () => undefined }]) {
+        const r = await send(Logout)(newLogout('a-token'))(newEnv({ endpoint: emu.url, signal: signal as never }))()
+        expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'ValidationError', field: 'signal' } })
+      }
+      expect(emu.requestCount()).toBe(0)
+      const ok = await send(Logout)(newLogout('a-token'))(newEnv({ endpoint: emu.url, signal: null as never }))()
+      expect(ok._tag).toBe('Right')
+    } finally {
+      await emu.close()
+    }
+  })
+
+  it('proxyFromEnv and readCaBundle: a ConfigError of their own', async () => {
+    const { proxyFromEnv, readCaBundle } = await import('../../src/core/Env.js')
+    expect(proxyFromEnv(undefined as never)).toMatchObject({ _tag: 'Left', left: { _tag: 'ConfigError', source: 'proxyFromEnv' } })
+    expect(proxyFromEnv(trapProxy() as never)).toMatchObject({ _tag: 'Left', left: { _tag: 'ConfigError', source: 'proxyFromEnv' } })
+    expect(proxyFromEnv({ HTTPS_PROXY: 5 } as never)).toMatchObject({ _tag: 'Left', left: { message: expect.stringContaining("'HTTPS_PROXY'") } })
+    expect(proxyFromEnv({ https_proxy: 'proxy.corp:3128' })).toEqual({ _tag: 'Right', right: { https: 'proxy.corp:3128' } })
+    expect(await readCaBundle(undefined as never, 'AWS_CA_BUNDLE')()).toMatchObject({ _tag: 'Left', left: { _tag: 'ConfigError', source: 'AWS_CA_BUNDLE' } })
+    expect(await readCaBundle(trapProxy() as never, trapProxy() as never)()).toMatchObject({ _tag: 'Left', left: { _tag: 'ConfigError', source: 'readCaBundle' } })
+  })
+
+  it('the report displays: empty for what is not a report, and a report is still shown', async () => {
+    const { emptyLogoutReport, isLogoutSuccessful, showLogoutProblems, showLogoutReport, showLogoutResults } = await import('../../src/sso/cache/index.js')
+    for (const v of [undefined, null, {}, trapProxy(), revoked(), { errors: 'none' }]) {
+      expect(showLogoutResults(v as never)).toBe('')
+      expect(showLogoutReport(v as never)).toBe('')
+      expect(isLogoutSuccessful(v as never)).toBe(false)
+    }
+    expect(showLogoutResults({ invalidated: [trapProxy()], deleted: [], kept: [], errors: [] } as never)).toBe('')
+    expect(showLogoutProblems({ kept: [], errors: [trapProxy()] } as never)).toBe('')
+    expect(showLogoutReport(emptyLogoutReport())).toBe('No cached SSO token or credentials found.\n')
+    expect(isLogoutSuccessful(emptyLogoutReport())).toBe(true)
+  })
+
+  it('identityOf and sameIdentity: what is not a bigint stat is the same as nothing, itself included', async () => {
+    const { identityOf, sameIdentity } = await import('../../src/sso/cache/index.js')
+    const real = identityOf(fs.statSync(work, { bigint: true }))
+    expect(sameIdentity(real, identityOf(fs.statSync(work, { bigint: true })))).toBe(true)
+    for (const v of [undefined, null, trapProxy(), fs.statSync(work), { dev: 1n, ino: 1n, size: 1n }]) {
+      const i = identityOf(v as never)
+      expect(sameIdentity(i, i)).toBe(false)
+      expect(sameIdentity(i, real)).toBe(false)
+    }
+    expect(sameIdentity(trapProxy() as never, real)).toBe(false)
+    expect(sameIdentity(real, undefined as never)).toBe(false)
+  })
+
+  it('resolveSecure and writeFileSecure: a typed Left, and nothing written', async () => {
+    const { resolveSecure, writeFileSecure } = await import('../../src/sso/cache/index.js')
+    for (const [p, leaf, uid] of [[undefined, undefined, undefined], ['', undefined, undefined], ['x', 'dir', undefined], ['x', undefined, -1], ['x', undefined, trapProxy()]] as const) {
+      expect(await resolveSecure(p as never, leaf as never, uid as never)()).toMatchObject({ _tag: 'Left', left: { _tag: 'UnsafeDirectory', reason: 'Unresolvable' } })
+    }
+    expect(await resolveSecure(work, 'directory', undefined)()).toEqual({ _tag: 'Right', right: { _tag: 'Found', path: work } })
+    expect(await writeFileSecure(undefined as never, 'x')()).toMatchObject({ _tag: 'Left', left: { _tag: 'FileError', operation: 'write' } })
+    expect(await writeFileSecure('not-written', trapProxy() as never)()).toMatchObject({ _tag: 'Left', left: { _tag: 'FileError', file: 'not-written' } })
+    expect(fs.existsSync(path.join(work, 'not-written'))).toBe(false)
+  })
+
+  it('isTokenExpired: a token whose expiry cannot be read, or a now that is not a number, is expired', async () => {
+    const { isTokenExpired } = await import('../../src/sso/cache/index.js')
+    const token = { expiresAt: new Date(1000) }
+    expect(isTokenExpired(token as never, 999)).toBe(false)
+    expect(isTokenExpired(token as never, NaN)).toBe(true)
+    expect(isTokenExpired(token as never, Symbol('now') as never)).toBe(true)
+    expect(isTokenExpired({ expiresAt: new Date(NaN) } as never, 0)).toBe(true)
+    expect(isTokenExpired(undefined as never, 0)).toBe(true)
+    expect(isTokenExpired(trapProxy() as never, 0)).toBe(true)
+  })
+
+  it('onAbort waits for nothing on what is not a signal; a signal still works', async () => {
+    const { onAbort } = await import('../../src/core/Abort.js')
+    let n = 0
+    for (const s of [undefined, null, {}, trapProxy(), revoked(), Symbol('s')]) {
+      const off = onAbort(s as never, () => n++)
+      expect(typeof off).toBe('function')
+      off()
+    }
+    const ac = new AbortController()
+    const offNothing = onAbort(ac.signal, undefined as never)
+    onAbort(ac.signal, () => n++)
+    offNothing()
+    ac.abort()
+    expect(n).toBe(1)
+  })
+
+  it('retryAfterMs and redactHeaders: headers that cannot be read say nothing', async () => {
+    const { retryAfterMs } = await import('../../src/core/Retry.js')
+    const { redactHeaders } = await import('../../src/core/Request.js')
+    const { sensitive } = await import('../../src/core/Sensitive.js')
+    for (const h of [undefined, null, 'retry-after: 1', trapProxy(), revoked(), throwingGetters()]) {
+      expect(retryAfterMs(h as never, 0)).toBeUndefined()
+      expect(redactHeaders(h as never)).toEqual({})
+    }
+    expect(retryAfterMs({ 'retry-after': '2' }, Symbol('now') as never)).toBe(2000)
+    expect(retryAfterMs({ 'retry-after': 'Wed, 21 Oct 2015 07:28:30 GMT' }, Symbol('now') as never)).toBeUndefined()
+    expect(redactHeaders({ a: 'b', Authorization: 'Basic x', t: sensitive('x'), n: 5 } as never)).toEqual({ a: 'b', Authorization: '<redacted>', t: '<redacted>' })
+  })
+
+  it('bypassesProxy and proxyFor: no proxy decision from what cannot be read', async () => {
+    const { bypassesProxy, proxyFor } = await import('../../src/core/Proxy.js')
+    expect(bypassesProxy('*', undefined as never, 443)).toBe(false)
+    expect(bypassesProxy('*', 'example.com', 443)).toBe(true)
+    expect(proxyFor(trapProxy() as never, 'https://example.com/')).toBeUndefined()
+    expect(proxyFor({ https: 5, noProxy: 7 } as never, 'https://example.com/')).toBeUndefined()
+    expect(proxyFor({ https: 'proxy.corp:3128', noProxy: 7 } as never, 'https://example.com/')).toBe('http://proxy.corp:3128/')
+  })
+
+  it('the HTTP clients resolve what is not an HttpCall to a TransportError, and send nothing', async () => {
+    const { axiosClient, defaultHttpClient, fromAxios, hasNativeDeadline, toTransportError } = await import('../../src/core/Http.js')
+    const { scriptedServer } = await import('../util/scripted.js')
+    const server = await scriptedServer([{ status: 200, body: '{}' }])
+    try {
+      const call = { method: 'POST', url: `${server.url}/logout`, headers: {}, body: undefined, signal: undefined, maxResponseBytes: 1024 }
+      const notACall = { _tag: 'Left', left: { _tag: 'TransportError', reason: 'Other', message: expect.stringContaining('not an HttpCall') } }
+      const clients = [axiosClient(), axiosClient({ adapter: 'fetch' }), defaultHttpClient, fromAxios(axios.create())]
+      for (const client of clients) {
+        for (const bad of [undefined, null, 5, trapProxy(), revoked(), throwingGetters(), { ...call, url: 5 }, { ...call, signal: {} }, { ...call, timeoutMs: NaN }]) {
+          expect(await client(bad as never)).toMatchObject(notACall)
+        }
+        // headers that cannot be read: the lean clients say so, axios fails on them
+        expect(await client({ ...call, headers: trapProxy() } as never)).toMatchObject({ _tag: 'Left', left: { _tag: 'TransportError', reason: 'Other' } })
+        expect((await client(call))._tag).toBe('Right')
+      }
+      expect(server.requests).toHaveLength(clients.length)
+      // options that cannot be used: a client whose every call says so
+      for (const options of [trapProxy(), { maxSockets: 'many' }, { proxy: { https: 5 } }, { adapter: 'xhr' }]) {
+        expect(await axiosClient(options as never)(call)).toMatchObject({ _tag: 'Left', left: { _tag: 'TransportError', message: expect.stringContaining('axiosClient') } })
+      }
+      // an instance that is not one, or resolves or rejects with what cannot be read
+      for (const instance of [null, trapProxy(), { request: () => Promise.resolve(trapProxy()) }, { request: () => Promise.reject(trapProxy()) }]) {
+        expect(await fromAxios(instance as never)(call)).toMatchObject({ _tag: 'Left', left: { _tag: 'TransportError', reason: 'Other' } })
+      }
+      expect(server.requests).toHaveLength(clients.length)
+      expect(toTransportError(trapProxy(), trapProxy() as never)).toMatchObject({ _tag: 'TransportError', reason: 'Other' })
+      expect(hasNativeDeadline(trapFunction() as never)).toBe(false)
+      expect(hasNativeDeadline(null as never)).toBe(false)
+      expect(hasNativeDeadline(defaultHttpClient)).toBe(true)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('the axios adapters reject with an AxiosError only, and never throw', async () => {
+    const { nodeHttpAdapter, fetchAdapter } = await import('../../src/core/Http.js')
+    const config = { url: 'http://127.0.0.1:9/', method: 'get', headers: {} }
+    const rejection = async (p: () => Promise<unknown>): Promise<unknown> => p().then(() => 'resolved', (e: unknown) => e)
+    for (const adapter of [nodeHttpAdapter(trapProxy() as never), nodeHttpAdapter({ maxSockets: -1 })]) {
+      expect(await rejection(() => adapter(config as never))).toMatchObject({ isAxiosError: true, code: 'ERR_BAD_OPTION_VALUE' })
+    }
+    for (const adapter of [nodeHttpAdapter(), fetchAdapter()]) {
+      for (const bad of [trapProxy(), revoked(), { ...config, signal: {} }, { ...config, validateStatus: 5 }, { ...config, headers: trapProxy() }]) {
+        expect(await rejection(() => adapter(bad as never))).toMatchObject({ isAxiosError: true, code: 'ERR_BAD_OPTION_VALUE' })
+      }
     }
   })
 })

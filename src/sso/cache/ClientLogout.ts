@@ -308,7 +308,7 @@ export const emptyLogoutReport = (dryRun = false): LogoutReport => freeze(builde
 
 /**
  * Whether a logout fully succeeded: nothing in `errors` (kept files that are not SSO
- * tokens or credentials are not failures).
+ * tokens or credentials are not failures). `false` for a value that is not a report.
  *
  * @example
  * import { emptyLogoutReport, isLogoutSuccessful } from 'fp-aws/sso/cache'
@@ -318,7 +318,13 @@ export const emptyLogoutReport = (dryRun = false): LogoutReport => freeze(builde
  * @category destructors
  * @since 0.1.0
  */
-export const isLogoutSuccessful = (r: LogoutReport): boolean => r.errors.length === 0
+export const isLogoutSuccessful = (r: LogoutReport): boolean => {
+  try {
+    return Array.isArray(r.errors) && r.errors.length === 0
+  } catch {
+    return false
+  }
+}
 
 // -------------------------------------------------------------------------------------
 // sweeping one file
@@ -964,7 +970,7 @@ const showLines = (lines: ReadonlyArray<string>): string => lines.map((l) => `${
  * ordinary non-SSO files were left alone; or that nothing was found. What went wrong is
  * in {@link showLogoutProblems}. Control characters in file names and start URLs are
  * escaped (`\n`, `\x1b`, …), so that a hostile cache file can neither forge a line nor
- * drive the terminal. No token, no secret.
+ * drive the terminal. No token, no secret. `''` for a value that is not a report.
  *
  * @example
  * import { emptyLogoutReport, showLogoutResults } from 'fp-aws/sso/cache'
@@ -975,6 +981,14 @@ const showLines = (lines: ReadonlyArray<string>): string => lines.map((l) => `${
  * @since 0.2.0
  */
 export const showLogoutResults = (r: LogoutReport): string => {
+  try {
+    return showLines(resultLines(r))
+  } catch {
+    return ''
+  }
+}
+
+const resultLines = (r: LogoutReport): ReadonlyArray<string> => {
   const lines: Array<string> = []
   if (r.invalidated.length === 0 && r.deleted.length === 0 && r.errors.length === 0) {
     lines.push('No cached SSO token or credentials found.')
@@ -1005,14 +1019,14 @@ export const showLogoutResults = (r: LogoutReport): string => {
   }
   const others = r.kept.filter(ordinary).length
   if (others > 0) lines.push(`Left alone ${others} other cache file${others === 1 ? '' : 's'} (not SSO tokens or SSO credentials).`)
-  return showLines(lines)
+  return lines
 }
 
 /**
  * What went wrong in a logout, for a person: the files kept for a reason worth telling
  * (`Kept <file>: <why>`), then the errors (`Error: <message>`), each failure told once;
- * `''` when there is nothing to tell. Control characters are escaped as in
- * {@link showLogoutResults}.
+ * `''` when there is nothing to tell (or for a value that is not a report). Control
+ * characters are escaped as in {@link showLogoutResults}.
  *
  * @example
  * import { emptyLogoutReport, showLogoutProblems } from 'fp-aws/sso/cache'
@@ -1022,17 +1036,23 @@ export const showLogoutResults = (r: LogoutReport): string => {
  * @category display
  * @since 0.2.0
  */
-export const showLogoutProblems = (r: LogoutReport): string =>
-  showLines([
-    // failures are told once, as errors
-    ...r.kept
-      .filter((k) => !ordinary(k) && k.reason !== 'InvalidationFailed' && k.reason !== 'DeleteFailed')
-      .map((k) => `Kept ${k.file}: ${k.message}`),
-    ...r.errors.map((e) => `Error: ${e.message}`)
-  ])
+export const showLogoutProblems = (r: LogoutReport): string => {
+  try {
+    return showLines([
+      // failures are told once, as errors
+      ...r.kept
+        .filter((k) => !ordinary(k) && k.reason !== 'InvalidationFailed' && k.reason !== 'DeleteFailed')
+        .map((k) => `Kept ${k.file}: ${k.message}`),
+      ...r.errors.map((e) => `Error: ${e.message}`)
+    ])
+  } catch {
+    return ''
+  }
+}
 
 /**
- * A report for a person: {@link showLogoutResults}, then {@link showLogoutProblems}.
+ * A report for a person: {@link showLogoutResults}, then {@link showLogoutProblems}; `''`
+ * for a value that is not a report.
  *
  * @example
  * import { emptyLogoutReport, showLogoutReport } from 'fp-aws/sso/cache'

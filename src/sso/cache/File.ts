@@ -190,14 +190,14 @@ export type {
 
 export {
   /**
-   * The identity of a `bigint` stat.
+   * The identity of a `bigint` stat (of anything else: one the same as nothing).
    *
    * @category constructors
    * @since 0.2.0
    */
   identityOf,
   /**
-   * Whether two identities are the same file, unchanged.
+   * Whether two identities are the same file, unchanged (`false` for a value that is not one).
    *
    * @category destructors
    * @since 0.2.0

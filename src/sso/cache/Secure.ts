@@ -112,6 +112,10 @@ const refuse = (
     message: `${path} is not safe to use: ${directory} ${why}`
   })
 
+/** What a JavaScript caller passed that is not a path, a leaf or a uid: nothing is examined. */
+const badArgument = (path: string, message: string): E.Either<UnsafeDirectory, never> =>
+  E.left({ _tag: 'UnsafeDirectory', path, directory: path, reason: 'Unresolvable', message })
+
 const split = (p: string): Array<string> => p.split(/[\\/]+/).filter((s) => s !== '' && s !== '.')
 
 interface Stat {
@@ -125,7 +129,9 @@ interface Stat {
  * Resolves `path` (made absolute against the working directory) one component at a time,
  * from the root down, checking every directory and symbolic link on the way as the module
  * describes; `uid` is the running user (default `process.getuid()`; `undefined` skips
- * the ownership and mode checks, as on Windows). Never rejects.
+ * the ownership and mode checks, as on Windows). Never rejects: a `path` that is not a
+ * non-empty string, a `leaf` other than `directory` or `file`, or a `uid` that is not a
+ * non-negative integer is refused as `Unresolvable`.
  *
  * @example
  * import * as fs from 'node:fs'
@@ -158,6 +164,10 @@ export const resolveSecure =
     uid: number | undefined = typeof process.getuid === 'function' ? process.getuid() : undefined
   ): TE.TaskEither<UnsafeDirectory, Resolved> =>
   async () => {
+    if (typeof path !== 'string' || path === '') return badArgument('', 'resolveSecure needs a path (a non-empty string)')
+    if (leaf !== 'directory' && leaf !== 'file') return badArgument(path, `${path} cannot be resolved: leaf must be 'directory' or 'file'`)
+    if (uid !== undefined && !(Number.isSafeInteger(uid) && uid >= 0))
+      return badArgument(path, `${path} cannot be checked: uid must be a non-negative integer`)
     const owned = (st: Stat): boolean => uid === undefined || st.uid === 0 || st.uid === uid
     const ownerWhy = (st: Stat): string =>
       `is owned by uid ${st.uid}, neither root nor the running user (uid ${uid ?? '?'})`
@@ -252,7 +262,8 @@ export const resolveSecure =
  * Writes a cache file atomically (see `writeFileAtomic`) in its directory resolved and
  * checked by {@link resolveSecure}: a directory another user could change is refused (a
  * `FileError` with `unsafe` set) and nothing is written; a missing one is created (mode
- * `0700`) first. What `writeToken` and `writeCachedCredentials` use.
+ * `0700`) first. What `writeToken` and `writeCachedCredentials` use. Never rejects: a
+ * `file` or `text` that is not a string is a `FileError` and nothing is written.
  *
  * @category write
  * @since 0.2.0
@@ -260,6 +271,8 @@ export const resolveSecure =
 export const writeFileSecure =
   (file: string, text: string): TE.TaskEither<FileError, void> =>
   async () => {
+    if (typeof file !== 'string' || file === '') return E.left(fileError('write', file, undefined))
+    if (typeof text !== 'string') return E.left(fileError('write', file, { code: 'ERR_INVALID_ARG_TYPE' }))
     const dir = nodePath.dirname(file)
     const refused = (u: UnsafeDirectory): E.Either<FileError, never> =>
       E.left({ _tag: 'FileError', operation: 'write', file, code: undefined, message: `cannot write ${file}: ${u.message}`, unsafe: u })

@@ -310,7 +310,8 @@ export const writeToken = (file: string, token: SSOToken): TE.TaskEither<FileErr
 
 /**
  * Whether a token has expired at `nowMs` (epoch milliseconds): its `expiresAt` is not
- * after now.
+ * after now. A token whose expiry cannot be read, or a `nowMs` that is not a number,
+ * counts as expired.
  *
  * @example
  * import { sensitive } from 'fp-aws/core/Sensitive'
@@ -323,4 +324,11 @@ export const writeToken = (file: string, token: SSOToken): TE.TaskEither<FileErr
  * @category destructors
  * @since 0.1.0
  */
-export const isTokenExpired = (token: SSOToken, nowMs: number): boolean => token.expiresAt.getTime() <= nowMs
+export const isTokenExpired = (token: SSOToken, nowMs: number): boolean => {
+  try {
+    const expiresAt: unknown = token.expiresAt.getTime()
+    return !(typeof expiresAt === 'number' && typeof nowMs === 'number' && expiresAt > nowMs)
+  } catch {
+    return true
+  }
+}

@@ -56,9 +56,12 @@ export interface AWSRequest<Rq, Rs, C extends string = string> {
  */
 export const USER_AGENT = `fp-aws/${VERSION}`
 
-const isNonNegativeInt = (n: number | undefined): boolean => n === undefined || (Number.isInteger(n) && n >= 0)
+/** The longest delay a Node or browser timer keeps (2^31 - 1 ms, about 24.8 days): a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1
 
-const isDelay = (n: number): boolean => Number.isFinite(n) && n >= 0
+const isNonNegativeInt = (n: number | undefined): boolean => n === undefined || (Number.isInteger(n) && n >= 0 && n <= MAX_TIMER_MS)
+
+const isDelay = (n: number): boolean => Number.isFinite(n) && n >= 0 && n <= MAX_TIMER_MS
 
 const checkEnv = (operation: string, env: Env): ValidationError | undefined => {
   if (typeof env !== 'object' || env === null) return validationError(operation, 'env', 'the Env must be an object (see newEnv)')
@@ -75,11 +78,11 @@ const checkEnv = (operation: string, env: Env): ValidationError | undefined => {
   if (!Number.isInteger(r.maxAttempts) || r.maxAttempts < 1)
     return validationError(operation, 'maxAttempts', 'maxAttempts must be an integer of at least 1')
   if (!isDelay(r.baseDelayMs) || !isDelay(r.throttlingBaseDelayMs) || !isDelay(r.maxBackoffMs))
-    return validationError(operation, 'retry', 'retry delays must be finite numbers of at least 0')
+    return validationError(operation, 'retry', 'retry delays must be numbers from 0 to 2147483647 (ms)')
   if (!isNonNegativeInt(env.attemptTimeoutMs) || env.attemptTimeoutMs === 0)
-    return validationError(operation, 'attemptTimeoutMs', 'attemptTimeoutMs must be a positive integer')
+    return validationError(operation, 'attemptTimeoutMs', 'attemptTimeoutMs must be an integer from 1 to 2147483647 (ms)')
   if (!isNonNegativeInt(env.totalTimeoutMs) || env.totalTimeoutMs === 0)
-    return validationError(operation, 'totalTimeoutMs', 'totalTimeoutMs must be a positive integer')
+    return validationError(operation, 'totalTimeoutMs', 'totalTimeoutMs must be an integer from 1 to 2147483647 (ms)')
   if (!Number.isInteger(env.maxResponseBytes) || env.maxResponseBytes < 0)
     return validationError(operation, 'maxResponseBytes', 'maxResponseBytes must be an integer of at least 0')
   return undefined

@@ -179,6 +179,7 @@ export const totalEncoder =
     try {
       return encode(rq)
     } catch {
-      return E.left(validationError(operation, 'request', `the request cannot be read (build it with new${operation})`))
+      const name = typeof operation === 'string' ? operation : 'the operation'
+      return E.left(validationError(name, 'request', `the request cannot be read (build it with new${name})`))
     }
   }

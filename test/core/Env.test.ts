@@ -12,7 +12,7 @@ let emu: Emulator
 beforeAll(async () => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-aws-env-'))
   fs.mkdirSync(path.join(home, '.aws'))
-  const r = await startEmulator({ tokens: { 'env-token': {} } })()
+  const r = await startEmulator({ tokens: { 'env-token': {}, 'timer-token': {} } })()
   if (r._tag === 'Left') throw new Error(r.left.message)
   emu = r.right
 })
@@ -32,6 +32,22 @@ describe('newEnv', () => {
     expect(a.attemptTimeoutMs).toBe(30_000)
     expect(a.totalTimeoutMs).toBeUndefined()
     expect(a.retryQuota.get()).toStrictEqual({ available: 500, capacity: 500 })
+  })
+
+  it('a timeout or retry delay longer than a timer can hold (2^31 - 1 ms) is a ValidationError: Node would fire it at once', async () => {
+    const before = emu.requests().length
+    const cases = [
+      [{ attemptTimeoutMs: 2 ** 31 }, 'attemptTimeoutMs'],
+      [{ totalTimeoutMs: 2 ** 31 }, 'totalTimeoutMs'],
+      [{ retry: { maxBackoffMs: 2 ** 31 } }, 'retry']
+    ] as const
+    for (const [options, field] of cases) {
+      const r = await pipe(newLogout('timer-token'), send(Logout))(newEnv({ endpoint: emu.url, ...options }))()
+      expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'ValidationError', field } })
+    }
+    expect(emu.requests().length).toBe(before)
+    const ok = await pipe(newLogout('timer-token'), send(Logout))(newEnv({ endpoint: emu.url, attemptTimeoutMs: 2 ** 31 - 1 }))()
+    expect(ok._tag).toBe('Right')
   })
 })
 

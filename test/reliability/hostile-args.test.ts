@@ -61,6 +61,10 @@ const EXCLUDED: ReadonlyMap<string, string> = new Map(
         "a combinator over the caller's own TaskEither: its Left is the provider's error type, so there is no typed Left to give for a provider that is not one"
       ],
       [
+        ['totalEncoder'],
+        "a combinator over an operation module's own synchronous encoder: it turns the encoder's throw into a ValidationError (tested through every operation's encoder above), and what an encoder that is not one returns is that encoder's"
+      ],
+      [
         ['nodeHttpAdapter', 'fetchAdapter'],
         "axios adapters: axios's adapter contract is to reject with an AxiosError (they do, never with anything else, and never throw; fromAxios turns that into a TransportError)"
       ],

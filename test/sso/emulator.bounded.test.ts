@@ -97,6 +97,24 @@ describe('the request log never holds a seeded token', () => {
     expect(emu.requests()[0]?.query).toEqual({ next_token: '<redacted>' })
   })
 
+  it('also when a malformed escape sits beside it in the path, or a raw `+` in it is read as a space in the query', async () => {
+    const emu = await start({ tokens: { [SEEDED]: {} } })
+    const every = [...SEEDED].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join('')
+    await call(emu, 'GET', `/federation/${every}/%zz`)
+    await call(emu, 'GET', `/federation/${encodeURIComponent(SEEDED)}%`)
+    await call(emu, 'GET', `/assignment/accounts?next_token=${SEEDED}`)
+    await call(emu, 'GET', `/assignment/accounts?${SEEDED}`)
+    await call(emu, 'GET', `/assignment/accounts?x=${SEEDED.replace(/-/g, '%2D')}`)
+    const records = emu.requests()
+    expect(records).toHaveLength(5)
+    const log = JSON.stringify(records)
+    // what a reader of the log would get back by decoding it
+    const decoded = log.replace(/%[0-9a-f]{2}/gi, (h) => String.fromCharCode(parseInt(h.slice(1), 16)))
+    for (const form of [SEEDED, SEEDED.replace(/\+/g, ' ')]) expect(decoded).not.toContain(form)
+    expect(records[0]?.path).toBe('/federation/<redacted>/%zz')
+    expect(records[2]?.query).toEqual({ next_token: '<redacted>' })
+  })
+
   it('an unknown bearer token sent in the query is redacted too', async () => {
     const emu = await start({ tokens: {} })
     await call(emu, 'GET', '/assignment/accounts?next_token=not-seeded-but-sent', { token: 'not-seeded-but-sent' })

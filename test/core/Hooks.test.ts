@@ -83,3 +83,29 @@ describe('async hooks', () => {
     }
   })
 })
+
+describe('the logging hook', () => {
+  it('escapes control characters: neither an endpoint (CR, LF, ESC in its path) nor a server error code can forge a line or drive a terminal', async () => {
+    const hostile = await scriptedServer([
+      { status: 503, headers: { 'content-type': 'application/json' }, body: '{"__type":"Busy\\u001b[2J\\nforged line"}' },
+      { status: 200 }
+    ])
+    try {
+      const lines: Array<string> = []
+      const env = newEnv({
+        endpoint: `${hostile.url}/a\r\nforged: 1\u001b]0;title\u0007/`,
+        sleep: () => Promise.resolve(true),
+        random: () => 0,
+        hooks: [loggingHook((l) => lines.push(l))]
+      })
+      const r = await pipe(newLogout('hook-secret-token'), send(Logout))(env)()
+      expect(r._tag).toBe('Right')
+      expect(lines).toHaveLength(3)
+      // eslint-disable-next-line no-control-regex
+      for (const l of lines) expect(l).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/)
+      expect(lines[1]).toContain('retrying after Busy\\x1b[2J\\nforged line')
+    } finally {
+      await hostile.close()
+    }
+  })
+})

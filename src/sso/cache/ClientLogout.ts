@@ -35,7 +35,9 @@
  *   directories, FIFOs and the like are kept (`NotAFile`), files over 1 MiB too
  *   (`TooLarge`);
  * - unreadable files are kept (`Unreadable`, with the system error code); a cache directory
- *   that cannot be listed is an error, one that does not exist is not;
+ *   that cannot be listed is an error, one that does not exist is not; a file whose name is
+ *   not valid UTF-8 cannot be opened by name: it is kept and reported as an error (`EILSEQ`),
+ *   since it may hold a live token;
  * - a token that is not a string, or a `region` that is neither absent nor a string, is
  *   kept (`MalformedToken`); white space at either end of a token is dropped before the
  *   call (HTTP drops it anyway); an empty token is deleted without a call (there is nothing
@@ -370,6 +372,21 @@ const load = async (ctx: Context, entry: Entry): Promise<Loaded> => {
     keep(ctx, entry.path, 'NotAFile', describeReadFailure({ _tag: 'NotAFile' }))
     return { _tag: 'Kept' }
   }
+  if (entry.undecodable === true) {
+    // its path would name another file, or none: it may be a live token, so it is told, not skipped
+    const message =
+      'has a name that is not valid UTF-8 (shown with U+FFFD): it cannot be read by name and is left alone; ' +
+      'if it is an SSO token, its session may still be live'
+    keep(ctx, entry.path, 'Unreadable', message)
+    ctx.report.errors.push({
+      file: entry.path,
+      operation: 'list',
+      message: `${entry.path} ${message}`,
+      error: 'FileError/EILSEQ',
+      code: 'EILSEQ'
+    })
+    return { _tag: 'Kept' }
+  }
   const r = await readBoundedIdentified(entry.path, { maxBytes: ctx.options.maxFileBytes })()
   if (E.isLeft(r)) {
     const f = r.left
@@ -459,7 +476,7 @@ const recoverClaims = async (ctx: Context, dir: string, entries: ReadonlyArray<D
   let restored = false
   for (const e of entries) {
     const m = CLAIM.exec(e.name)
-    if (m === null || e.kind !== 'file') continue
+    if (m === null || e.kind !== 'file' || e.undecodable === true) continue
     const original = m[1] as string
     const pid = m[2] === undefined ? undefined : Number(m[2])
     if (alive(pid)) continue
@@ -529,7 +546,7 @@ const resolveCache = async (ctx: Context, dir: string): Promise<string | undefin
 const snapshot = async (entries: ReadonlyArray<DirEntry>): Promise<ReadonlyArray<Entry>> => {
   const out: Array<Entry> = []
   for (const e of entries) {
-    if (e.kind !== 'file') {
+    if (e.kind !== 'file' || e.undecodable === true) {
       out.push(e)
       continue
     }
@@ -563,7 +580,9 @@ const listCache = async (ctx: Context, requested: string): Promise<ReadonlyArray
   if (entries === undefined) return []
   if (await recoverClaims(ctx, dir, entries)) entries = await list()
   if (entries === undefined) return []
-  return snapshot(entries.filter((e) => !IN_FLIGHT_WRITE.test(e.name) && !CLAIM.test(e.name)))
+  return snapshot(
+    entries.filter((e) => e.undecodable === true || (!IN_FLIGHT_WRITE.test(e.name) && !CLAIM.test(e.name)))
+  )
 }
 
 /**
@@ -1026,7 +1045,13 @@ export const showLogoutProblems = (r: LogoutReport): string =>
   showLines([
     // failures are told once, as errors
     ...r.kept
-      .filter((k) => !ordinary(k) && k.reason !== 'InvalidationFailed' && k.reason !== 'DeleteFailed')
+      .filter(
+        (k) =>
+          !ordinary(k) &&
+          k.reason !== 'InvalidationFailed' &&
+          k.reason !== 'DeleteFailed' &&
+          !r.errors.some((e) => e.file === k.file)
+      )
       .map((k) => `Kept ${k.file}: ${k.message}`),
     ...r.errors.map((e) => `Error: ${e.message}`)
   ])

@@ -377,6 +377,28 @@ describe('logoutAll: safer than the CLI', () => {
     fs.writeFileSync(h.tokens, 'not a dir')
     expect(await run(h)).toEqual({ dryRun: false, invalidated: [], deleted: [], kept: [], errors: [] })
   })
+
+  // Linux file names are bytes; macOS and Windows refuse names that are not UTF-8
+  it.skipIf(process.platform !== 'linux')('a token whose file name is not UTF-8 is not skipped in silence: kept and reported (EILSEQ)', async () => {
+    const h = home()
+    const tok = live()
+    h.token('ordinary.json', tokenJson(tok))
+    const raw = Buffer.concat([Buffer.from(`${h.tokens}/`), Buffer.from([0xff, 0x2e, 0x6a, 0x73, 0x6f, 0x6e])])
+    fs.writeFileSync(raw, JSON.stringify(tokenJson('a-token-under-a-byte-name')))
+    for (const dryRun of [true, false]) {
+      const r = await run(h, { dryRun })
+      expect(isLogoutSuccessful(r), `dryRun ${dryRun}`).toBe(false)
+      expect(r.kept, `dryRun ${dryRun}`).toEqual([expect.objectContaining({ file: path.join(h.tokens, '\ufffd.json'), reason: 'Unreadable' })])
+      expect(r.errors, `dryRun ${dryRun}`).toEqual([
+        expect.objectContaining({ file: path.join(h.tokens, '\ufffd.json'), operation: 'list', code: 'EILSEQ' })
+      ])
+    }
+    // told once, as an error
+    expect(showLogoutReport(await run(h, { dryRun: true })).match(/not valid UTF-8/g)).toHaveLength(1)
+    // the ordinary token was logged out and removed; the other is still there, untouched
+    expect(emu.isLoggedOut(tok)).toBe(true)
+    expect(fs.readdirSync(h.tokens, { encoding: 'buffer' })).toEqual([raw.subarray(h.tokens.length + 1)])
+  })
 })
 
 describe('logoutAll: dry run', () => {

@@ -31,6 +31,9 @@
  * - only the files listed when the sweep began are swept, and each only while it is still
  *   the file listed (same device, inode, size and modification time) and holds what was
  *   read: a new sign-in during the sweep is left alone (kept, `ChangedDuringSweep`);
+ * - the temporary file of an atomic write (`.NAME.<16 hex>.tmp`) is left alone while the
+ *   write may be in flight; one that a crashed writer left (older than `STALE_WRITE_MS` by
+ *   the `now` clock given) holds a session like any token file, and is swept;
  * - symbolic links are never followed, read or deleted through (kept, reason `Symlink`);
  *   directories, FIFOs and the like are kept (`NotAFile`), files over 1 MiB too
  *   (`TooLarge`);
@@ -120,6 +123,14 @@ export interface LogoutOptions {
   readonly dryRun?: boolean
   /** The largest cache file read (default 1 MiB). */
   readonly maxFileBytes?: number
+  /**
+   * The clock, in epoch milliseconds (e.g. the `now` of an `Env`): a temporary file of an
+   * atomic write (`.NAME.<16 hex>.tmp`) last modified more than {@link STALE_WRITE_MS} before
+   * the sweep began was left by a writer that crashed, and is swept like any cache file; a
+   * newer one is a write in flight, left alone. Without a clock (the default) every such file
+   * is left alone (since 0.2.0).
+   */
+  readonly now?: () => number
 }
 
 /**
@@ -513,8 +524,23 @@ const recoverClaimsOf = async (ctx: Context, dir: string, names: ReadonlyArray<s
   if (claims.length > 0) await recoverClaims(ctx, dir, claims)
 }
 
-/** The temporary file of an atomic write still in flight (see `writeFileAtomic`): not a cache entry. */
+/** The temporary file of an atomic write (see `writeFileAtomic`): a cache entry only once stale. */
 const IN_FLIGHT_WRITE = /^\..+\.[0-9a-f]{16}\.tmp$/
+
+/**
+ * How old (last modified before the sweep began) the temporary file of an atomic write must
+ * be to count as left by a crashed writer, and be swept: 60 s. A write takes milliseconds.
+ *
+ * @category constants
+ * @since 0.2.0
+ */
+export const STALE_WRITE_MS = 60_000
+
+/** Whether an entry is the temporary file of a write that may still be in flight. */
+const inFlight = (e: Entry, began: number): boolean =>
+  IN_FLIGHT_WRITE.test(e.name) &&
+  e.undecodable !== true &&
+  !(e.identity !== undefined && Number(e.identity.mtimeNs / 1_000_000n) <= began - STALE_WRITE_MS)
 
 const unsafe = (ctx: Context, u: UnsafeDirectory): void => {
   ctx.report.errors.push({
@@ -580,9 +606,10 @@ const listCache = async (ctx: Context, requested: string): Promise<ReadonlyArray
   if (entries === undefined) return []
   if (await recoverClaims(ctx, dir, entries)) entries = await list()
   if (entries === undefined) return []
-  return snapshot(
-    entries.filter((e) => e.undecodable === true || (!IN_FLIGHT_WRITE.test(e.name) && !CLAIM.test(e.name)))
-  )
+  // no clock: no temporary file can be known to be stale
+  const began = ctx.options.now?.() ?? NaN
+  const noted = await snapshot(entries.filter((e) => e.undecodable === true || !CLAIM.test(e.name)))
+  return noted.filter((e) => !inFlight(e, began))
 }
 
 /**
@@ -793,16 +820,18 @@ const optionsProblem = (message: string): LogoutReport =>
 
 /** The options a JavaScript caller passed, checked and read once (a getter runs once). */
 const checkLogoutOptions = (options: unknown, who: string): E.Either<string, LogoutOptions> => {
-  const read = readOptions(options, ['homedir', 'envForRegion', 'dryRun', 'maxFileBytes'])
+  const read = readOptions(options, ['homedir', 'envForRegion', 'dryRun', 'maxFileBytes', 'now'])
   if (E.isLeft(read)) return E.left(`the options of ${who} ${read.left}`)
-  const { homedir, envForRegion, dryRun, maxFileBytes } = read.right
+  const { homedir, envForRegion, dryRun, maxFileBytes, now } = read.right
   if (typeof homedir !== 'string' || homedir === '') return E.left(`the homedir of ${who} must be a non-empty string`)
   if (typeof envForRegion !== 'function') return E.left(`the envForRegion of ${who} must be a function`)
   if (dryRun !== undefined && typeof dryRun !== 'boolean') return E.left(`the dryRun of ${who} must be a boolean`)
   if (maxFileBytes !== undefined && !(typeof maxFileBytes === 'number' && Number.isSafeInteger(maxFileBytes) && maxFileBytes > 0)) {
     return E.left(`the maxFileBytes of ${who} must be a positive integer`)
   }
+  if (now !== undefined && typeof now !== 'function') return E.left(`the now of ${who} must be a function`)
   const f = envForRegion as (region: string) => Env
+  const clock = now as (() => unknown) | undefined
   return E.right({
     ...(read.right as Partial<LogoutOptions>),
     homedir,
@@ -815,7 +844,20 @@ const checkLogoutOptions = (options: unknown, who: string): E.Either<string, Log
       }
     },
     ...(dryRun === undefined ? {} : { dryRun }),
-    ...(maxFileBytes === undefined ? {} : { maxFileBytes })
+    ...(maxFileBytes === undefined ? {} : { maxFileBytes }),
+    // a clock that throws or is not a number: no temporary file counts as stale
+    ...(clock === undefined
+      ? {}
+      : {
+          now: (): number => {
+            try {
+              const t = clock()
+              return typeof t === 'number' ? t : NaN
+            } catch {
+              return NaN
+            }
+          }
+        })
   })
 }
 

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { newEnv, type Env } from '../../../src/index.js'
 import { isLogoutSuccessful, logoutAll, showLogoutReport, type LogoutReport } from '../../../src/sso/cache/index.js'
 import type { Emulator } from '../../../src/sso/emulator/index.js'
-import { closedPort, envTo, isRoot, makeHome, PAST, ssoCreds, start, tokenJson, useHomes, type Home } from './helpers.js'
+import { closedPort, envTo, fileFor, isRoot, makeHome, PAST, ssoCreds, start, tokenJson, useHomes, type Home } from './helpers.js'
 
 let emu: Emulator
 const seeded = Array.from({ length: 40 }, (_, i) => `live-token-${i}`)
@@ -25,7 +25,10 @@ afterAll(() => emu.close())
 const home = useHomes()
 afterEach(() => emu.clearFaults())
 
-const run = (h: Home, extra: { dryRun?: boolean; envForRegion?: (r: string) => Env; maxFileBytes?: number } = {}): Promise<LogoutReport> =>
+const run = (
+  h: Home,
+  extra: { dryRun?: boolean; envForRegion?: (r: string) => Env; maxFileBytes?: number; now?: () => number } = {}
+): Promise<LogoutReport> =>
   logoutAll({ homedir: h.home, envForRegion: envTo(emu.url), ...extra })()
 
 const base = (f: string): string => path.basename(f)
@@ -376,6 +379,23 @@ describe('logoutAll: safer than the CLI', () => {
     fs.mkdirSync(path.dirname(h.tokens), { recursive: true })
     fs.writeFileSync(h.tokens, 'not a dir')
     expect(await run(h)).toEqual({ dryRun: false, invalidated: [], deleted: [], kept: [], errors: [] })
+  })
+
+  it('the temporary file of a write that never finished (its writer crashed) is swept once stale; one in flight is not', async () => {
+    const h = home()
+    const crashed = live()
+    const inFlight = live()
+    const stale = h.token(`.${fileFor('crashed')}.0123456789abcdef.tmp`, tokenJson(crashed))
+    const fresh = h.token(`.${fileFor('in-flight')}.fedcba9876543210.tmp`, tokenJson(inFlight))
+    const t = fs.statSync(fresh).mtimeMs
+    fs.utimesSync(stale, new Date(t - 61_000), new Date(t - 61_000))
+    const dry = await run(h, { dryRun: true, now: () => t + 1_000 })
+    expect(dry.deleted).toEqual([expect.objectContaining({ file: stale, kind: 'token', invalidation: 'WouldLogOut' })])
+    const r = await run(h, { now: () => t + 1_000 })
+    expect(isLogoutSuccessful(r)).toBe(true)
+    expect(r.deleted).toEqual([expect.objectContaining({ file: stale, kind: 'token', invalidation: 'LoggedOut' })])
+    expect([emu.isLoggedOut(crashed), emu.isLoggedOut(inFlight)]).toEqual([true, false])
+    expect(h.ls(h.tokens)).toEqual([path.basename(fresh)])
   })
 
   // Linux file names are bytes; macOS and Windows refuse names that are not UTF-8

@@ -73,6 +73,16 @@ describe('memory stays bounded under hostile traffic', () => {
   })
 })
 
+describe('a large seed', () => {
+  it('300k seeded tokens (a seed file well under its 16 MiB limit): the emulator starts and redacts them', async () => {
+    const tokens: Record<string, Record<string, never>> = {}
+    for (let i = 0; i < 300_000; i++) tokens[`large-seed-token-${i}`] = {}
+    const emu = await start({ tokens })
+    await call(emu, 'GET', '/federation/large-seed-token-299999')
+    expect(emu.requests().map((r) => r.path)).toEqual(['/federation/<redacted>'])
+  }, 20_000)
+})
+
 describe('the request log never holds a seeded token', () => {
   const SEEDED = 'seeded-secret-token-ABC123+/='
   const OTHER = 'another-seeded-token-xyz'

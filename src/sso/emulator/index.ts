@@ -280,7 +280,9 @@ const forms = (t: string): ReadonlyArray<string> => (t.includes('+') ? [t, t.rep
 
 const makeScrubber = (tokens: Iterable<string>): Scrub => {
   const all = [...tokens].filter((t) => t.length > 0).flatMap(forms)
-  const k = Math.min(8, ...all.map((t) => t.length))
+  // a loop, not Math.min(...): a seed may hold more tokens than a call has room for arguments
+  let k = 8
+  for (const t of all) if (t.length < k) k = t.length
   const index = new Map<string, Array<string>>()
   for (const t of all) {
     const key = t.slice(0, k)

@@ -434,10 +434,17 @@ const claimName = (name: string): string => `.${name}.${process.pid}.${randomByt
 /** A claim, and the pid of the sweep that made it (none for the claims of fp-aws 0.1). */
 const CLAIM = /^\.(.+?)\.(?:(\d+)\.)?([0-9a-f]{16})\.sweep$/
 
-/** Whether the process that made a claim may still be running (on this host). */
-const alive = (pid: number | undefined): boolean => {
+/**
+ * The claims this process holds at this moment (their paths). A claim that bears this
+ * process's pid and is not in here was made by an earlier process that had the same pid (a
+ * container restarted: pids start over) or by a sweep of this process that is over.
+ */
+const ownClaims = new Set<string>()
+
+/** Whether the process that made a claim (`claim`: its path) may still be running (on this host). */
+const alive = (pid: number | undefined, claim: string): boolean => {
   if (pid === undefined || !Number.isSafeInteger(pid) || pid <= 0) return false
-  if (pid === process.pid) return true
+  if (pid === process.pid) return ownClaims.has(claim)
   try {
     process.kill(pid, 0)
     return true
@@ -456,6 +463,15 @@ const alive = (pid: number | undefined): boolean => {
 const removeClaimed = async (ctx: Context, file: string, read: Read, deleted: DeletedFile): Promise<void> => {
   if (ctx.report.dryRun) return void ctx.report.deleted.push(deleted)
   const claim = nodePath.join(nodePath.dirname(file), claimName(nodePath.basename(file)))
+  ownClaims.add(claim)
+  try {
+    await settleClaim(ctx, file, claim, read, deleted)
+  } finally {
+    ownClaims.delete(claim)
+  }
+}
+
+const settleClaim = async (ctx: Context, file: string, claim: string, read: Read, deleted: DeletedFile): Promise<void> => {
   try {
     await fs.rename(file, claim)
   } catch (e) {
@@ -490,7 +506,7 @@ const recoverClaims = async (ctx: Context, dir: string, entries: ReadonlyArray<D
     if (m === null || e.kind !== 'file' || e.undecodable === true) continue
     const original = m[1] as string
     const pid = m[2] === undefined ? undefined : Number(m[2])
-    if (alive(pid)) continue
+    if (alive(pid, e.path)) continue
     const target = nodePath.join(dir, original)
     const left = `was claimed by a sweep that did not finish${pid === undefined ? '' : ` (process ${pid})`}`
     if (ctx.report.dryRun) {

@@ -1,7 +1,7 @@
 import { pipe } from 'fp-ts/lib/function.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loggingHook, newEnv, send, type ErrorView, type RequestView, type ResponseView } from '../../src/index.js'
-import { Logout, newLogout } from '../../src/sso/index.js'
+import { collectItems, loggingHook, newEnv, send, type ErrorView, type RequestView, type ResponseView } from '../../src/index.js'
+import { ListAccounts, listAccountsPager, Logout, newListAccounts, newLogout } from '../../src/sso/index.js'
 import { scriptedServer, type Scripted } from '../util/scripted.js'
 
 let s: Scripted
@@ -106,6 +106,37 @@ describe('the logging hook', () => {
       expect(lines[1]).toContain('retrying after Busy\\x1b[2J\\nforged line')
     } finally {
       await hostile.close()
+    }
+  })
+})
+
+describe('a page token that is the bearer token', () => {
+  it('a server handing back the bearer token as nextToken cannot make it show in the next request URL of a hook view or a log line', async () => {
+    const token = 'echoed+bearer/token=0123456789'
+    const echo = await scriptedServer((req, i) =>
+      i === 0
+        ? {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ accountList: [], nextToken: req.headers['x-amz-sso_bearer_token'] })
+          }
+        : { status: 200, headers: { 'content-type': 'application/json' }, body: '{"accountList":[]}' }
+    )
+    try {
+      const lines: Array<string> = []
+      const urls: Array<string> = []
+      const env = newEnv({ endpoint: echo.url, hooks: [loggingHook((l) => lines.push(l)), { beforeRequest: (v) => urls.push(v.url) }] })
+      const r = await collectItems(ListAccounts, listAccountsPager)(newListAccounts(token))(env)()
+      expect(r._tag).toBe('Right')
+      // the server got what it asked for, on the wire
+      expect(echo.requests[1]?.url).toBe(`/assignment/accounts?next_token=${encodeURIComponent(token)}`)
+      expect(urls).toEqual([`${echo.url}/assignment/accounts`, `${echo.url}/assignment/accounts?next_token=<redacted>`])
+      for (const s of [...lines, ...urls]) {
+        expect(s).not.toContain(token)
+        expect(s).not.toContain(encodeURIComponent(token))
+      }
+    } finally {
+      await echo.close()
     }
   })
 })

@@ -541,7 +541,7 @@ const recoverClaimsOf = async (ctx: Context, dir: string, names: ReadonlyArray<s
 }
 
 /** The temporary file of an atomic write (see `writeFileAtomic`): a cache entry only once stale. */
-const IN_FLIGHT_WRITE = /^\..+\.[0-9a-f]{16}\.tmp$/
+const IN_FLIGHT_WRITE = /^\.(.+)\.[0-9a-f]{16}\.tmp$/
 
 /**
  * How old (last modified before the sweep began) the temporary file of an atomic write must
@@ -753,6 +753,26 @@ const sweepCredentials = async (ctx: Context, entry: Entry): Promise<void> => {
   return removeClaimed(ctx, entry.path, loaded.read, { kind: 'credentials', file: entry.path })
 }
 
+/**
+ * The temporary files that crashed writes of the named files left (`logoutSession`), as
+ * entries, each with the name it was to have; those that may be in flight are not.
+ */
+const staleWritesOf = async (
+  ctx: Context,
+  dir: string,
+  names: ReadonlyArray<string>
+): Promise<ReadonlyArray<readonly [Entry, string]>> => {
+  const listed = await listDir(dir)()
+  if (E.isLeft(listed)) return []
+  const began = ctx.options.now?.() ?? NaN
+  const out: Array<readonly [Entry, string]> = []
+  for (const e of await snapshot(listed.right.filter((e) => names.includes(IN_FLIGHT_WRITE.exec(e.name)?.[1] ?? '')))) {
+    const name = IN_FLIGHT_WRITE.exec(e.name)?.[1]
+    if (name !== undefined && !inFlight(e, began)) out.push([e, name])
+  }
+  return out
+}
+
 /** A planned cache file (`logoutSession`) as an entry, as it is when the sweep begins; `undefined` if absent. */
 const entryAt = async (dir: string, name: string): Promise<Entry | undefined> => {
   const file = nodePath.join(dir, name)
@@ -922,7 +942,8 @@ const plan = (
  * - `StartUrl`: the legacy session of that exact start URL, and every `sso-session` whose
  *   `sso_start_url` is that URL (nothing needs to be configured for the legacy one).
  *
- * Its token file (`sha1(session name)` or `sha1(start URL)`) is invalidated and deleted
+ * Its token file (`sha1(session name)` or `sha1(start URL)`), and the temporary file a
+ * crashed write of it left (stale by the `now` clock given), is invalidated and deleted
  * like in {@link logoutAll}; when the file has no region, the session's configured
  * `sso_region` is used. Then, for every profile of the config file that uses the same
  * session and has `sso_account_id` and `sso_role_name`, the CLI credential cache entries
@@ -1011,6 +1032,10 @@ const sessionLogout = (options: LogoutSessionOptions): TE.TaskEither<ConfigError
               const entry = await entryAt(tokenDir, nodePath.basename(file))
               if (entry !== undefined) tokens.push([entry, region])
             }
+            const regions = new Map(p.tokens.map(({ file, region }) => [nodePath.basename(file), region]))
+            for (const [entry, name] of await staleWritesOf(ctx, tokenDir, [...regions.keys()])) {
+              tokens.push([entry, regions.get(name)])
+            }
           }
           if (credDir !== undefined) {
             await recoverClaimsOf(ctx, credDir, p.credentials.map((file) => nodePath.basename(file)))
@@ -1018,6 +1043,8 @@ const sessionLogout = (options: LogoutSessionOptions): TE.TaskEither<ConfigError
               const entry = await entryAt(credDir, nodePath.basename(file))
               if (entry !== undefined) credentials.push(entry)
             }
+            const names = p.credentials.map((file) => nodePath.basename(file))
+            for (const [entry] of await staleWritesOf(ctx, credDir, names)) credentials.push(entry)
           }
           for (const [entry, region] of tokens) await sweepToken(ctx, entry, region)
           for (const entry of credentials) await sweepCredentials(ctx, entry)

@@ -45,13 +45,29 @@ const writer = (stream: NodeJS.WriteStream, name: string): ((s: string) => void)
 const stdout = writer(process.stdout, 'standard output')
 const stderr = writer(process.stderr, 'standard error')
 
+/**
+ * Resolves once everything written to `stream` so far has been written or has failed: a
+ * write error (its 'error' event) is known by then, even one on a file, which is emitted
+ * after the command has returned.
+ */
+const settled = (stream: NodeJS.WriteStream): Promise<void> =>
+  new Promise((resolve) => {
+    try {
+      if (stream.destroyed || stream.writableEnded) return resolve()
+      stream.write('', () => resolve())
+    } catch {
+      resolve()
+    }
+  })
+
 void main(process.argv.slice(2), {
   stdout,
   stderr,
   env: process.env,
   onSignal,
   signal: stop.signal
-}).then((code) => {
+}).then(async (code) => {
+  await Promise.all([settled(process.stdout), settled(process.stderr)])
   if (writeError === undefined) {
     process.exitCode = code
     return

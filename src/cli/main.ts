@@ -541,7 +541,9 @@ const ssoLogout: Command = {
     const options = {
       homedir,
       envForRegion: (region: string): Env => ({ ...base.right, region }),
-      dryRun: flags['dry-run'] === true
+      dryRun: flags['dry-run'] === true,
+      // the clock that tells a crashed write's temporary file from one in flight
+      now: base.right.now
     }
     let report: LogoutReport
     if (target.right === undefined) {

@@ -94,6 +94,13 @@ const joinUrl = (base: string, path: string): string => (base.endsWith('/') ? ba
 const scrub = (s: string, secrets: ReadonlyArray<string>): string =>
   secrets.reduce((acc, secret) => (secret.length >= MIN_SCRUB_LENGTH ? acc.split(secret).join('<redacted>') : acc), s)
 
+/** Replaces every secret in a URL, as written and as a path or a query string encodes it. */
+const scrubUrl = (url: string, secrets: ReadonlyArray<string>): string =>
+  scrub(
+    url,
+    secrets.flatMap((s) => [s, encodeURIComponent(s), new URLSearchParams({ s }).toString().slice(2)])
+  )
+
 /**
  * Secrets shorter than this are not scrubbed out of what a server sends back: they occur
  * by chance in ordinary text (a token `p` is in `UnauthorizedException`), and scrubbing
@@ -222,6 +229,8 @@ const run = async <Rq, Rs, C extends string>(
   // Hooks see a redacted copy of the headers, built only when there is a hook to see it.
   const viewHeaders = withHooks ? { 'user-agent': USER_AGENT, ...redactHeaders(req.headers) } : undefined
   let secrets: ReadonlyArray<string> | undefined
+  // … and a URL without the secrets: a server may hand one back as a page token, sent in the next query
+  const viewUrl = withHooks ? scrubUrl(url, (secrets ??= secretsOf(req))) : url
   // A client that keeps the deadline itself gets the caller's signal as is: no controller
   // and no timer of ours per attempt.
   const native = hasNativeDeadline(env.http)
@@ -240,7 +249,7 @@ const run = async <Rq, Rs, C extends string>(
           service: op.service.abbrev,
           operation: op.operation,
           method: req.method,
-          url,
+          url: viewUrl,
           headers: viewHeaders as Record<string, string>,
           attempt
         }

@@ -294,6 +294,15 @@ const customEndpointProblem = (s: string): string | undefined => {
 
 const ok = (url: string): E.Either<EndpointError, Endpoint> => E.right({ url })
 
+/** Drops what the URL parser drops at either end of a URL: C0 controls and spaces. */
+const trimUrl = (s: string): string => {
+  let from = 0
+  let to = s.length
+  while (from < to && s.charCodeAt(from) <= 0x20) from++
+  while (to > from && s.charCodeAt(to - 1) <= 0x20) to--
+  return s.slice(from, to)
+}
+
 const fail = (message: string): E.Either<EndpointError, Endpoint> => E.left(endpointError(message))
 
 /**
@@ -342,7 +351,10 @@ const resolveWith = (template: RuleSetTemplate, params: EndpointParams): ReturnT
       return fail('Invalid Configuration: Dualstack and custom endpoint are not supported')
     }
     const problem = customEndpointProblem(custom)
-    return problem === undefined ? ok(custom) : fail(`Invalid Configuration: Custom endpoint ${problem}`)
+    // the URL parser drops controls and spaces at either end: the path is joined to what it keeps
+    return problem === undefined
+      ? ok(trimUrl(custom))
+      : fail(`Invalid Configuration: Custom endpoint ${problem}`)
   }
   if (region === undefined) {
     return fail('Invalid Configuration: Missing Region')

@@ -12,6 +12,7 @@
  * @since 0.1.0
  */
 import type { AWSError } from './Error.js'
+import { escapeControl } from './Text.js'
 
 /**
  * A request as a hook sees it: secrets are `<redacted>`.
@@ -106,7 +107,8 @@ export const runHooks = <K extends keyof Hooks>(
 
 /**
  * A ready logging hook: one line per attempt with method, URL, status (or error), attempt
- * and duration. `write` may be async; its rejection is ignored.
+ * and duration, its control characters escaped (see `escapeControl`). `write` may be async;
+ * its rejection is ignored.
  *
  * @example
  * import { loggingHook } from 'fp-aws/core/Hooks'
@@ -120,21 +122,25 @@ export const runHooks = <K extends keyof Hooks>(
  * @category hooks
  * @since 0.1.0
  */
-export const loggingHook = (write: (line: string) => void): Hooks => ({
-  afterResponse: (v) =>
-    write(
-      `[fp-aws] ${v.request.service}.${v.request.operation} ${v.request.method} ${v.request.url} ${v.status} attempt=${v.request.attempt} ${Math.round(v.durationMs)}ms`
-    ),
-  onError: (v) => {
-    if (v.error._tag === 'TransportError') {
-      return write(
-        `[fp-aws] ${v.request.service}.${v.request.operation} ${v.request.method} ${v.request.url} ${v.error.reason} attempt=${v.request.attempt} ${Math.round(v.durationMs)}ms${v.willRetry ? ' (will retry)' : ''}`
-      )
-    } else if (v.willRetry) {
-      return write(
-        `[fp-aws] ${v.request.service}.${v.request.operation} retrying after ${v.error._tag === 'ServiceError' ? v.error.code : v.error._tag} attempt=${v.request.attempt}`
-      )
+export const loggingHook = (sink: (line: string) => void): Hooks => {
+  // a line holds an endpoint URL and a server's error code: neither may forge a line or drive a terminal
+  const write = (line: string): void => sink(escapeControl(line))
+  return {
+    afterResponse: (v) =>
+      write(
+        `[fp-aws] ${v.request.service}.${v.request.operation} ${v.request.method} ${v.request.url} ${v.status} attempt=${v.request.attempt} ${Math.round(v.durationMs)}ms`
+      ),
+    onError: (v) => {
+      if (v.error._tag === 'TransportError') {
+        return write(
+          `[fp-aws] ${v.request.service}.${v.request.operation} ${v.request.method} ${v.request.url} ${v.error.reason} attempt=${v.request.attempt} ${Math.round(v.durationMs)}ms${v.willRetry ? ' (will retry)' : ''}`
+        )
+      } else if (v.willRetry) {
+        return write(
+          `[fp-aws] ${v.request.service}.${v.request.operation} retrying after ${v.error._tag === 'ServiceError' ? v.error.code : v.error._tag} attempt=${v.request.attempt}`
+        )
+      }
+      return undefined
     }
-    return undefined
   }
-})
+}

@@ -786,6 +786,13 @@ const decodeUserInfo = (s: string): string => {
   }
 }
 
+/** Base64 of bytes, one byte at a time: `fromCharCode(...bytes)` throws on credentials of some 100k bytes. */
+const base64 = (bytes: Uint8Array): string => {
+  let binary = ''
+  for (const b of bytes) binary += String.fromCharCode(b)
+  return btoa(binary)
+}
+
 const parseProxy = (raw: string | undefined): Proxy | null | undefined => {
   if (raw === undefined || raw === '') return undefined
   const n = normalizeProxyUrl(raw)
@@ -794,7 +801,7 @@ const parseProxy = (raw: string | undefined): Proxy | null | undefined => {
   const authorization =
     url.username === '' && url.password === ''
       ? undefined
-      : `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${decodeUserInfo(url.username)}:${decodeUserInfo(url.password)}`)))}`
+      : `Basic ${base64(new TextEncoder().encode(`${decodeUserInfo(url.username)}:${decodeUserInfo(url.password)}`))}`
   const bare = new URL(n)
   bare.username = ''
   bare.password = ''

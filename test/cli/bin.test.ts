@@ -122,4 +122,24 @@ describe('bin', () => {
       fs.closeSync(full)
     }
   }, 30_000)
+
+  it.skipIf(!fs.existsSync('/dev/full'))('a report that cannot be written (ENOSPC) is not a success: exit 1, said on stderr', async () => {
+    const full = fs.openSync('/dev/full', 'w')
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-aws-bin-home-'))
+    const env = { PATH: process.env['PATH'], HOME: home }
+    try {
+      for (const args of [['sso', 'logout', '--dry-run'], ['sso', 'logout', '--json'], ['--version']]) {
+        const r = await run(args, { stdoutFd: full, env })
+        expect(r, args.join(' ')).toEqual({
+          code: 1,
+          signal: null,
+          stdout: '',
+          stderr: 'fp-aws: cannot write to standard output (ENOSPC)\n'
+        })
+      }
+    } finally {
+      fs.closeSync(full)
+      fs.rmSync(home, { recursive: true, force: true })
+    }
+  }, 30_000)
 })

@@ -65,6 +65,21 @@ describe('fp-aws sso logout', () => {
     expect(r.out).toContain('Left alone 2 other cache files')
   })
 
+  it("a crashed write's temporary file, stale by the clock, is logged out and removed; one in flight is left", async () => {
+    const h = home()
+    const crashed = live()
+    const inFlight = live()
+    const stale = h.token(`.${fileFor('crashed')}.0123456789abcdef.tmp`, tokenJson(crashed))
+    const fresh = h.token(`.${fileFor('fresh')}.fedcba9876543210.tmp`, tokenJson(inFlight))
+    const old = new Date(Date.now() - 3_600_000)
+    fs.utimesSync(stale, old, old)
+    const r = await cli(['sso', 'logout'], envFor(h))
+    expect(r.code).toBe(0)
+    expect(r.out).toContain(`Removed cached SSO token ${stale}`)
+    expect([emu.isLoggedOut(crashed), emu.isLoggedOut(inFlight)]).toEqual([true, false])
+    expect(h.ls(h.tokens)).toEqual([path.basename(fresh)])
+  })
+
   it('nothing cached (no directories): exit 0', async () => {
     const h = home()
     const r = await cli(['sso', 'logout'], envFor(h))

@@ -106,3 +106,16 @@ describe('a base path in the endpoint is kept', () => {
     expect(s.requests.slice(before).map((q) => `${q.method} ${q.url}`)).toStrictEqual([`POST ${sent}`])
   })
 })
+
+describe('white space around an endpoint', () => {
+  it('is dropped, as the URL parser and the environment reading do: the call is sent, not a TransportError', async () => {
+    for (const url of [` ${s.url} `, `\t${s.url}/base\n`, `${s.url}\r\n`]) {
+      const before = s.requests.length
+      const r = await logout(newEnv({ endpoint: url }))
+      expect(r._tag, JSON.stringify(url)).toBe('Right')
+      expect(s.requests.slice(before).map((q) => `${q.method} ${q.url}`), JSON.stringify(url)).toStrictEqual([
+        url.includes('/base') ? 'POST /base/logout' : 'POST /logout'
+      ])
+    }
+  })
+})

@@ -1,7 +1,7 @@
 import { pipe } from 'fp-ts/lib/function.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loggingHook, newEnv, send, type ErrorView, type RequestView, type ResponseView } from '../../src/index.js'
-import { Logout, newLogout } from '../../src/sso/index.js'
+import { collectItems, loggingHook, newEnv, send, type ErrorView, type RequestView, type ResponseView } from '../../src/index.js'
+import { ListAccounts, listAccountsPager, Logout, newListAccounts, newLogout } from '../../src/sso/index.js'
 import { scriptedServer, type Scripted } from '../util/scripted.js'
 
 let s: Scripted
@@ -80,6 +80,63 @@ describe('async hooks', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled)
       await s2.close()
+    }
+  })
+})
+
+describe('the logging hook', () => {
+  it('escapes control characters: neither an endpoint (CR, LF, ESC in its path) nor a server error code can forge a line or drive a terminal', async () => {
+    const hostile = await scriptedServer([
+      { status: 503, headers: { 'content-type': 'application/json' }, body: '{"__type":"Busy\\u001b[2J\\nforged line"}' },
+      { status: 200 }
+    ])
+    try {
+      const lines: Array<string> = []
+      const env = newEnv({
+        endpoint: `${hostile.url}/a\r\nforged: 1\u001b]0;title\u0007/`,
+        sleep: () => Promise.resolve(true),
+        random: () => 0,
+        hooks: [loggingHook((l) => lines.push(l))]
+      })
+      const r = await pipe(newLogout('hook-secret-token'), send(Logout))(env)()
+      expect(r._tag).toBe('Right')
+      expect(lines).toHaveLength(3)
+      // eslint-disable-next-line no-control-regex
+      for (const l of lines) expect(l).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/)
+      expect(lines[1]).toContain('retrying after Busy\\x1b[2J\\nforged line')
+    } finally {
+      await hostile.close()
+    }
+  })
+})
+
+describe('a page token that is the bearer token', () => {
+  it('a server handing back the bearer token as nextToken cannot make it show in the next request URL of a hook view or a log line', async () => {
+    const token = 'echoed+bearer/token=0123456789'
+    const echo = await scriptedServer((req, i) =>
+      i === 0
+        ? {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ accountList: [], nextToken: req.headers['x-amz-sso_bearer_token'] })
+          }
+        : { status: 200, headers: { 'content-type': 'application/json' }, body: '{"accountList":[]}' }
+    )
+    try {
+      const lines: Array<string> = []
+      const urls: Array<string> = []
+      const env = newEnv({ endpoint: echo.url, hooks: [loggingHook((l) => lines.push(l)), { beforeRequest: (v) => urls.push(v.url) }] })
+      const r = await collectItems(ListAccounts, listAccountsPager)(newListAccounts(token))(env)()
+      expect(r._tag).toBe('Right')
+      // the server got what it asked for, on the wire
+      expect(echo.requests[1]?.url).toBe(`/assignment/accounts?next_token=${encodeURIComponent(token)}`)
+      expect(urls).toEqual([`${echo.url}/assignment/accounts`, `${echo.url}/assignment/accounts?next_token=<redacted>`])
+      for (const s of [...lines, ...urls]) {
+        expect(s).not.toContain(token)
+        expect(s).not.toContain(encodeURIComponent(token))
+      }
+    } finally {
+      await echo.close()
     }
   })
 })

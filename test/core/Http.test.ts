@@ -20,6 +20,9 @@ import {
   type HttpClient
 } from '../../src/core/Http.js'
 import { closedPort } from '../util/scripted.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import { newEnv, send, type Env } from '../../src/index.js'
+import { Logout, newLogout } from '../../src/sso/index.js'
 
 const TOKEN = 'http-test-token-0123456789'
 
@@ -222,5 +225,30 @@ describe('the adapters inside axios', () => {
       expect(JSON.stringify(err)).not.toContain(TOKEN)
     }
     expect(s.seen.map((x) => x.url)).toStrictEqual(['/things?n=5', '/missing', '/things?n=5', '/missing'])
+  })
+})
+
+describe('proxy credentials of any length', () => {
+  it('a 300k-character proxy password: newEnv does not throw, and the proxy gets it as Basic credentials', async () => {
+    const password = 'p'.repeat(300_000)
+    const seen: Array<string | undefined> = []
+    const proxy = http.createServer({ maxHeaderSize: 1 << 20 }, (req, res) => {
+      seen.push(req.headers['proxy-authorization'])
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end('{}')
+    })
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = proxy.address() as AddressInfo
+      let env: Env | undefined
+      expect(() => {
+        env = newEnv({ endpoint: 'http://sso.invalid', maxAttempts: 1, proxy: { http: `http://user:${password}@127.0.0.1:${port}` } })
+      }).not.toThrow()
+      const r = await pipe(newLogout('proxy-long-password-token'), send(Logout))(env as Env)()
+      expect(r._tag).toBe('Right')
+      expect(seen).toEqual([`Basic ${Buffer.from(`user:${password}`).toString('base64')}`])
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve))
+    }
   })
 })

@@ -73,6 +73,16 @@ describe('memory stays bounded under hostile traffic', () => {
   })
 })
 
+describe('a large seed', () => {
+  it('300k seeded tokens (a seed file well under its 16 MiB limit): the emulator starts and redacts them', async () => {
+    const tokens: Record<string, Record<string, never>> = {}
+    for (let i = 0; i < 300_000; i++) tokens[`large-seed-token-${i}`] = {}
+    const emu = await start({ tokens })
+    await call(emu, 'GET', '/federation/large-seed-token-299999')
+    expect(emu.requests().map((r) => r.path)).toEqual(['/federation/<redacted>'])
+  }, 20_000)
+})
+
 describe('the request log never holds a seeded token', () => {
   const SEEDED = 'seeded-secret-token-ABC123+/='
   const OTHER = 'another-seeded-token-xyz'
@@ -95,6 +105,24 @@ describe('the request log never holds a seeded token', () => {
     // what is not a token is kept
     expect(emu.requests()[1]?.query).toEqual({ x: 'prefix-<redacted>-suffix' })
     expect(emu.requests()[0]?.query).toEqual({ next_token: '<redacted>' })
+  })
+
+  it('also when a malformed escape sits beside it in the path, or a raw `+` in it is read as a space in the query', async () => {
+    const emu = await start({ tokens: { [SEEDED]: {} } })
+    const every = [...SEEDED].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join('')
+    await call(emu, 'GET', `/federation/${every}/%zz`)
+    await call(emu, 'GET', `/federation/${encodeURIComponent(SEEDED)}%`)
+    await call(emu, 'GET', `/assignment/accounts?next_token=${SEEDED}`)
+    await call(emu, 'GET', `/assignment/accounts?${SEEDED}`)
+    await call(emu, 'GET', `/assignment/accounts?x=${SEEDED.replace(/-/g, '%2D')}`)
+    const records = emu.requests()
+    expect(records).toHaveLength(5)
+    const log = JSON.stringify(records)
+    // what a reader of the log would get back by decoding it
+    const decoded = log.replace(/%[0-9a-f]{2}/gi, (h) => String.fromCharCode(parseInt(h.slice(1), 16)))
+    for (const form of [SEEDED, SEEDED.replace(/\+/g, ' ')]) expect(decoded).not.toContain(form)
+    expect(records[0]?.path).toBe('/federation/<redacted>/%zz')
+    expect(records[2]?.query).toEqual({ next_token: '<redacted>' })
   })
 
   it('an unknown bearer token sent in the query is redacted too', async () => {

@@ -31,11 +31,16 @@
  * - only the files listed when the sweep began are swept, and each only while it is still
  *   the file listed (same device, inode, size and modification time) and holds what was
  *   read: a new sign-in during the sweep is left alone (kept, `ChangedDuringSweep`);
+ * - the temporary file of an atomic write (`.NAME.<16 hex>.tmp`) is left alone while the
+ *   write may be in flight; one that a crashed writer left (older than `STALE_WRITE_MS` by
+ *   the `now` clock given) holds a session like any token file, and is swept;
  * - symbolic links are never followed, read or deleted through (kept, reason `Symlink`);
  *   directories, FIFOs and the like are kept (`NotAFile`), files over 1 MiB too
  *   (`TooLarge`);
  * - unreadable files are kept (`Unreadable`, with the system error code); a cache directory
- *   that cannot be listed is an error, one that does not exist is not;
+ *   that cannot be listed is an error, one that does not exist is not; a file whose name is
+ *   not valid UTF-8 cannot be opened by name: it is kept and reported as an error (`EILSEQ`),
+ *   since it may hold a live token;
  * - a token that is not a string, or a `region` that is neither absent nor a string, is
  *   kept (`MalformedToken`); white space at either end of a token is dropped before the
  *   call (HTTP drops it anyway); an empty token is deleted without a call (there is nothing
@@ -118,6 +123,14 @@ export interface LogoutOptions {
   readonly dryRun?: boolean
   /** The largest cache file read (default 1 MiB). */
   readonly maxFileBytes?: number
+  /**
+   * The clock, in epoch milliseconds (e.g. the `now` of an `Env`): a temporary file of an
+   * atomic write (`.NAME.<16 hex>.tmp`) last modified more than {@link STALE_WRITE_MS} before
+   * the sweep began was left by a writer that crashed, and is swept like any cache file; a
+   * newer one is a write in flight, left alone. Without a clock (the default) every such file
+   * is left alone (since 0.2.0).
+   */
+  readonly now?: () => number
 }
 
 /**
@@ -376,6 +389,21 @@ const load = async (ctx: Context, entry: Entry): Promise<Loaded> => {
     keep(ctx, entry.path, 'NotAFile', describeReadFailure({ _tag: 'NotAFile' }))
     return { _tag: 'Kept' }
   }
+  if (entry.undecodable === true) {
+    // its path would name another file, or none: it may be a live token, so it is told, not skipped
+    const message =
+      'has a name that is not valid UTF-8 (shown with U+FFFD): it cannot be read by name and is left alone; ' +
+      'if it is an SSO token, its session may still be live'
+    keep(ctx, entry.path, 'Unreadable', message)
+    ctx.report.errors.push({
+      file: entry.path,
+      operation: 'list',
+      message: `${entry.path} ${message}`,
+      error: 'FileError/EILSEQ',
+      code: 'EILSEQ'
+    })
+    return { _tag: 'Kept' }
+  }
   const r = await readBoundedIdentified(entry.path, { maxBytes: ctx.options.maxFileBytes })()
   if (E.isLeft(r)) {
     const f = r.left
@@ -412,10 +440,17 @@ const claimName = (name: string): string => `.${name}.${process.pid}.${randomByt
 /** A claim, and the pid of the sweep that made it (none for the claims of fp-aws 0.1). */
 const CLAIM = /^\.(.+?)\.(?:(\d+)\.)?([0-9a-f]{16})\.sweep$/
 
-/** Whether the process that made a claim may still be running (on this host). */
-const alive = (pid: number | undefined): boolean => {
+/**
+ * The claims this process holds at this moment (their paths). A claim that bears this
+ * process's pid and is not in here was made by an earlier process that had the same pid (a
+ * container restarted: pids start over) or by a sweep of this process that is over.
+ */
+const ownClaims = new Set<string>()
+
+/** Whether the process that made a claim (`claim`: its path) may still be running (on this host). */
+const alive = (pid: number | undefined, claim: string): boolean => {
   if (pid === undefined || !Number.isSafeInteger(pid) || pid <= 0) return false
-  if (pid === process.pid) return true
+  if (pid === process.pid) return ownClaims.has(claim)
   try {
     process.kill(pid, 0)
     return true
@@ -434,6 +469,15 @@ const alive = (pid: number | undefined): boolean => {
 const removeClaimed = async (ctx: Context, file: string, read: Read, deleted: DeletedFile): Promise<void> => {
   if (ctx.report.dryRun) return void ctx.report.deleted.push(deleted)
   const claim = nodePath.join(nodePath.dirname(file), claimName(nodePath.basename(file)))
+  ownClaims.add(claim)
+  try {
+    await settleClaim(ctx, file, claim, read, deleted)
+  } finally {
+    ownClaims.delete(claim)
+  }
+}
+
+const settleClaim = async (ctx: Context, file: string, claim: string, read: Read, deleted: DeletedFile): Promise<void> => {
   try {
     await fs.rename(file, claim)
   } catch (e) {
@@ -465,10 +509,10 @@ const recoverClaims = async (ctx: Context, dir: string, entries: ReadonlyArray<D
   let restored = false
   for (const e of entries) {
     const m = CLAIM.exec(e.name)
-    if (m === null || e.kind !== 'file') continue
+    if (m === null || e.kind !== 'file' || e.undecodable === true) continue
     const original = m[1] as string
     const pid = m[2] === undefined ? undefined : Number(m[2])
-    if (alive(pid)) continue
+    if (alive(pid, e.path)) continue
     const target = nodePath.join(dir, original)
     const left = `was claimed by a sweep that did not finish${pid === undefined ? '' : ` (process ${pid})`}`
     if (ctx.report.dryRun) {
@@ -502,8 +546,23 @@ const recoverClaimsOf = async (ctx: Context, dir: string, names: ReadonlyArray<s
   if (claims.length > 0) await recoverClaims(ctx, dir, claims)
 }
 
-/** The temporary file of an atomic write still in flight (see `writeFileAtomic`): not a cache entry. */
-const IN_FLIGHT_WRITE = /^\..+\.[0-9a-f]{16}\.tmp$/
+/** The temporary file of an atomic write (see `writeFileAtomic`): a cache entry only once stale. */
+const IN_FLIGHT_WRITE = /^\.(.+)\.[0-9a-f]{16}\.tmp$/
+
+/**
+ * How old (last modified before the sweep began) the temporary file of an atomic write must
+ * be to count as left by a crashed writer, and be swept: 60 s. A write takes milliseconds.
+ *
+ * @category constants
+ * @since 0.2.0
+ */
+export const STALE_WRITE_MS = 60_000
+
+/** Whether an entry is the temporary file of a write that may still be in flight. */
+const inFlight = (e: Entry, began: number): boolean =>
+  IN_FLIGHT_WRITE.test(e.name) &&
+  e.undecodable !== true &&
+  !(e.identity !== undefined && Number(e.identity.mtimeNs / 1_000_000n) <= began - STALE_WRITE_MS)
 
 const unsafe = (ctx: Context, u: UnsafeDirectory): void => {
   ctx.report.errors.push({
@@ -535,7 +594,7 @@ const resolveCache = async (ctx: Context, dir: string): Promise<string | undefin
 const snapshot = async (entries: ReadonlyArray<DirEntry>): Promise<ReadonlyArray<Entry>> => {
   const out: Array<Entry> = []
   for (const e of entries) {
-    if (e.kind !== 'file') {
+    if (e.kind !== 'file' || e.undecodable === true) {
       out.push(e)
       continue
     }
@@ -569,7 +628,10 @@ const listCache = async (ctx: Context, requested: string): Promise<ReadonlyArray
   if (entries === undefined) return []
   if (await recoverClaims(ctx, dir, entries)) entries = await list()
   if (entries === undefined) return []
-  return snapshot(entries.filter((e) => !IN_FLIGHT_WRITE.test(e.name) && !CLAIM.test(e.name)))
+  // no clock: no temporary file can be known to be stale
+  const began = ctx.options.now?.() ?? NaN
+  const noted = await snapshot(entries.filter((e) => e.undecodable === true || !CLAIM.test(e.name)))
+  return noted.filter((e) => !inFlight(e, began))
 }
 
 /**
@@ -697,6 +759,26 @@ const sweepCredentials = async (ctx: Context, entry: Entry): Promise<void> => {
   return removeClaimed(ctx, entry.path, loaded.read, { kind: 'credentials', file: entry.path })
 }
 
+/**
+ * The temporary files that crashed writes of the named files left (`logoutSession`), as
+ * entries, each with the name it was to have; those that may be in flight are not.
+ */
+const staleWritesOf = async (
+  ctx: Context,
+  dir: string,
+  names: ReadonlyArray<string>
+): Promise<ReadonlyArray<readonly [Entry, string]>> => {
+  const listed = await listDir(dir)()
+  if (E.isLeft(listed)) return []
+  const began = ctx.options.now?.() ?? NaN
+  const out: Array<readonly [Entry, string]> = []
+  for (const e of await snapshot(listed.right.filter((e) => names.includes(IN_FLIGHT_WRITE.exec(e.name)?.[1] ?? '')))) {
+    const name = IN_FLIGHT_WRITE.exec(e.name)?.[1]
+    if (name !== undefined && !inFlight(e, began)) out.push([e, name])
+  }
+  return out
+}
+
 /** A planned cache file (`logoutSession`) as an entry, as it is when the sweep begins; `undefined` if absent. */
 const entryAt = async (dir: string, name: string): Promise<Entry | undefined> => {
   const file = nodePath.join(dir, name)
@@ -780,16 +862,18 @@ const optionsProblem = (message: string): LogoutReport =>
 
 /** The options a JavaScript caller passed, checked and read once (a getter runs once). */
 const checkLogoutOptions = (options: unknown, who: string): E.Either<string, LogoutOptions> => {
-  const read = readOptions(options, ['homedir', 'envForRegion', 'dryRun', 'maxFileBytes'])
+  const read = readOptions(options, ['homedir', 'envForRegion', 'dryRun', 'maxFileBytes', 'now'])
   if (E.isLeft(read)) return E.left(`the options of ${who} ${read.left}`)
-  const { homedir, envForRegion, dryRun, maxFileBytes } = read.right
+  const { homedir, envForRegion, dryRun, maxFileBytes, now } = read.right
   if (typeof homedir !== 'string' || homedir === '') return E.left(`the homedir of ${who} must be a non-empty string`)
   if (typeof envForRegion !== 'function') return E.left(`the envForRegion of ${who} must be a function`)
   if (dryRun !== undefined && typeof dryRun !== 'boolean') return E.left(`the dryRun of ${who} must be a boolean`)
   if (maxFileBytes !== undefined && !(typeof maxFileBytes === 'number' && Number.isSafeInteger(maxFileBytes) && maxFileBytes > 0)) {
     return E.left(`the maxFileBytes of ${who} must be a positive integer`)
   }
+  if (now !== undefined && typeof now !== 'function') return E.left(`the now of ${who} must be a function`)
   const f = envForRegion as (region: string) => Env
+  const clock = now as (() => unknown) | undefined
   return E.right({
     ...(read.right as Partial<LogoutOptions>),
     homedir,
@@ -802,7 +886,20 @@ const checkLogoutOptions = (options: unknown, who: string): E.Either<string, Log
       }
     },
     ...(dryRun === undefined ? {} : { dryRun }),
-    ...(maxFileBytes === undefined ? {} : { maxFileBytes })
+    ...(maxFileBytes === undefined ? {} : { maxFileBytes }),
+    // a clock that throws or is not a number: no temporary file counts as stale
+    ...(clock === undefined
+      ? {}
+      : {
+          now: (): number => {
+            try {
+              const t = clock()
+              return typeof t === 'number' ? t : NaN
+            } catch {
+              return NaN
+            }
+          }
+        })
   })
 }
 
@@ -851,7 +948,8 @@ const plan = (
  * - `StartUrl`: the legacy session of that exact start URL, and every `sso-session` whose
  *   `sso_start_url` is that URL (nothing needs to be configured for the legacy one).
  *
- * Its token file (`sha1(session name)` or `sha1(start URL)`) is invalidated and deleted
+ * Its token file (`sha1(session name)` or `sha1(start URL)`), and the temporary file a
+ * crashed write of it left (stale by the `now` clock given), is invalidated and deleted
  * like in {@link logoutAll}; when the file has no region, the session's configured
  * `sso_region` is used. Then, for every profile of the config file that uses the same
  * session and has `sso_account_id` and `sso_role_name`, the CLI credential cache entries
@@ -940,6 +1038,10 @@ const sessionLogout = (options: LogoutSessionOptions): TE.TaskEither<ConfigError
               const entry = await entryAt(tokenDir, nodePath.basename(file))
               if (entry !== undefined) tokens.push([entry, region])
             }
+            const regions = new Map(p.tokens.map(({ file, region }) => [nodePath.basename(file), region]))
+            for (const [entry, name] of await staleWritesOf(ctx, tokenDir, [...regions.keys()])) {
+              tokens.push([entry, regions.get(name)])
+            }
           }
           if (credDir !== undefined) {
             await recoverClaimsOf(ctx, credDir, p.credentials.map((file) => nodePath.basename(file)))
@@ -947,6 +1049,8 @@ const sessionLogout = (options: LogoutSessionOptions): TE.TaskEither<ConfigError
               const entry = await entryAt(credDir, nodePath.basename(file))
               if (entry !== undefined) credentials.push(entry)
             }
+            const names = p.credentials.map((file) => nodePath.basename(file))
+            for (const [entry] of await staleWritesOf(ctx, credDir, names)) credentials.push(entry)
           }
           for (const [entry, region] of tokens) await sweepToken(ctx, entry, region)
           for (const entry of credentials) await sweepCredentials(ctx, entry)
@@ -1041,7 +1145,13 @@ export const showLogoutProblems = (r: LogoutReport): string => {
     return showLines([
       // failures are told once, as errors
       ...r.kept
-        .filter((k) => !ordinary(k) && k.reason !== 'InvalidationFailed' && k.reason !== 'DeleteFailed')
+        .filter(
+          (k) =>
+            !ordinary(k) &&
+            k.reason !== 'InvalidationFailed' &&
+            k.reason !== 'DeleteFailed' &&
+            !r.errors.some((e) => e.file === k.file)
+        )
         .map((k) => `Kept ${k.file}: ${k.message}`),
       ...r.errors.map((e) => `Error: ${e.message}`)
     ])

@@ -133,6 +133,11 @@ export interface DirEntry {
   /** Its path: the directory joined with the name. */
   readonly path: string
   readonly kind: EntryKind
+  /**
+   * Set when the name on disk is not valid UTF-8 (Linux names are bytes): `name` then shows
+   * each invalid byte as U+FFFD, and `path` names another file, or none (since 0.2.0).
+   */
+  readonly undecodable?: true
 }
 
 // -------------------------------------------------------------------------------------
@@ -291,11 +296,24 @@ export const writeFileAtomic =
 // list, delete
 // -------------------------------------------------------------------------------------
 
-const kindOf = (d: Dirent): EntryKind =>
+const kindOf = (d: Dirent | Dirent<Buffer>): EntryKind =>
   d.isSymbolicLink() ? 'symlink' : d.isFile() ? 'file' : d.isDirectory() ? 'directory' : 'other'
+
+/** An entry from its name as bytes: decoded as UTF-8, and marked when that loses bytes. */
+const entryOf = (dir: string, d: Dirent<Buffer>): DirEntry => {
+  const raw = d.name
+  const name = raw.toString('utf8')
+  return {
+    name,
+    path: nodePath.join(dir, name),
+    kind: kindOf(d),
+    ...(Buffer.from(name, 'utf8').equals(raw) ? {} : { undecodable: true as const })
+  }
+}
 
 /**
  * Lists a directory, every entry (not only `*.json`), sorted by name, links not followed.
+ * A name that is not valid UTF-8 is marked `undecodable`.
  * A directory that does not exist (or is not a directory) lists as empty; any other
  * failure (`EACCES`, …) is a `FileError`.
  *
@@ -323,11 +341,9 @@ export const listDir =
   async () => {
     if (typeof dir !== 'string') return E.left(fileError('list', dir, { code: 'ERR_INVALID_ARG_TYPE' }))
     try {
-      const entries = await fs.readdir(dir, { withFileTypes: true })
+      const entries = await fs.readdir(dir, { withFileTypes: true, encoding: 'buffer' })
       return E.right(
-        entries
-          .map((d) => ({ name: d.name, path: nodePath.join(dir, d.name), kind: kindOf(d) }))
-          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        entries.map((d) => entryOf(dir, d)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       )
     } catch (e) {
       const code = errorCode(e)

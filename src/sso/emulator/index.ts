@@ -258,25 +258,31 @@ const bearerToken = (req: http.IncomingMessage): string | undefined => {
   return Array.isArray(h) ? h[0] : h
 }
 
-const parseTarget = (rawUrl: string | undefined): { path: string; query: URLSearchParams } => {
+const parseTarget = (rawUrl: string | undefined): { path: string; search: string; query: URLSearchParams } => {
   try {
     const u = new URL(rawUrl ?? '/', 'http://emulator.invalid')
-    return { path: u.pathname, query: u.searchParams }
+    return { path: u.pathname, search: u.search, query: u.searchParams }
   } catch {
-    return { path: '', query: new URLSearchParams() }
+    return { path: '', search: '', query: new URLSearchParams() }
   }
 }
 
 /**
  * Replaces every seeded token (and `extra`, the request's own bearer token) in a string by
- * `<redacted>`. Tokens are found through an index of their first characters, so a string
- * is scanned once whatever the number of seeded tokens.
+ * `<redacted>`, each also as a query string decodes it when sent unencoded (every `+` a
+ * space). Tokens are found through an index of their first characters, so a string is
+ * scanned once whatever the number of seeded tokens.
  */
 type Scrub = (s: string, extra: string | undefined) => string
 
+/** A token, and what a query string makes of it sent unencoded (`+` read as a space). */
+const forms = (t: string): ReadonlyArray<string> => (t.includes('+') ? [t, t.replace(/\+/g, ' ')] : [t])
+
 const makeScrubber = (tokens: Iterable<string>): Scrub => {
-  const all = [...tokens].filter((t) => t.length > 0)
-  const k = Math.min(8, ...all.map((t) => t.length))
+  const all = [...tokens].filter((t) => t.length > 0).flatMap(forms)
+  // a loop, not Math.min(...): a seed may hold more tokens than a call has room for arguments
+  let k = 8
+  for (const t of all) if (t.length < k) k = t.length
   const index = new Map<string, Array<string>>()
   for (const t of all) {
     const key = t.slice(0, k)
@@ -286,7 +292,7 @@ const makeScrubber = (tokens: Iterable<string>): Scrub => {
   }
   for (const list of index.values()) list.sort((a, b) => b.length - a.length)
   return (input, extra) => {
-    const s = extra === undefined || extra === '' ? input : input.split(extra).join(REDACTED)
+    const s = extra === undefined || extra === '' ? input : forms(extra).reduce((acc, f) => acc.split(f).join(REDACTED), input)
     if (all.length === 0) return s
     let out = ''
     let from = 0
@@ -315,14 +321,25 @@ const safeDecode = (s: string): string => {
   }
 }
 
+/**
+ * Decodes every run of valid percent-escapes, leaving a malformed one (`%zz`, a lone `%`) as
+ * it is: one bad escape does not keep the rest of the path encoded.
+ */
+const lenientDecode = (s: string): string => s.replace(/(?:%[0-9a-f]{2})+/gi, safeDecode)
+
 /** The path as logged: scrubbed; decoded first when a token hides in its percent-encoding. */
 const loggedPath = (path: string, scrub: Scrub, token: string | undefined): string => {
-  const decoded = safeDecode(path)
+  const decoded = lenientDecode(path)
   const scrubbedDecoded = scrub(decoded, token)
   return cut(scrubbedDecoded !== decoded ? scrubbedDecoded : scrub(path, token))
 }
 
-const loggedQuery = (query: URLSearchParams, scrub: Scrub, token: string | undefined): Readonly<Record<string, string>> => {
+/**
+ * The query as logged. The raw query string is scrubbed before it is parsed (a token sent
+ * unencoded has its `+` read as a space and may be cut at an `=`), then each key and value.
+ */
+const loggedQuery = (search: string, scrub: Scrub, token: string | undefined): Readonly<Record<string, string>> => {
+  const query = new URLSearchParams(scrub(search, token))
   const out: Record<string, string> = {}
   let keys = 0
   for (const [rawKey, v] of query) {
@@ -488,7 +505,7 @@ export const startEmulator =
           : [...log.slice(logged % REQUEST_LOG_SIZE), ...log.slice(0, logged % REQUEST_LOG_SIZE)]
 
       const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-        const { path, query } = parseTarget(req.url)
+        const { path, search, query } = parseTarget(req.url)
         const method = req.method ?? ''
         const token = bearerToken(req)
         const operation = findOperation(method, path)?.name
@@ -500,7 +517,7 @@ export const startEmulator =
             at: Date.now(),
             method: cut(scrub(method, token)),
             path: loggedPath(path, scrub, token),
-            query: loggedQuery(query, scrub, token),
+            query: loggedQuery(search, scrub, token),
             operation,
             hasToken: token !== undefined && token !== '',
             fault: fault === undefined ? undefined : faultKind(fault)

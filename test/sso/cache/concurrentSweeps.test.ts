@@ -186,6 +186,16 @@ describe('claims left by a sweep', () => {
     expect(r.kept[0]?.message).toContain('a newer a.json exists')
   })
 
+  it("a claim bearing this process's pid that this process did not make (a container restarted, the pid reused) is recovered", async () => {
+    const h = home()
+    const claim = h.token(`.a.json.${process.pid}.${hex}.sweep`, tokenJson(crashTokens[5] as string))
+    const r = await sweep(h.home)
+    expect(fs.existsSync(claim)).toBe(false)
+    expect(r.deleted.map((d) => path.basename(d.file))).toEqual(['a.json'])
+    expect(emu.isLoggedOut(crashTokens[5] as string)).toBe(true)
+    expect(h.ls(h.tokens)).toEqual([])
+  })
+
   it('the claim of a sweep still running is its own: neither read, sent, moved nor deleted', async () => {
     const h = home()
     const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], { stdio: 'ignore' })

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { newEnv, type Env } from '../../../src/index.js'
 import { isLogoutSuccessful, logoutAll, showLogoutReport, type LogoutReport } from '../../../src/sso/cache/index.js'
 import type { Emulator } from '../../../src/sso/emulator/index.js'
-import { closedPort, envTo, isRoot, liveTokens, makeHome, PAST, ssoCreds, start, tokenJson, useHomes, type Home } from './helpers.js'
+import { closedPort, envTo, fileFor, isRoot, liveTokens, makeHome, PAST, ssoCreds, start, tokenJson, useHomes, type Home } from './helpers.js'
 
 let emu: Emulator
 /** Live tokens the emulator accepts, each used once. */
@@ -19,7 +19,10 @@ afterAll(() => emu.close())
 const home = useHomes()
 afterEach(() => emu.clearFaults())
 
-const run = (h: Home, extra: { dryRun?: boolean; envForRegion?: (r: string) => Env; maxFileBytes?: number } = {}): Promise<LogoutReport> =>
+const run = (
+  h: Home,
+  extra: { dryRun?: boolean; envForRegion?: (r: string) => Env; maxFileBytes?: number; now?: () => number } = {}
+): Promise<LogoutReport> =>
   logoutAll({ homedir: h.home, envForRegion: envTo(emu.url), ...extra })()
 
 const base = (f: string): string => path.basename(f)
@@ -370,6 +373,45 @@ describe('logoutAll: safer than the CLI', () => {
     fs.mkdirSync(path.dirname(h.tokens), { recursive: true })
     fs.writeFileSync(h.tokens, 'not a dir')
     expect(await run(h)).toEqual({ dryRun: false, invalidated: [], deleted: [], kept: [], errors: [] })
+  })
+
+  it('the temporary file of a write that never finished (its writer crashed) is swept once stale; one in flight is not', async () => {
+    const h = home()
+    const crashed = live()
+    const inFlight = live()
+    const stale = h.token(`.${fileFor('crashed')}.0123456789abcdef.tmp`, tokenJson(crashed))
+    const fresh = h.token(`.${fileFor('in-flight')}.fedcba9876543210.tmp`, tokenJson(inFlight))
+    const t = fs.statSync(fresh).mtimeMs
+    fs.utimesSync(stale, new Date(t - 61_000), new Date(t - 61_000))
+    const dry = await run(h, { dryRun: true, now: () => t + 1_000 })
+    expect(dry.deleted).toEqual([expect.objectContaining({ file: stale, kind: 'token', invalidation: 'WouldLogOut' })])
+    const r = await run(h, { now: () => t + 1_000 })
+    expect(isLogoutSuccessful(r)).toBe(true)
+    expect(r.deleted).toEqual([expect.objectContaining({ file: stale, kind: 'token', invalidation: 'LoggedOut' })])
+    expect([emu.isLoggedOut(crashed), emu.isLoggedOut(inFlight)]).toEqual([true, false])
+    expect(h.ls(h.tokens)).toEqual([path.basename(fresh)])
+  })
+
+  // Linux file names are bytes; macOS and Windows refuse names that are not UTF-8
+  it.skipIf(process.platform !== 'linux')('a token whose file name is not UTF-8 is not skipped in silence: kept and reported (EILSEQ)', async () => {
+    const h = home()
+    const tok = live()
+    h.token('ordinary.json', tokenJson(tok))
+    const raw = Buffer.concat([Buffer.from(`${h.tokens}/`), Buffer.from([0xff, 0x2e, 0x6a, 0x73, 0x6f, 0x6e])])
+    fs.writeFileSync(raw, JSON.stringify(tokenJson('a-token-under-a-byte-name')))
+    for (const dryRun of [true, false]) {
+      const r = await run(h, { dryRun })
+      expect(isLogoutSuccessful(r), `dryRun ${dryRun}`).toBe(false)
+      expect(r.kept, `dryRun ${dryRun}`).toEqual([expect.objectContaining({ file: path.join(h.tokens, '\ufffd.json'), reason: 'Unreadable' })])
+      expect(r.errors, `dryRun ${dryRun}`).toEqual([
+        expect.objectContaining({ file: path.join(h.tokens, '\ufffd.json'), operation: 'list', code: 'EILSEQ' })
+      ])
+    }
+    // told once, as an error
+    expect(showLogoutReport(await run(h, { dryRun: true })).match(/not valid UTF-8/g)).toHaveLength(1)
+    // the ordinary token was logged out and removed; the other is still there, untouched
+    expect(emu.isLoggedOut(tok)).toBe(true)
+    expect(fs.readdirSync(h.tokens, { encoding: 'buffer' })).toEqual([raw.subarray(h.tokens.length + 1)])
   })
 })
 

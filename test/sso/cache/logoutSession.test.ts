@@ -12,7 +12,7 @@ import type { Emulator } from '../../../src/sso/emulator/index.js'
 import { envTo, fileFor, makeHome, ssoCreds, start, tokenJson, type Home } from './helpers.js'
 
 let emu: Emulator
-const TOKENS = ['corp-token', 'legacy-token', 'other-token', 'same-url-token', 'noregion-token'] as const
+const TOKENS = ['corp-token', 'legacy-token', 'other-token', 'same-url-token', 'noregion-token', 'crashed-write-token', 'in-flight-token'] as const
 beforeAll(async () => {
   emu = await start({ tokens: Object.fromEntries(TOKENS.map((t) => [t, {}])) })
 })
@@ -114,6 +114,27 @@ describe('logoutSession', () => {
     ])
     expect(r.right.deleted.map((d) => d.file)).toEqual([f.files['corpToken'], f.files['devCreds'], f.files['opsCreds']])
     expect(isLogoutSuccessful(r.right)).toBe(true)
+  })
+
+  it("a crashed write's temporary file of that session's token, stale by the clock, is swept too; one in flight, or another session's, is not", async () => {
+    const f = fixture()
+    fs.rmSync(f.files['corpToken'] as string)
+    const tmp = (name: string, hex: string): string => `.${fileFor(name)}.${hex}.tmp`
+    const stale = f.h.token(tmp('corp', '0123456789abcdef'), tokenJson('crashed-write-token', { startUrl: CORP }))
+    const fresh = f.h.token(tmp('corp', 'fedcba9876543210'), tokenJson('in-flight-token', { startUrl: CORP }))
+    const otherStale = f.h.token(tmp('other', '0123456789abcdef'), tokenJson('other-token', { startUrl: OTHER }))
+    const t = fs.statSync(fresh).mtimeMs
+    for (const file of [stale, otherStale]) fs.utimesSync(file, new Date(t - 61_000), new Date(t - 61_000))
+    const r = await logoutSession({
+      homedir: f.h.home,
+      env: {},
+      envForRegion: envTo(emu.url),
+      target: { _tag: 'Profile', profile: 'dev' },
+      now: () => t + 1_000
+    })()
+    expect(r._tag === 'Right' && r.right.deleted.map((d) => d.file)).toEqual([stale, f.files['devCreds'], f.files['opsCreds']])
+    expect([emu.isLoggedOut('crashed-write-token'), emu.isLoggedOut('in-flight-token')]).toEqual([true, false])
+    expect([fs.existsSync(stale), fs.existsSync(fresh), fs.existsSync(otherStale)]).toEqual([false, true, true])
   })
 
   it('by sso-session name', async () => {

@@ -501,18 +501,42 @@ const settleClaim = async (ctx: Context, file: string, claim: string, read: Read
 }
 
 /**
+ * How old a claim must be (its status changed, by the rename that made it, this long before
+ * the sweep began) to count as left behind even though a process with its pid runs: 10
+ * minutes. A sweep holds a claim for the time of one read and compare; a live process with
+ * an old claim's pid is another process that reused the pid.
+ *
+ * @category constants
+ * @since 0.2.0
+ */
+export const STALE_CLAIM_MS = 10 * 60_000
+
+/** Whether a claim was made more than {@link STALE_CLAIM_MS} before `began` (never, without a clock). */
+const staleClaim = async (claim: string, began: number): Promise<boolean> => {
+  if (!Number.isFinite(began)) return false
+  try {
+    const st = await fs.lstat(claim, { bigint: true })
+    return Number(st.ctimeNs / 1_000_000n) <= began - STALE_CLAIM_MS
+  } catch {
+    return false
+  }
+}
+
+/**
  * Puts back the claims left by sweeps whose process is gone (crashed, killed) under their
- * name, when that name is free; reports the others. Claims of running sweeps are theirs.
+ * name, when that name is free; reports the others. Claims of running sweeps are theirs,
+ * unless older than {@link STALE_CLAIM_MS} (by the sweep's clock, when it has one).
  * Returns whether anything was put back.
  */
 const recoverClaims = async (ctx: Context, dir: string, entries: ReadonlyArray<DirEntry>): Promise<boolean> => {
   let restored = false
+  const began = ctx.options.now?.() ?? NaN
   for (const e of entries) {
     const m = CLAIM.exec(e.name)
     if (m === null || e.kind !== 'file' || e.undecodable === true) continue
     const original = m[1] as string
     const pid = m[2] === undefined ? undefined : Number(m[2])
-    if (alive(pid, e.path)) continue
+    if (alive(pid, e.path) && !(await staleClaim(e.path, began))) continue
     const target = nodePath.join(dir, original)
     const left = `was claimed by a sweep that did not finish${pid === undefined ? '' : ` (process ${pid})`}`
     if (ctx.report.dryRun) {

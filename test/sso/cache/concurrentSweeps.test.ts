@@ -15,7 +15,7 @@ import * as path from 'node:path'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sensitive } from '../../../src/core/Sensitive.js'
-import { logoutAll, logoutSession, sha1Hex, writeToken, type LogoutReport } from '../../../src/sso/cache/index.js'
+import { logoutAll, logoutSession, sha1Hex, STALE_CLAIM_MS, writeToken, type LogoutReport } from '../../../src/sso/cache/index.js'
 import type { Emulator } from '../../../src/sso/emulator/index.js'
 import { envTo, start, tokenJson, useHomes } from './helpers.js'
 
@@ -206,6 +206,30 @@ describe('claims left by a sweep', () => {
       expect(r).toEqual({ dryRun: false, invalidated: [], deleted: [], kept: [], errors: [] })
       expect(fs.existsSync(claim) && fs.existsSync(cred)).toBe(true)
       expect(emu.logoutCount(crashTokens[4] as string)).toBe(0)
+    } finally {
+      other.kill('SIGKILL')
+    }
+  })
+})
+
+describe('claims whose pid another process took', () => {
+  it('a claim older than STALE_CLAIM_MS by the sweep clock is recovered even though a process has its pid; a recent one is left alone', async () => {
+    const hex = '0123456789abcdef'
+    const h = home()
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], { stdio: 'ignore' })
+    try {
+      const claim = h.token(`.a.json.${other.pid}.${hex}.sweep`, tokenJson(crashTokens[7] as string))
+      // the same clock as the file system: the claim was made just now, by a live process
+      const recent = await logoutAll({ homedir: h.home, envForRegion: envTo(emu.url), now: Date.now })()
+      expect(recent).toEqual({ dryRun: false, invalidated: [], deleted: [], kept: [], errors: [] })
+      expect(fs.existsSync(claim)).toBe(true)
+      // a clock past the claim's age: no sweep holds a claim that long, the pid was reused
+      const later = (): number => Date.now() + STALE_CLAIM_MS + 1_000
+      const r = await logoutAll({ homedir: h.home, envForRegion: envTo(emu.url), now: later })()
+      expect(fs.existsSync(claim)).toBe(false)
+      expect(r.deleted.map((d) => path.basename(d.file))).toEqual(['a.json'])
+      expect(emu.isLoggedOut(crashTokens[7] as string)).toBe(true)
+      expect(r.errors).toEqual([])
     } finally {
       other.kill('SIGKILL')
     }

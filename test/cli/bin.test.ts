@@ -106,40 +106,28 @@ describe('bin', () => {
     }
   }, 30_000)
 
-  it.skipIf(!fs.existsSync('/dev/full'))('another write error (ENOSPC on /dev/full): reported on stderr, exit 1, the emulator closed', async () => {
-    const full = fs.openSync('/dev/full', 'w')
-    try {
-      for (const args of [['sso', 'emulator', '--port', '0'], ['--help']]) {
-        const r = await run(args, { stdoutFd: full })
-        expect(r, args.join(' ')).toEqual({
-          code: 1,
-          signal: null,
-          stdout: '',
-          stderr: 'fp-aws: cannot write to standard output (ENOSPC)\n'
-        })
+  it.skipIf(!fs.existsSync('/dev/full'))(
+    'another write error (ENOSPC on /dev/full): reported on stderr, exit 1, the emulator closed; a report that cannot be written is not a success',
+    async () => {
+      const full = fs.openSync('/dev/full', 'w')
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-aws-bin-home-'))
+      const env = { PATH: process.env['PATH'], HOME: home }
+      try {
+        const cases = [['sso', 'emulator', '--port', '0'], ['--help'], ['sso', 'logout', '--dry-run'], ['sso', 'logout', '--json'], ['--version']]
+        for (const args of cases) {
+          const r = await run(args, { stdoutFd: full, env })
+          expect(r, args.join(' ')).toEqual({
+            code: 1,
+            signal: null,
+            stdout: '',
+            stderr: 'fp-aws: cannot write to standard output (ENOSPC)\n'
+          })
+        }
+      } finally {
+        fs.closeSync(full)
+        fs.rmSync(home, { recursive: true, force: true })
       }
-    } finally {
-      fs.closeSync(full)
-    }
-  }, 30_000)
-
-  it.skipIf(!fs.existsSync('/dev/full'))('a report that cannot be written (ENOSPC) is not a success: exit 1, said on stderr', async () => {
-    const full = fs.openSync('/dev/full', 'w')
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-aws-bin-home-'))
-    const env = { PATH: process.env['PATH'], HOME: home }
-    try {
-      for (const args of [['sso', 'logout', '--dry-run'], ['sso', 'logout', '--json'], ['--version']]) {
-        const r = await run(args, { stdoutFd: full, env })
-        expect(r, args.join(' ')).toEqual({
-          code: 1,
-          signal: null,
-          stdout: '',
-          stderr: 'fp-aws: cannot write to standard output (ENOSPC)\n'
-        })
-      }
-    } finally {
-      fs.closeSync(full)
-      fs.rmSync(home, { recursive: true, force: true })
-    }
-  }, 30_000)
+    },
+    30_000
+  )
 })

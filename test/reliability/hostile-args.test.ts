@@ -236,6 +236,18 @@ const args = fc.array(hostile, { minLength: 0, maxLength: 3 })
 // calling
 // -------------------------------------------------------------------------------------
 
+/** Runs `f` against an emulator that knows one token, `a-token`, and closes it. */
+const withEmulator = async (f: (emu: import('../../src/sso/emulator/index.js').Emulator) => Promise<void>): Promise<void> => {
+  const { startEmulator } = await import('../../src/sso/emulator/index.js')
+  const started = await startEmulator({ tokens: { 'a-token': {} } })()
+  if (started._tag === 'Left') throw new Error(started.left.message)
+  try {
+    await f(started.right)
+  } finally {
+    await started.right.close()
+  }
+}
+
 const TIMEOUT_MS = 5_000
 
 type Outcome = { readonly ok: true } | { readonly ok: false; readonly why: string }
@@ -441,19 +453,13 @@ describe('the cases seen in the field', () => {
   it('hooks: [undefined] is a ValidationError naming hooks, and nothing is sent', async () => {
     const { newEnv, send } = await import('../../src/index.js')
     const { Logout, newLogout } = await import('../../src/sso/index.js')
-    const { startEmulator } = await import('../../src/sso/emulator/index.js')
-    const started = await startEmulator({ tokens: { 'a-token': {} } })()
-    if (started._tag === 'Left') throw new Error(started.left.message)
-    const emu = started.right
-    try {
+    await withEmulator(async (emu) => {
       const r = await send(Logout)(newLogout('a-token'))(newEnv({ endpoint: emu.url, hooks: [undefined] as never }))()
       expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'ValidationError', field: 'hooks' } })
       expect(emu.requestCount()).toBe(0)
       const ok = await send(Logout)(newLogout('a-token'))(newEnv({ endpoint: emu.url, hooks: [{}] }))()
       expect(ok._tag).toBe('Right')
-    } finally {
-      await emu.close()
-    }
+    })
   })
 })
 
@@ -461,11 +467,7 @@ describe('what a hostile argument is answered with', () => {
   it('a signal that is not an AbortSignal is a ValidationError naming signal, and nothing is sent; null is none', async () => {
     const { newEnv, send } = await import('../../src/index.js')
     const { Logout, newLogout } = await import('../../src/sso/index.js')
-    const { startEmulator } = await import('../../src/sso/emulator/index.js')
-    const started = await startEmulator({ tokens: { 'a-token': {} } })()
-    if (started._tag === 'Left') throw new Error(started.left.message)
-    const emu = started.right
-    try {
+    await withEmulator(async (emu) => {
       for (const signal of [{}, 'stop', trapProxy(), { aborted: 'no', addEventListener: () => undefined }]) {
         const r = await send(Logout)(newLogout('a-token'))(newEnv({ endpoint: emu.url, signal: signal as never }))()
         expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'ValidationError', field: 'signal' } })
@@ -473,9 +475,7 @@ describe('what a hostile argument is answered with', () => {
       expect(emu.requestCount()).toBe(0)
       const ok = await send(Logout)(newLogout('a-token'))(newEnv({ endpoint: emu.url, signal: null as never }))()
       expect(ok._tag).toBe('Right')
-    } finally {
-      await emu.close()
-    }
+    })
   })
 
   it('proxyFromEnv and readCaBundle: a ConfigError of their own', async () => {

@@ -75,6 +75,8 @@ describe('library functions', () => {
     expect(substring('', 0, 1, false)).toStrictEqual(O.none)
     expect(substring('aé-bc', 0, 1, false)).toStrictEqual(O.none) // not ASCII
     expect(substring('a🐱b', 0, 1, false)).toStrictEqual(O.none)
+    expect(substring('\ufdfd', 0, 1, false)).toStrictEqual(O.none)
+    expect(substring('\u007fabcdef', 0, 4, false)).toStrictEqual(O.some('\u007fabc')) // all of ASCII counts
   })
 
   it('uriEncode: every reserved character, unreserved ones kept, UTF-8', () => {
@@ -99,12 +101,19 @@ describe('library functions', () => {
     expect(parseURL('https://[2001:db8::1]:443/p')).toStrictEqual(url('https', '[2001:db8::1]:443', '/p', '/p/', true))
     expect(parseURL('https://999.0.0.1')).toStrictEqual(O.none) // not an address, and not a host name either
     expect(parseURL('https://1.2.3.4.example.com')).toStrictEqual(url('https', '1.2.3.4.example.com', '', '/', false))
+    // host labels are not validated; a default port that is written is kept
+    expect(parseURL('http://99_ab-.com')).toStrictEqual(url('http', '99_ab-.com', '', '/', false))
+    expect(parseURL('https://[2001:db8:85a3:8d3:1319:8a2e:370:7348]:443')).toStrictEqual(
+      url('https', '[2001:db8:85a3:8d3:1319:8a2e:370:7348]:443', '', '/', true)
+    )
     for (const bad of [
       'https://example.com?foo=bar',
       'https://example.com/path?',
       'https://example.com/#frag',
       'https://user@example.com',
       'ftp://example.com',
+      'acbd://example.com',
+      'http://abc.com:a/foo',
       'example.com',
       'https://',
       'https://example.com:99999',
@@ -118,6 +127,7 @@ describe('library functions', () => {
   it('isValidHostLabel: one label, or labels joined by dots with allowSubDomains', () => {
     expect(isValidHostLabel('us-east-1', false)).toBe(true)
     expect(isValidHostLabel('a', false)).toBe(true)
+    expect(isValidHostLabel('3aws4', false)).toBe(true)
     expect(isValidHostLabel('a'.repeat(63), false)).toBe(true)
     expect(isValidHostLabel('a'.repeat(64), false)).toBe(false)
     expect(isValidHostLabel('a.b', false)).toBe(false)

@@ -97,6 +97,7 @@ export interface ParsedUrl {
  * @since 0.2.0
  */
 export const substring = (input: string, start: number, stop: number, reverse: boolean): O.Option<string> => {
+  if (typeof input !== 'string') return O.none
   // eslint-disable-next-line no-control-regex
   if (!/^[\x00-\x7f]*$/.test(input) || !Number.isInteger(start) || !Number.isInteger(stop)) return O.none
   if (start < 0 || start >= stop || stop > input.length) return O.none
@@ -116,7 +117,9 @@ export const substring = (input: string, start: number, stop: number, reverse: b
  * @since 0.2.0
  */
 export const uriEncode = (input: string): string =>
-  encodeURIComponent(input).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+  typeof input !== 'string'
+    ? ''
+    : encodeURIComponent(input).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 
 /**
  * The Smithy `parseURL`: an `http` or `https` URL split into scheme, authority and path;
@@ -136,6 +139,7 @@ export const uriEncode = (input: string): string =>
  * @since 0.2.0
  */
 export const parseURL = (input: string): O.Option<ParsedUrl> => {
+  if (typeof input !== 'string') return O.none
   const m = /^(https?):\/\/([^/?#@\s]+)(\/[^?#\s]*)?$/i.exec(input)
   if (m === null || !URL.canParse(input)) return O.none
   const scheme = (m[1] ?? '').toLowerCase()
@@ -162,7 +166,7 @@ export const parseURL = (input: string): O.Option<ParsedUrl> => {
  * @since 0.2.0
  */
 export const isValidHostLabel = (input: string, allowSubDomains: boolean): boolean =>
-  allowSubDomains ? input.split('.').every(isHostLabel) : isHostLabel(input)
+  typeof input === 'string' && (allowSubDomains === true ? input.split('.').every(isHostLabel) : isHostLabel(input))
 
 /**
  * The Smithy `getAttr`: the value at a path of dot-separated names with optional `[index]`
@@ -179,14 +183,20 @@ export const isValidHostLabel = (input: string, allowSubDomains: boolean): boole
  * @since 0.2.0
  */
 export const getAttr = (value: RuleValue, path: string): O.Option<RuleValue> => {
+  if (typeof path !== 'string') return O.none
   let v: RuleValue | undefined = value
-  for (const part of path.split('.')) {
-    const m = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part)
-    if (m === null) return O.none
-    const name = m[1] ?? ''
-    if (name !== '') v = isRecord(v) && Object.hasOwn(v, name) ? v[name] : undefined
-    for (const index of (m[2] ?? '').match(/\d+/g) ?? []) v = Array.isArray(v) ? v[Number(index)] : undefined
-    if (v === undefined) return O.none
+  try {
+    for (const part of path.split('.')) {
+      const m = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part)
+      if (m === null) return O.none
+      const name = m[1] ?? ''
+      if (name !== '') v = isRecord(v) && Object.hasOwn(v, name) ? v[name] : undefined
+      for (const index of (m[2] ?? '').match(/\d+/g) ?? []) v = Array.isArray(v) ? v[Number(index)] : undefined
+      if (v === undefined) return O.none
+    }
+  } catch {
+    // a value that cannot be read (a caller's getter that throws): the path leads nowhere
+    return O.none
   }
   return O.fromNullable(v)
 }
@@ -205,7 +215,8 @@ export const getAttr = (value: RuleValue, path: string): O.Option<RuleValue> => 
  * @since 0.2.0
  */
 export const awsPartition = (region: string): { readonly [key: string]: RuleValue } => {
-  const p = partition(region)
+  // not a string: no region's partition, so the default one, as for an unknown region
+  const p = partition(typeof region === 'string' ? region : '')
   return {
     name: p.name,
     dnsSuffix: p.dnsSuffix,

@@ -253,14 +253,9 @@ const CLOSE_GRACE_MS = 1000
 
 const OPERATION_NAMES = operations.map((o) => o.name)
 
-/** Faults checked against the operations, whether given at start or injected later; a list that cannot be read is refused too. */
+/** Faults checked against the operations, whether given at start or injected later (`validateFaults` never throws). */
 const checkFaults = (faults: ReadonlyArray<Fault>): E.Either<EmulatorError, ReadonlyArray<Fault>> => {
-  const checked = E.flatten(
-    E.tryCatch(
-      () => validateFaults(faults, OPERATION_NAMES),
-      () => 'the faults cannot be read'
-    )
-  )
+  const checked = validateFaults(faults, OPERATION_NAMES)
   return E.isLeft(checked) ? E.left(emulatorError(`invalid faults: ${checked.left}`)) : checked
 }
 

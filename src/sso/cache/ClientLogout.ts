@@ -77,12 +77,14 @@ import {
   deleteFile,
   describeReadFailure,
   errorCode,
+  fileError,
   identityAt,
   identityOf,
   listDir,
   readBoundedIdentified,
   sameIdentity,
   type DirEntry,
+  type FileError,
   type FileIdentity,
   type ReadFailure
 } from './File.js'
@@ -438,7 +440,7 @@ const load = async (ctx: Context, entry: Entry): Promise<Loaded> => {
   return { _tag: 'Object', json, read: r.right }
 }
 
-const deleteFailed = (ctx: Context, file: string, message: string, code: string | undefined): void => {
+const deleteFailed = (ctx: Context, { file, message, code }: FileError): void => {
   keep(ctx, file, 'DeleteFailed', message)
   ctx.report.errors.push({ file, operation: 'delete', message, error: `FileError${code === undefined ? '' : `/${code}`}`, code })
 }
@@ -492,13 +494,13 @@ const settleClaim = async (ctx: Context, file: string, claim: string, read: Read
   } catch (e) {
     // gone already (another sweep, the user): nothing left to delete
     if (errorCode(e) === 'ENOENT') return void ctx.report.deleted.push(deleted)
-    return deleteFailed(ctx, file, `cannot delete ${file}${errorCode(e) === undefined ? '' : ` (${errorCode(e)})`}`, errorCode(e))
+    return deleteFailed(ctx, fileError('delete', file, e))
   }
   const now = await readBoundedIdentified(claim, { maxBytes: ctx.options.maxFileBytes })()
   if (E.isRight(now) && now.right.text === read.text && sameIdentity(now.right.identity, read.identity)) {
     const r = await deleteFile(claim)()
     if (E.isRight(r)) return void ctx.report.deleted.push(deleted)
-    return deleteFailed(ctx, claim, r.left.message, r.left.code)
+    return deleteFailed(ctx, r.left)
   }
   try {
     await fs.link(claim, file)

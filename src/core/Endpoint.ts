@@ -270,6 +270,15 @@ const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/
  */
 export const isValidHostLabel = (label: string): boolean => typeof label === 'string' && HOST_LABEL.test(label)
 
+/** Drops what the URL parser drops at either end of a URL: C0 controls and spaces. */
+const trimUrl = (s: string): string => {
+  let from = 0
+  let to = s.length
+  while (from < to && s.charCodeAt(from) <= 0x20) from++
+  while (to > from && s.charCodeAt(to - 1) <= 0x20) to--
+  return s.slice(from, to)
+}
+
 /**
  * What is wrong with a custom endpoint URL, if anything: not an http(s) URL with a host,
  * or with a query, a fragment or user-info (which would be sent, logged or misplace the
@@ -279,8 +288,8 @@ const customEndpointProblem = (s: string): string | undefined => {
   if (typeof s !== 'string' || !URL.canParse(s)) return 'is not a valid http(s) URL'
   const u = new URL(s)
   if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.hostname === '') return 'is not a valid http(s) URL'
-  // `URL` drops an empty `?`, `#` or `@`: the raw text is looked at too
-  const rest = s.trim().replace(/^[a-z][a-z\d+\-.]*:[\\/]*/i, '')
+  // `URL` drops an empty `?`, `#` or `@`: the raw text is looked at too, trimmed as the parser trims it
+  const rest = trimUrl(s).replace(/^[a-z][a-z\d+\-.]*:[\\/]*/i, '')
   const authority = rest.split(/[/\\?#]/, 1)[0] ?? ''
   if (u.username !== '' || u.password !== '' || authority.includes('@')) return 'has user-info (credentials), which is not allowed'
   if (u.search !== '' || rest.includes('?')) return 'has a query string, which is not allowed'
@@ -293,15 +302,6 @@ const customEndpointProblem = (s: string): string | undefined => {
 // -------------------------------------------------------------------------------------
 
 const ok = (url: string): E.Either<EndpointError, Endpoint> => E.right({ url })
-
-/** Drops what the URL parser drops at either end of a URL: C0 controls and spaces. */
-const trimUrl = (s: string): string => {
-  let from = 0
-  let to = s.length
-  while (from < to && s.charCodeAt(from) <= 0x20) from++
-  while (to > from && s.charCodeAt(to - 1) <= 0x20) to--
-  return s.slice(from, to)
-}
 
 const fail = (message: string): E.Either<EndpointError, Endpoint> => E.left(endpointError(message))
 

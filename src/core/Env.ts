@@ -17,6 +17,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { readEnv, readOptions } from './Args.js'
 import { configError, nodeReadFile, resolveConfig, type ConfigError, type ReadFile } from './Config.js'
 import { newEnv, type Env, type EnvOptions } from './EnvCore.js'
+import { errorCode } from './File.js'
 import { normalizeProxyUrl, type ProxyOptions } from './Proxy.js'
 
 export * from './EnvCore.js'
@@ -132,9 +133,6 @@ const proxiesOf = (env: Readonly<Record<string, string>>): E.Either<ConfigError,
     ...(noProxy !== undefined ? { noProxy: noProxy[1] } : {})
   })
 }
-
-const errorCode = (err: unknown): string | undefined =>
-  typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined
 
 /**
  * Reads a CA bundle (PEM) with bounds: a regular file (opened non-blocking, so a FIFO

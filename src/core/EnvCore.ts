@@ -184,7 +184,8 @@ export const newEnv = (options: EnvOptions = {}): Env => {
   } catch {
     // unreadable: invalidOptions says so
   }
-  const retryOptions = readOptions(o.retry, ['maxAttempts', 'baseDelayMs', 'throttlingBaseDelayMs', 'maxBackoffMs', 'quotaCapacity', 'throttlingCost', 'transientCost', 'noRetryIncrement'])
+  // the members of a retry policy: those of the default one
+  const retryOptions = readOptions(o.retry, Object.keys(defaultRetryPolicy) as ReadonlyArray<keyof RetryPolicy>)
   const retry: RetryPolicy = {
     ...defaultRetryPolicy,
     ...(E.isRight(retryOptions) ? (retryOptions.right as Partial<RetryPolicy>) : {}),

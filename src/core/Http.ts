@@ -733,12 +733,13 @@ const nodeSend = (spec: Spec, route: Route, done: Done): void => {
   if (g.start(() => (ended ? undefined : req.destroy()))) req.end(spec.body)
 }
 
-interface Agents {
+/** How a client pools its connections, direct or tunnelled: the options' values, or their defaults. */
+interface Pool {
   readonly keepAlive: boolean
   readonly maxSockets: number
-  http?: Agent
-  https?: Agent
 }
+
+const poolOf = (options: AxiosClientOptions): Pool => ({ keepAlive: options.keepAlive ?? true, maxSockets: options.maxSockets ?? 256 })
 
 /** The TLS context of a client with extra CAs: Node's default roots plus the bundle. */
 const secureContextOf = (ca: string): unknown => {
@@ -748,11 +749,10 @@ const secureContextOf = (ca: string): unknown => {
 
 /** Keep-alive agents per client, each created on first use. */
 const agents = (options: AxiosClientOptions, secureContext: () => unknown): ((https: boolean) => Agent) => {
-  const a: Agents = { keepAlive: options.keepAlive ?? true, maxSockets: options.maxSockets ?? 256 }
+  const a: { http?: Agent; https?: Agent } = {}
   const make = (https: boolean): Agent =>
     new (builtin<NodeHttp>(https ? 'https' : 'http').Agent)({
-      keepAlive: a.keepAlive,
-      maxSockets: a.maxSockets,
+      ...poolOf(options),
       ...(https && options.ca !== undefined ? { secureContext: secureContext() } : {})
     } as import('node:http').AgentOptions)
   return (https) => (https ? (a.https ??= make(true)) : (a.http ??= make(false)))
@@ -834,8 +834,7 @@ const routerOf = (options: AxiosClientOptions): Router => {
     (tunnel ??= loadTunnelAgent().then(
       (HttpsProxyAgent) =>
         new HttpsProxyAgent(p.url, {
-          keepAlive: options.keepAlive ?? true,
-          maxSockets: options.maxSockets ?? 256,
+          ...poolOf(options),
           ...(p.authorization === undefined ? {} : { headers: { 'Proxy-Authorization': p.authorization } }),
           // an https proxy is checked against the same roots
           ...(p.url.protocol === 'https:' && options.ca !== undefined ? { secureContext: secureContext() } : {})

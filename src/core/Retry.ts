@@ -516,10 +516,8 @@ const checks: ReadonlyArray<Check> = [
  * @since 0.1.0
  */
 export const validatePolicy = (p: Partial<RetryPolicy>): E.Either<string, RetryPolicy> => {
-  const read = readOptions(p, [
-    'maxAttempts', 'baseDelayMs', 'throttlingBaseDelayMs', 'maxBackoffMs', 'quotaCapacity', 'throttlingCost',
-    'transientCost', 'noRetryIncrement'
-  ])
+  // the members of a policy: those of the default one
+  const read = readOptions(p, Object.keys(defaultRetryPolicy) as ReadonlyArray<keyof RetryPolicy>)
   if (E.isLeft(read)) return E.left(`the retry policy ${read.left}`)
   const given: Partial<Record<keyof RetryPolicy, unknown>> = read.right
   const pick = (k: keyof RetryPolicy): unknown => (given[k] === undefined ? defaultRetryPolicy[k] : given[k])

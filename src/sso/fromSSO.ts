@@ -17,7 +17,7 @@ import * as O from 'fp-ts/lib/Option.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { send } from '../core/AWSRequest.js'
 import { readEnv, readOptions } from '../core/Args.js'
-import { configError, guardReadFile, type ConfigError, type ReadFile } from '../core/Config.js'
+import { configError, type ConfigError, type ReadFile } from '../core/Config.js'
 import { fromEnvironment, type Env } from '../core/Env.js'
 import { serializeError, type AWSError } from '../core/Error.js'
 import { reveal, type Sensitive } from '../core/Sensitive.js'
@@ -176,7 +176,8 @@ export const fromSSO = (options: FromSSOOptions): TE.TaskEither<FromSSOError, Aw
     env: env.right,
     ...(o.profile === undefined ? {} : { profile: o.profile }),
     ...(o.now === undefined ? {} : { now: o.now as () => number }),
-    ...(o.readFile === undefined ? {} : { readFile: guardReadFile(o.readFile as ReadFile) }),
+    // guarded where it is called (loadConfigFile, resolveConfig), as every readFile is
+    ...(o.readFile === undefined ? {} : { readFile: o.readFile as ReadFile }),
     ...(o.envForRegion === undefined ? {} : { envForRegion: o.envForRegion as FromSSOOptions['envForRegion'] })
   }
   const run = fromCheckedOptions(checked)

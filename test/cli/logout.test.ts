@@ -2,9 +2,9 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import fc from 'fast-check'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { main, type CliIO } from '../../src/cli/main.js'
 import { credentialCacheKey, type LogoutReport } from '../../src/sso/cache/index.js'
 import type { Emulator } from '../../src/sso/emulator/index.js'
+import { runCli as cli } from '../util/cli.js'
 import { closedPort, fileFor, liveTokens, makeHome, ssoCreds, start, tokenJson, useHomes, type Home } from '../sso/cache/helpers.js'
 
 let emu: Emulator
@@ -17,24 +17,6 @@ afterAll(() => emu.close())
 
 const home = useHomes()
 afterEach(() => emu.clearFaults())
-
-interface Run {
-  readonly code: number
-  readonly out: string
-  readonly err: string
-}
-
-const cli = async (argv: ReadonlyArray<string>, env: Record<string, string | undefined>, extra: Partial<CliIO> = {}): Promise<Run> => {
-  let out = ''
-  let err = ''
-  const code = await main(argv, {
-    stdout: (s) => void (out += s),
-    stderr: (s) => void (err += s),
-    env,
-    ...extra
-  })
-  return { code, out, err }
-}
 
 const envFor = (h: Home, extra: Record<string, string> = {}): Record<string, string> => ({
   HOME: h.home,

@@ -10,13 +10,13 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { pipe } from 'fp-ts/lib/function.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../src/cli/main.js'
 import { MAX_CA_BUNDLE_BYTES } from '../../src/core/Env.js'
 import { fromEnvironment, loggingHook, newEnv, send } from '../../src/index.js'
 import type { LogoutReport } from '../../src/sso/cache/index.js'
 import type { Emulator } from '../../src/sso/emulator/index.js'
 import { Logout, newLogout } from '../../src/sso/index.js'
 import { liveTokens, start, tokenJson, useHomes, type Home } from '../sso/cache/helpers.js'
+import { runCli, type CliRun } from '../util/cli.js'
 import { makeCa, startProxy, type TestCa, type TestProxy } from '../util/proxy.js'
 
 const PORTAL = 'portal.sso.us-east-1.amazonaws.com'
@@ -50,23 +50,14 @@ afterAll(async () => {
 
 const home = useHomes()
 
-interface Run {
-  readonly code: number
-  readonly out: string
-  readonly err: string
+interface Run extends CliRun {
   readonly report: LogoutReport | undefined
 }
 
 const logout = async (h: Home, env: Record<string, string>): Promise<Run> => {
-  let out = ''
-  let err = ''
-  const code = await main(['sso', 'logout', '--json'], {
-    stdout: (s) => void (out += s),
-    stderr: (s) => void (err += s),
-    // no endpoint override: the region's real host name
-    env: { HOME: h.home, ...env }
-  })
-  return { code, out, err, report: out === '' ? undefined : (JSON.parse(out) as LogoutReport) }
+  // no endpoint override: the region's real host name
+  const r = await runCli(['sso', 'logout', '--json'], { HOME: h.home, ...env })
+  return { ...r, report: r.out === '' ? undefined : (JSON.parse(r.out) as LogoutReport) }
 }
 
 const cached = (h: Home): { readonly token: string; readonly file: string } => {

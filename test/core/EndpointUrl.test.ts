@@ -118,4 +118,15 @@ describe('white space around an endpoint', () => {
       ])
     }
   })
+
+  it('is dropped before the URL is checked: a query, fragment or user-info behind a control character is refused too', async () => {
+    for (const [what, url, secret] of bad()) {
+      for (const padded of [`\u0001${url}`, ` ${url}\u001f`]) {
+        const r = await logout(newEnv({ endpoint: padded }))
+        expect(r._tag === 'Left' && r.left._tag, `${what} ${JSON.stringify(padded)}`).toBe('EndpointError')
+        expect(r._tag === 'Left' && r.left.message, what).not.toContain(secret)
+      }
+    }
+    expect(s.requests.filter((q) => q.url.includes('?') || q.url.includes('#'))).toHaveLength(0)
+  })
 })

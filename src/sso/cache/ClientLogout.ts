@@ -77,12 +77,14 @@ import {
   deleteFile,
   describeReadFailure,
   errorCode,
+  fileError,
   identityAt,
   identityOf,
   listDir,
   readBoundedIdentified,
   sameIdentity,
   type DirEntry,
+  type FileError,
   type FileIdentity,
   type ReadFailure
 } from './File.js'
@@ -346,7 +348,16 @@ export const isLogoutSuccessful = (r: LogoutReport): boolean => {
 interface Context {
   readonly options: LogoutOptions
   readonly report: Builder
+  /** When the sweep began, by its clock: `NaN` without one (no file is then known to be stale). */
+  readonly began: number
 }
+
+/** A sweep beginning now: its clock read once, for every staleness it judges. */
+const begin = (options: LogoutOptions): Context => ({
+  options,
+  report: builder(options.dryRun === true),
+  began: options.now?.() ?? NaN
+})
 
 /** A cache entry as seen when the sweep began: what it is, and its identity if a file. */
 interface Entry extends DirEntry {
@@ -429,7 +440,7 @@ const load = async (ctx: Context, entry: Entry): Promise<Loaded> => {
   return { _tag: 'Object', json, read: r.right }
 }
 
-const deleteFailed = (ctx: Context, file: string, message: string, code: string | undefined): void => {
+const deleteFailed = (ctx: Context, { file, message, code }: FileError): void => {
   keep(ctx, file, 'DeleteFailed', message)
   ctx.report.errors.push({ file, operation: 'delete', message, error: `FileError${code === undefined ? '' : `/${code}`}`, code })
 }
@@ -483,13 +494,13 @@ const settleClaim = async (ctx: Context, file: string, claim: string, read: Read
   } catch (e) {
     // gone already (another sweep, the user): nothing left to delete
     if (errorCode(e) === 'ENOENT') return void ctx.report.deleted.push(deleted)
-    return deleteFailed(ctx, file, `cannot delete ${file}${errorCode(e) === undefined ? '' : ` (${errorCode(e)})`}`, errorCode(e))
+    return deleteFailed(ctx, fileError('delete', file, e))
   }
   const now = await readBoundedIdentified(claim, { maxBytes: ctx.options.maxFileBytes })()
   if (E.isRight(now) && now.right.text === read.text && sameIdentity(now.right.identity, read.identity)) {
     const r = await deleteFile(claim)()
     if (E.isRight(r)) return void ctx.report.deleted.push(deleted)
-    return deleteFailed(ctx, claim, r.left.message, r.left.code)
+    return deleteFailed(ctx, r.left)
   }
   try {
     await fs.link(claim, file)
@@ -530,13 +541,12 @@ const staleClaim = async (claim: string, began: number): Promise<boolean> => {
  */
 const recoverClaims = async (ctx: Context, dir: string, entries: ReadonlyArray<DirEntry>): Promise<boolean> => {
   let restored = false
-  const began = ctx.options.now?.() ?? NaN
   for (const e of entries) {
     const m = CLAIM.exec(e.name)
     if (m === null || e.kind !== 'file' || e.undecodable === true) continue
     const original = m[1] as string
     const pid = m[2] === undefined ? undefined : Number(m[2])
-    if (alive(pid, e.path) && !(await staleClaim(e.path, began))) continue
+    if (alive(pid, e.path) && !(await staleClaim(e.path, ctx.began))) continue
     const target = nodePath.join(dir, original)
     const left = `was claimed by a sweep that did not finish${pid === undefined ? '' : ` (process ${pid})`}`
     if (ctx.report.dryRun) {
@@ -652,10 +662,8 @@ const listCache = async (ctx: Context, requested: string): Promise<ReadonlyArray
   if (entries === undefined) return []
   if (await recoverClaims(ctx, dir, entries)) entries = await list()
   if (entries === undefined) return []
-  // no clock: no temporary file can be known to be stale
-  const began = ctx.options.now?.() ?? NaN
   const noted = await snapshot(entries.filter((e) => e.undecodable === true || !CLAIM.test(e.name)))
-  return noted.filter((e) => !inFlight(e, began))
+  return noted.filter((e) => !inFlight(e, ctx.began))
 }
 
 /**
@@ -794,11 +802,10 @@ const staleWritesOf = async (
 ): Promise<ReadonlyArray<readonly [Entry, string]>> => {
   const listed = await listDir(dir)()
   if (E.isLeft(listed)) return []
-  const began = ctx.options.now?.() ?? NaN
   const out: Array<readonly [Entry, string]> = []
   for (const e of await snapshot(listed.right.filter((e) => names.includes(IN_FLIGHT_WRITE.exec(e.name)?.[1] ?? '')))) {
     const name = IN_FLIGHT_WRITE.exec(e.name)?.[1]
-    if (name !== undefined && !inFlight(e, began)) out.push([e, name])
+    if (name !== undefined && !inFlight(e, ctx.began)) out.push([e, name])
   }
   return out
 }
@@ -871,7 +878,7 @@ export const logoutAll =
   }
 
 const sweepAll = async (options: LogoutOptions): Promise<LogoutReport> => {
-  const ctx: Context = { options, report: builder(options.dryRun === true) }
+  const ctx = begin(options)
   // both caches are listed when the sweep begins: a file written later is not swept
   const tokens = await listCache(ctx, tokenCacheDir(options.homedir))
   const credentials = await listCache(ctx, credentialCacheDir(options.homedir))
@@ -1050,7 +1057,7 @@ const sessionLogout = (options: LogoutSessionOptions): TE.TaskEither<ConfigError
       (p): TE.TaskEither<never, LogoutReport> =>
         () =>
         (async () => {
-          const ctx: Context = { options, report: builder(options.dryRun === true) }
+          const ctx = begin(options)
           // each cache resolved and checked once; every planned file noted when the sweep begins
           const tokenDir = p.tokens.length === 0 ? undefined : await resolveCache(ctx, tokenCacheDir(options.homedir))
           const credDir = p.credentials.length === 0 ? undefined : await resolveCache(ctx, credentialCacheDir(options.homedir))

@@ -253,6 +253,12 @@ const CLOSE_GRACE_MS = 1000
 
 const OPERATION_NAMES = operations.map((o) => o.name)
 
+/** Faults checked against the operations, whether given at start or injected later (`validateFaults` never throws). */
+const checkFaults = (faults: ReadonlyArray<Fault>): E.Either<EmulatorError, ReadonlyArray<Fault>> => {
+  const checked = validateFaults(faults, OPERATION_NAMES)
+  return E.isLeft(checked) ? E.left(emulatorError(`invalid faults: ${checked.left}`)) : checked
+}
+
 const bearerToken = (req: http.IncomingMessage): string | undefined => {
   const h = req.headers[TOKEN_HEADER]
   return Array.isArray(h) ? h[0] : h
@@ -471,13 +477,8 @@ export const startEmulator =
         () => emulatorError('invalid tokens: each seed needs accounts with a roles array')
       )
       if (E.isLeft(seeded)) return resolve(seeded)
-      const initialFaults = E.tryCatch(
-        () => validateFaults(options.faults ?? [], OPERATION_NAMES),
-        () => 'the faults cannot be read'
-      )
-      if (E.isLeft(initialFaults)) return resolve(E.left(emulatorError(`invalid faults: ${initialFaults.left}`)))
-      const faultsChecked = initialFaults.right
-      if (E.isLeft(faultsChecked)) return resolve(E.left(emulatorError(`invalid faults: ${faultsChecked.left}`)))
+      const faultsChecked = checkFaults(options.faults ?? [])
+      if (E.isLeft(faultsChecked)) return resolve(faultsChecked)
       const state = seeded.right
       let queue: ReadonlyArray<Fault> = faultsChecked.right
       const scrub = makeScrubber(state.tokens.keys())
@@ -586,13 +587,8 @@ export const startEmulator =
       }
 
       const inject = (faults: ReadonlyArray<Fault>): E.Either<EmulatorError, void> => {
-        const checked = E.flatten(
-          E.tryCatch(
-            () => validateFaults(faults, OPERATION_NAMES),
-            () => 'the faults cannot be read'
-          )
-        )
-        if (E.isLeft(checked)) return E.left(emulatorError(`invalid faults: ${checked.left}`))
+        const checked = checkFaults(faults)
+        if (E.isLeft(checked)) return checked
         queue = [...queue, ...checked.right]
         return E.right(undefined)
       }

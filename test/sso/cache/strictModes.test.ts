@@ -10,7 +10,6 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../../src/cli/main.js'
 import { newEnv } from '../../../src/index.js'
 import {
   logoutAll,
@@ -24,6 +23,7 @@ import {
 import { sensitive } from '../../../src/core/Sensitive.js'
 import type { Emulator } from '../../../src/sso/emulator/index.js'
 import { fromSSO } from '../../../src/sso/fromSSO.js'
+import { runCli, type CliRun } from '../../util/cli.js'
 import { envTo, liveTokens, isRoot, makeHome, ssoCreds, start, tokenJson, useHomes } from './helpers.js'
 
 const NOBODY = 65534
@@ -47,16 +47,7 @@ afterAll(() => emu.close())
 const home = useHomes()
 const sweep = (homedir: string): Promise<LogoutReport> => logoutAll({ homedir, envForRegion: envTo(emu.url) })()
 
-const cli = async (argv: ReadonlyArray<string>, homedir: string): Promise<{ code: number; out: string; err: string }> => {
-  let out = ''
-  let err = ''
-  const code = await main(argv, {
-    stdout: (s) => void (out += s),
-    stderr: (s) => void (err += s),
-    env: { HOME: homedir, AWS_ENDPOINT_URL_SSO: emu.url }
-  })
-  return { code, out, err }
-}
+const cli = (argv: ReadonlyArray<string>, homedir: string): Promise<CliRun> => runCli(argv, { HOME: homedir, AWS_ENDPOINT_URL_SSO: emu.url })
 
 describe('StrictModes: a home another user controls, swapped under a root sweep', () => {
   let base: string
@@ -133,7 +124,7 @@ describe('StrictModes: a home another user controls, swapped under a root sweep'
       })
 
       const reports: Array<LogoutReport> = []
-      const cliRuns: Array<{ code: number; out: string; err: string }> = []
+      const cliRuns: Array<CliRun> = []
       const sessions: Array<LogoutReport | string> = []
       const creds: Array<string> = []
       const until = Date.now() + SWEEP_MS

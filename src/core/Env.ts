@@ -9,7 +9,6 @@
  *
  * @since 0.1.0
  */
-import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
@@ -17,7 +16,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { readEnv, readOptions } from './Args.js'
 import { configError, nodeReadFile, resolveConfig, type ConfigError, type ReadFile } from './Config.js'
 import { newEnv, type Env, type EnvOptions } from './EnvCore.js'
-import { errorCode } from './File.js'
+import { describeReadFailure, readBounded } from './File.js'
 import { normalizeProxyUrl, type ProxyOptions } from './Proxy.js'
 
 export * from './EnvCore.js'
@@ -150,28 +149,10 @@ export const readCaBundle =
     const from = typeof source === 'string' ? source : 'readCaBundle'
     if (typeof path !== 'string' || path === '') return E.left(configError(from, 'the CA bundle path is not a non-empty string'))
     const fail = (why: string): E.Either<ConfigError, string> => E.left(configError(from, `the CA bundle ${path} ${why}`))
-    let fh: fs.promises.FileHandle | undefined
-    try {
-      fh = await fs.promises.open(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0))
-      const st = await fh.stat()
-      if (!st.isFile()) return fail('is not a regular file')
-      if (st.size > MAX_CA_BUNDLE_BYTES) return fail(`is larger than ${MAX_CA_BUNDLE_BYTES} bytes`)
-      const buf = Buffer.alloc(MAX_CA_BUNDLE_BYTES + 1)
-      let size = 0
-      for (;;) {
-        const { bytesRead } = await fh.read(buf, size, buf.length - size, null)
-        if (bytesRead === 0) break
-        size += bytesRead
-        if (size > MAX_CA_BUNDLE_BYTES) return fail(`is larger than ${MAX_CA_BUNDLE_BYTES} bytes`)
-      }
-      const text = buf.toString('utf8', 0, size)
-      return text.includes('-----BEGIN CERTIFICATE-----') ? E.right(text) : fail('holds no PEM certificate')
-    } catch (err) {
-      const code = errorCode(err)
-      return fail(`cannot be read${code === undefined ? '' : ` (${code})`}`)
-    } finally {
-      await fh?.close().catch(() => undefined)
-    }
+    // a regular file (links followed, as the AWS CLI does), read without blocking and bounded
+    const text = await readBounded(path, { followSymlinks: true, maxBytes: MAX_CA_BUNDLE_BYTES })()
+    if (E.isLeft(text)) return fail(describeReadFailure(text.left))
+    return text.right.includes('-----BEGIN CERTIFICATE-----') ? text : fail('holds no PEM certificate')
   }
 
 /**

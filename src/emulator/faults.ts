@@ -135,7 +135,7 @@ export interface RawResponse {
  * limit is hit.
  *
  * @example
- * import { throttled } from 'fp-aws/sso/emulator'
+ * import { throttled } from 'fp-aws/emulator'
  *
  * assert.deepStrictEqual(throttled('Logout'), { operation: 'Logout', status: 429, code: 'TooManyRequestsException' })
  *
@@ -152,7 +152,7 @@ export const throttled = (operation = '*'): StatusFault => ({ operation, status:
  * The kind of a (valid) fault.
  *
  * @example
- * import { faultKind } from 'fp-aws/sso/emulator'
+ * import { faultKind } from 'fp-aws/emulator'
  *
  * assert.strictEqual(faultKind({ status: 500 }), 'status')
  * assert.strictEqual(faultKind({ hangs: true }), 'hang')
@@ -192,7 +192,7 @@ const DEFAULT_MESSAGES: Readonly<Record<string, string>> = {
  * `content-type` and `content-length`).
  *
  * @example
- * import { statusResponse } from 'fp-aws/sso/emulator'
+ * import { statusResponse } from 'fp-aws/emulator'
  *
  * const r = statusResponse({ status: 429 })
  * assert.strictEqual(r.body, '{"message":"Too many requests","__type":"com.amazonaws.switchboard.portal#TooManyRequestsException"}')
@@ -284,7 +284,7 @@ const checkOne = (u: unknown, operationNames: ReadonlyArray<string>): string | u
  * `Right` holds frozen copies.
  *
  * @example
- * import { validateFaults } from 'fp-aws/sso/emulator'
+ * import { validateFaults } from 'fp-aws/emulator'
  *
  * assert.strictEqual(validateFaults([{ status: 500 }, { delayMs: 10, operation: 'Logout' }], ['Logout'])._tag, 'Right')
  * assert.deepStrictEqual(validateFaults([{ status: 99 }], ['Logout']), {
@@ -342,7 +342,7 @@ export const targets = (f: Fault, operation: string | undefined): boolean =>
  * without it, or `undefined` when none does.
  *
  * @example
- * import { takeFault } from 'fp-aws/sso/emulator'
+ * import { takeFault } from 'fp-aws/emulator'
  *
  * const taken = takeFault([{ operation: 'ListAccounts', status: 500 }, { status: 429 }], 'Logout')
  * assert.deepStrictEqual(taken, { fault: { status: 429 }, rest: [{ operation: 'ListAccounts', status: 500 }] })

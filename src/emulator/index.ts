@@ -26,7 +26,7 @@
  * Without a `tokens` option it starts with {@link DEMO_SEED}: the public demo token
  * {@link DEMO_TOKEN}, assigned two accounts. For tests, it can misbehave on demand
  * ({@link Fault}: scripted statuses, delays, dropped connections, hangs; see
- * `fp-aws/sso/emulator/faults`), and it keeps a log of the requests it received, with no
+ * `fp-aws/emulator/faults`), and it keeps a log of the requests it received, with no
  * token in it.
  *
  * @since 0.1.0
@@ -36,8 +36,8 @@ import * as E from 'fp-ts/lib/Either.js'
 import { randomUUID } from 'node:crypto'
 import * as http from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { readOptions } from '../../core/Args.js'
-import { REDACTED } from '../../core/Sensitive.js'
+import { readOptions } from '../core/Args.js'
+import { REDACTED } from '../core/Sensitive.js'
 import { faultKind, statusResponse, takeFault, validateFaults, type Fault, type FaultKind, type RawResponse } from './faults.js'
 import {
   findOperation,
@@ -67,7 +67,7 @@ export {
 } from './operations.js'
 
 /**
- * What a seeded token can see (re-exported from `fp-aws/sso/emulator/operations`).
+ * What a seeded token can see (re-exported from `fp-aws/emulator/operations`).
  *
  * @category model
  * @since 0.1.0
@@ -408,7 +408,7 @@ const formatUrl = (host: string, port: number): string =>
  * a fault in `options.faults` is invalid.
  *
  * @example
- * import { startEmulator } from 'fp-aws/sso/emulator'
+ * import { startEmulator } from 'fp-aws/emulator'
  *
  * void startEmulator({ tokens: { 'my-token': {} } })().then(async (result) => {
  *   assert.strictEqual(result._tag, 'Right')
@@ -425,7 +425,7 @@ const formatUrl = (host: string, port: number): string =>
  * })
  *
  * @example
- * import { DEMO_TOKEN, startEmulator, throttled } from 'fp-aws/sso/emulator'
+ * import { DEMO_TOKEN, startEmulator, throttled } from 'fp-aws/emulator'
  *
  * // no tokens: the demo seed; one throttled answer, then the normal one
  * void startEmulator({ faults: [throttled('ListAccounts')] })().then(async (result) => {

@@ -123,7 +123,7 @@ export interface Operation {
  * Builds a fresh state from seeds. Seeds are copied, so later changes to them do not leak in.
  *
  * @example
- * import { makeState } from 'fp-aws/sso/emulator/operations'
+ * import { makeState } from 'fp-aws/emulator/operations'
  *
  * const state = makeState({ t: {} })
  * assert.strictEqual(state.tokens.get('t')?.loggedOut, false)
@@ -178,7 +178,7 @@ const digest = (token: string): string => createHash('sha256').update(token, 'ut
  * token, else in the bounded {@link EmulatorState.unknownLogouts} (by digest).
  *
  * @example
- * import { logoutsOf, makeState, recordLogout } from 'fp-aws/sso/emulator/operations'
+ * import { logoutsOf, makeState, recordLogout } from 'fp-aws/emulator/operations'
  *
  * const state = makeState({ t: {} })
  * recordLogout(state, 't')
@@ -230,7 +230,7 @@ const NAMESPACE = 'com.amazonaws.switchboard.portal'
  * order) and an `x-amzn-ErrorType` header.
  *
  * @example
- * import { errorResponse } from 'fp-aws/sso/emulator/operations'
+ * import { errorResponse } from 'fp-aws/emulator/operations'
  *
  * const r = errorResponse(403, 'ForbiddenException', 'No access')
  * assert.deepStrictEqual(r.body, { message: 'No access', __type: 'com.amazonaws.switchboard.portal#ForbiddenException' })
@@ -334,7 +334,7 @@ export const encodePageToken = (offset: number, scope: string): string =>
  * Decodes a page token issued by {@link encodePageToken} for `scope`; `Left` on anything else.
  *
  * @example
- * import { decodePageToken, encodePageToken } from 'fp-aws/sso/emulator/operations'
+ * import { decodePageToken, encodePageToken } from 'fp-aws/emulator/operations'
  *
  * assert.deepStrictEqual(decodePageToken(encodePageToken(3, 'ListAccounts'), 'ListAccounts'), { _tag: 'Right', right: 3 })
  * assert.strictEqual(decodePageToken('garbage', 'ListAccounts')._tag, 'Left')
@@ -506,7 +506,7 @@ const getRoleCredentials: Operation['handle'] = (req, state) =>
  * Every operation of the SSO portal API.
  *
  * @example
- * import { operations } from 'fp-aws/sso/emulator/operations'
+ * import { operations } from 'fp-aws/emulator/operations'
  *
  * assert.deepStrictEqual(
  *   operations.map((o) => o.name),
@@ -528,7 +528,7 @@ export const operations: ReadonlyArray<Operation> = [
  * a wrong method).
  *
  * @example
- * import { findOperation } from 'fp-aws/sso/emulator/operations'
+ * import { findOperation } from 'fp-aws/emulator/operations'
  *
  * assert.strictEqual(findOperation('POST', '/logout')?.name, 'Logout')
  * assert.strictEqual(findOperation('GET', '/logout'), undefined)
@@ -557,7 +557,7 @@ const CORAL = 'com.amazon.coral.service'
  * yields a 500 `InternalServerException`.
  *
  * @example
- * import { makeState, route } from 'fp-aws/sso/emulator/operations'
+ * import { makeState, route } from 'fp-aws/emulator/operations'
  *
  * const state = makeState({ t: {} })
  * const r = route({ method: 'POST', path: '/logout', query: new URLSearchParams(), token: 't', now: Date.now() }, state)

@@ -32,7 +32,7 @@ export const DEMO_TOKEN = 'fp-aws-demo-token'
  * `210987654321` (`demo-prod`: `ReadOnly`, `Billing`). Deeply frozen.
  *
  * @example
- * import { DEMO_SEED, DEMO_TOKEN } from 'fp-aws/sso/emulator'
+ * import { DEMO_SEED, DEMO_TOKEN } from 'fp-aws/emulator'
  *
  * const accounts = DEMO_SEED[DEMO_TOKEN]?.accounts ?? []
  * assert.deepStrictEqual(accounts.map((a) => a.accountId), ['123456789012', '210987654321'])
@@ -172,7 +172,7 @@ const describe = (e: t.ValidationError): string => {
  * per problem (at most ten), each naming a place in the file, never a value or a token.
  *
  * @example
- * import { decodeSeedFile } from 'fp-aws/sso/emulator'
+ * import { decodeSeedFile } from 'fp-aws/emulator'
  *
  * const ok = decodeSeedFile({ tokens: { t: { accounts: [] } } })
  * assert.deepStrictEqual(ok, { _tag: 'Right', right: { t: { accounts: [] } } })
@@ -211,7 +211,7 @@ const decodeChecked = (u: unknown): E.Either<ReadonlyArray<string>, Readonly<Rec
  * text (which holds tokens).
  *
  * @example
- * import { parseSeedFile } from 'fp-aws/sso/emulator'
+ * import { parseSeedFile } from 'fp-aws/emulator'
  *
  * assert.strictEqual(parseSeedFile('{"tokens":{}}')._tag, 'Right')
  * assert.deepStrictEqual(parseSeedFile('{"tokens": {"secret-token"'), { _tag: 'Left', left: ['the file is not valid JSON'] })

@@ -3,9 +3,9 @@ import * as path from 'node:path'
 import fc from 'fast-check'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { main, type CliIO } from '../../src/cli/main.js'
-import { credentialCacheKey, type LogoutReport } from '../../src/sso/cache/index.js'
-import type { Emulator } from '../../src/sso/emulator/index.js'
-import { closedPort, fileFor, liveTokens, makeHome, ssoCreds, start, tokenJson, useHomes, type Home } from '../sso/cache/helpers.js'
+import { credentialCacheKey, type LogoutReport } from '../../src/auth/sso/index.js'
+import type { Emulator } from '../../src/emulator/index.js'
+import { closedPort, fileFor, liveTokens, makeHome, ssoCreds, start, tokenJson, useHomes, type Home } from '../auth/sso/helpers.js'
 
 let emu: Emulator
 /** Live tokens the emulator accepts, each used once. */

@@ -7,7 +7,7 @@
  */
 import * as http from 'node:http'
 import { describe, expect, it } from 'vitest'
-import { MAX_UNKNOWN_TOKENS, REQUEST_LOG_SIZE } from '../../src/sso/emulator/index.js'
+import { MAX_UNKNOWN_TOKENS, REQUEST_LOG_SIZE } from '../../src/emulator/index.js'
 import { call, useEmulators } from '../util/emulator.js'
 
 const start = useEmulators()

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest'
 import * as http from 'node:http'
 import * as net from 'node:net'
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/sso/emulator/index.js'
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js'
 import { call, useEmulators, type Reply } from '../util/emulator.js'
 
 const UNAUTHORIZED_BODY =

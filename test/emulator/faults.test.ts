@@ -8,7 +8,7 @@ import {
   throttled,
   type Emulator,
   type EmulatorOptions
-} from '../../src/sso/emulator/index.js'
+} from '../../src/emulator/index.js'
 import { call, useEmulators, type Reply } from '../util/emulator.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/

@@ -70,8 +70,8 @@ import { newEnv, type Env } from '../../core/Env.js'
 import type { AWSError } from '../../core/Error.js'
 import { classify } from '../../core/Retry.js'
 import { escapeControl } from '../../core/Text.js'
-import { Logout, newLogout } from '../Logout.js'
-import { validateAccessToken } from '../Types.js'
+import { Logout, newLogout } from '../../sso/Logout.js'
+import { validateAccessToken } from '../../sso/Types.js'
 import { credentialCacheDir, credentialCacheFile, credentialCacheKeyCandidates } from './Credentials.js'
 import {
   deleteFile,
@@ -324,7 +324,7 @@ export const emptyLogoutReport = (dryRun = false): LogoutReport => freeze(builde
  * tokens or credentials are not failures). `false` for a value that is not a report.
  *
  * @example
- * import { emptyLogoutReport, isLogoutSuccessful } from 'fp-aws/sso/cache'
+ * import { emptyLogoutReport, isLogoutSuccessful } from 'fp-aws/auth/sso'
  *
  * assert.strictEqual(isLogoutSuccessful(emptyLogoutReport()), true)
  *
@@ -832,8 +832,8 @@ const entryAt = async (dir: string, name: string): Promise<Entry | undefined> =>
  * import * as os from 'node:os'
  * import * as path from 'node:path'
  * import { newEnv } from 'fp-aws'
- * import { logoutAll, tokenCacheDir } from 'fp-aws/sso/cache'
- * import { startEmulator } from 'fp-aws/sso/emulator'
+ * import { logoutAll, tokenCacheDir } from 'fp-aws/auth/sso'
+ * import { startEmulator } from 'fp-aws/emulator'
  *
  * void startEmulator({ tokens: { 'live-token': {} } })().then(async (started) => {
  *   if (started._tag === 'Left') return
@@ -1101,7 +1101,7 @@ const showLines = (lines: ReadonlyArray<string>): string => lines.map((l) => `${
  * drive the terminal. No token, no secret. `''` for a value that is not a report.
  *
  * @example
- * import { emptyLogoutReport, showLogoutResults } from 'fp-aws/sso/cache'
+ * import { emptyLogoutReport, showLogoutResults } from 'fp-aws/auth/sso'
  *
  * assert.strictEqual(showLogoutResults(emptyLogoutReport()), 'No cached SSO token or credentials found.\n')
  *
@@ -1157,7 +1157,7 @@ const resultLines = (r: LogoutReport): ReadonlyArray<string> => {
  * characters are escaped as in {@link showLogoutResults}.
  *
  * @example
- * import { emptyLogoutReport, showLogoutProblems } from 'fp-aws/sso/cache'
+ * import { emptyLogoutReport, showLogoutProblems } from 'fp-aws/auth/sso'
  *
  * assert.strictEqual(showLogoutProblems(emptyLogoutReport()), '')
  *
@@ -1189,7 +1189,7 @@ export const showLogoutProblems = (r: LogoutReport): string => {
  * for a value that is not a report.
  *
  * @example
- * import { emptyLogoutReport, showLogoutReport } from 'fp-aws/sso/cache'
+ * import { emptyLogoutReport, showLogoutReport } from 'fp-aws/auth/sso'
  *
  * assert.strictEqual(showLogoutReport(emptyLogoutReport()), 'No cached SSO token or credentials found.\n')
  *

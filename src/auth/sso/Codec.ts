@@ -21,7 +21,7 @@ const TIMESTAMP =
  * field is range-checked (no 31st of February, no 25th hour). `None` is `undefined`.
  *
  * @example
- * import { parseTimestamp } from 'fp-aws/sso/cache'
+ * import { parseTimestamp } from 'fp-aws/auth/sso'
  *
  * assert.strictEqual(parseTimestamp('2026-11-22T13:46:47UTC')?.toISOString(), '2026-11-22T13:46:47.000Z')
  * assert.strictEqual(parseTimestamp('2026-11-22T13:46:47.5Z')?.toISOString(), '2026-11-22T13:46:47.500Z')
@@ -69,7 +69,7 @@ export const parseTimestamp = (s: string): Date | undefined => {
  * milliseconds only when there are some.
  *
  * @example
- * import { formatTimestamp } from 'fp-aws/sso/cache'
+ * import { formatTimestamp } from 'fp-aws/auth/sso'
  *
  * assert.strictEqual(formatTimestamp(new Date(Date.UTC(2026, 10, 22, 13, 46, 47))), '2026-11-22T13:46:47Z')
  *
@@ -83,7 +83,7 @@ export const formatTimestamp = (d: Date): string => d.toISOString().replace('.00
  * writes {@link formatTimestamp}.
  *
  * @example
- * import { TimestampCodec } from 'fp-aws/sso/cache'
+ * import { TimestampCodec } from 'fp-aws/auth/sso'
  *
  * const r = TimestampCodec.decode('2019-11-14T04:05:45UTC')
  * assert.ok(r._tag === 'Right' && r.right.getTime() === Date.UTC(2019, 10, 14, 4, 5, 45))

@@ -16,7 +16,7 @@ import * as nodePath from 'node:path'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import * as t from 'io-ts'
 import type { Sensitive } from '../../core/Sensitive.js'
-import { SensitiveString } from '../Types.js'
+import { SensitiveString } from '../../sso/Types.js'
 import { TimestampCodec } from './Codec.js'
 import { fileError, type FileError, type ReadOptions } from './File.js'
 import { writeFileSecure } from './Secure.js'
@@ -82,7 +82,7 @@ export interface CredentialCacheKeyInput {
  * `encode` reveals the secrets (use it only to write the file).
  *
  * @example
- * import { CachedCredentialsCodec } from 'fp-aws/sso/cache'
+ * import { CachedCredentialsCodec } from 'fp-aws/auth/sso'
  *
  * const r = CachedCredentialsCodec.decode({
  *   ProviderType: 'sso',
@@ -116,7 +116,7 @@ export const CachedCredentialsCodec: t.Type<CachedCredentials, CachedCredentials
  * The CLI credential cache directory: `<homedir>/.aws/cli/cache`.
  *
  * @example
- * import { credentialCacheDir } from 'fp-aws/sso/cache'
+ * import { credentialCacheDir } from 'fp-aws/auth/sso'
  *
  * assert.strictEqual(credentialCacheDir('/home/ana'), '/home/ana/.aws/cli/cache')
  *
@@ -131,7 +131,7 @@ export const credentialCacheDir = (homedir: string): string => nodePath.join(hom
  * lowercase `\uXXXX` (`ensure_ascii`).
  *
  * @example
- * import { pythonJsonDumps } from 'fp-aws/sso/cache'
+ * import { pythonJsonDumps } from 'fp-aws/auth/sso'
  *
  * assert.strictEqual(pythonJsonDumps({ b: '1', a: 'é' }), '{"a":"\\u00e9","b":"1"}')
  *
@@ -150,7 +150,7 @@ export const pythonJsonDumps = (obj: Readonly<Record<string, string>>): string =
  * given, else of `{ accountId, roleName, startUrl }`.
  *
  * @example
- * import { credentialCacheKey } from 'fp-aws/sso/cache'
+ * import { credentialCacheKey } from 'fp-aws/auth/sso'
  *
  * // sha1('{"accountId":"123456789012","roleName":"ReadOnly","sessionName":"my-sso"}')
  * assert.strictEqual(
@@ -219,7 +219,7 @@ export const readCachedCredentials = (file: string, options: ReadOptions = {}): 
  * import * as os from 'node:os'
  * import * as path from 'node:path'
  * import { sensitive } from 'fp-aws/core/Sensitive'
- * import { credentialCacheFile, credentialCacheKey, readCachedCredentials, writeCachedCredentials } from 'fp-aws/sso/cache'
+ * import { credentialCacheFile, credentialCacheKey, readCachedCredentials, writeCachedCredentials } from 'fp-aws/auth/sso'
  *
  * const home = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-aws-doc-'))
  * const file = credentialCacheFile(home, credentialCacheKey({ accountId: '1', roleName: 'r', sessionName: 's' }))

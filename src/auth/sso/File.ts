@@ -53,7 +53,7 @@ export {
    * A one-line description of a read failure, with no content in it.
    *
    * @example
-   * import { describeReadFailure } from 'fp-aws/sso/cache'
+   * import { describeReadFailure } from 'fp-aws/auth/sso'
    *
    * assert.strictEqual(describeReadFailure({ _tag: 'Unreadable', code: 'EACCES' }), 'cannot be read (EACCES)')
    *
@@ -70,7 +70,7 @@ export {
    * import * as fs from 'node:fs'
    * import * as os from 'node:os'
    * import * as path from 'node:path'
-   * import { readBounded } from 'fp-aws/sso/cache'
+   * import { readBounded } from 'fp-aws/auth/sso'
    *
    * const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-aws-doc-'))
    * fs.writeFileSync(path.join(dir, 'a.json'), '{"x":1}')
@@ -242,7 +242,7 @@ const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0
  * import * as fs from 'node:fs'
  * import * as os from 'node:os'
  * import * as path from 'node:path'
- * import { writeFileAtomic } from 'fp-aws/sso/cache'
+ * import { writeFileAtomic } from 'fp-aws/auth/sso'
  *
  * const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-aws-doc-'))
  * const file = path.join(dir, 'sub', 'a.json')
@@ -321,7 +321,7 @@ const entryOf = (dir: string, d: Dirent<Buffer>): DirEntry => {
  * import * as fs from 'node:fs'
  * import * as os from 'node:os'
  * import * as path from 'node:path'
- * import { listDir } from 'fp-aws/sso/cache'
+ * import { listDir } from 'fp-aws/auth/sso'
  *
  * const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-aws-doc-'))
  * fs.writeFileSync(path.join(dir, 'b'), '')

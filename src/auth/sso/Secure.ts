@@ -137,7 +137,7 @@ interface Stat {
  * import * as fs from 'node:fs'
  * import * as os from 'node:os'
  * import * as path from 'node:path'
- * import { resolveSecure } from 'fp-aws/sso/cache'
+ * import { resolveSecure } from 'fp-aws/auth/sso'
  *
  * const home = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fp-aws-doc-')))
  * fs.mkdirSync(path.join(home, '.aws', 'sso', 'cache'), { recursive: true, mode: 0o700 })

@@ -119,7 +119,7 @@ const isConfigFile = (u: unknown): u is ConfigFile => {
  * else `<homedir>/.aws/config`.
  *
  * @example
- * import { configFilePath } from 'fp-aws/sso/cache'
+ * import { configFilePath } from 'fp-aws/auth/sso'
  *
  * assert.strictEqual(configFilePath({}, '/home/ana'), '/home/ana/.aws/config')
  * assert.strictEqual(configFilePath({ AWS_CONFIG_FILE: '~/cfg' }, '/home/ana'), '/home/ana/cfg')
@@ -221,7 +221,7 @@ export const ssoSession = (file: ConfigFile, name: string, source: string): E.Ei
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
  * import { parseConfigFile } from 'fp-aws/core/Config'
- * import { ssoProfile } from 'fp-aws/sso/cache'
+ * import { ssoProfile } from 'fp-aws/auth/sso'
  *
  * const file = parseConfigFile([
  *   '[profile dev]',

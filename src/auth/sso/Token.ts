@@ -17,7 +17,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import * as t from 'io-ts'
 import type { Sensitive } from '../../core/Sensitive.js'
-import { SensitiveString } from '../Types.js'
+import { SensitiveString } from '../../sso/Types.js'
 import { decodeWith, optional, TimestampCodec } from './Codec.js'
 import { describeReadFailure, fileError, readBounded, type FileError, type ReadFailure, type ReadOptions } from './File.js'
 import { writeFileSecure } from './Secure.js'
@@ -95,7 +95,7 @@ const nonEmpty = new t.Type<string, string, unknown>(
  * the secrets: use it only to write the cache file.
  *
  * @example
- * import { SSOTokenCodec } from 'fp-aws/sso/cache'
+ * import { SSOTokenCodec } from 'fp-aws/auth/sso'
  *
  * const r = SSOTokenCodec.decode({
  *   startUrl: 'https://my-sso-portal.awsapps.com/start',
@@ -138,7 +138,7 @@ export const SSOTokenCodec: t.Type<SSOToken, SSOTokenJson, unknown> = t.intersec
  * The token cache directory: `<homedir>/.aws/sso/cache`.
  *
  * @example
- * import { tokenCacheDir } from 'fp-aws/sso/cache'
+ * import { tokenCacheDir } from 'fp-aws/auth/sso'
  *
  * assert.strictEqual(tokenCacheDir('/home/ana'), '/home/ana/.aws/sso/cache')
  *
@@ -170,7 +170,7 @@ export type TokenCacheId =
  * The cache key of a token: the SHA-1 (hex) of the session name, or of the start URL.
  *
  * @example
- * import { tokenCacheKey } from 'fp-aws/sso/cache'
+ * import { tokenCacheKey } from 'fp-aws/auth/sso'
  *
  * assert.strictEqual(tokenCacheKey({ _tag: 'SSOSession', name: 'my-sso' }), '0ad374308c5a4e22f723adf10145eafad7c4031c')
  * assert.strictEqual(
@@ -253,7 +253,7 @@ const readJson = <A, O>(codec: t.Type<A, O, unknown>, file: string, options: Rea
  * import * as fs from 'node:fs'
  * import * as os from 'node:os'
  * import * as path from 'node:path'
- * import { readToken } from 'fp-aws/sso/cache'
+ * import { readToken } from 'fp-aws/auth/sso'
  *
  * const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-aws-doc-'))
  * const file = path.join(dir, 'token.json')
@@ -279,7 +279,7 @@ export const readToken = (file: string, options: ReadOptions = {}): TE.TaskEithe
  * import * as os from 'node:os'
  * import * as path from 'node:path'
  * import { sensitive } from 'fp-aws/core/Sensitive'
- * import { readToken, tokenCacheFile, writeToken } from 'fp-aws/sso/cache'
+ * import { readToken, tokenCacheFile, writeToken } from 'fp-aws/auth/sso'
  *
  * const home = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-aws-doc-'))
  * const file = tokenCacheFile(home, { _tag: 'SSOSession', name: 'my-sso' })
@@ -315,7 +315,7 @@ export const writeToken = (file: string, token: SSOToken): TE.TaskEither<FileErr
  *
  * @example
  * import { sensitive } from 'fp-aws/core/Sensitive'
- * import { isTokenExpired } from 'fp-aws/sso/cache'
+ * import { isTokenExpired } from 'fp-aws/auth/sso'
  *
  * const token = { startUrl: 'u', region: 'r', accessToken: sensitive('t'), expiresAt: new Date(1000) }
  * assert.strictEqual(isTokenExpired(token, 999), false)

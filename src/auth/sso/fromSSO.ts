@@ -15,17 +15,17 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as O from 'fp-ts/lib/Option.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import { send } from '../core/AWSRequest.js'
-import { readEnv, readOptions } from '../core/Args.js'
-import { configError, guardReadFile, type ConfigError, type ReadFile } from '../core/Config.js'
-import { fromEnvironment, type Env } from '../core/Env.js'
-import { serializeError, type AWSError } from '../core/Error.js'
-import { reveal, type Sensitive } from '../core/Sensitive.js'
-import { formatTimestamp } from './cache/Codec.js'
-import { resolveSecure } from './cache/Secure.js'
-import { loadConfigFile, sessionCacheId, ssoProfile, type SSOConfigError } from './cache/Session.js'
-import { isTokenExpired, readToken, tokenCacheFile } from './cache/Token.js'
-import { GetRoleCredentials, newGetRoleCredentials, type GetRoleCredentialsErrorCode } from './GetRoleCredentials.js'
+import { send } from '../../core/AWSRequest.js'
+import { readEnv, readOptions } from '../../core/Args.js'
+import { configError, guardReadFile, type ConfigError, type ReadFile } from '../../core/Config.js'
+import { fromEnvironment, type Env } from '../../core/Env.js'
+import { serializeError, type AWSError } from '../../core/Error.js'
+import { reveal, type Sensitive } from '../../core/Sensitive.js'
+import { formatTimestamp } from './Codec.js'
+import { resolveSecure } from './Secure.js'
+import { loadConfigFile, sessionCacheId, ssoProfile, type SSOConfigError } from './Session.js'
+import { isTokenExpired, readToken, tokenCacheFile } from './Token.js'
+import { GetRoleCredentials, newGetRoleCredentials, type GetRoleCredentialsErrorCode } from '../../sso/GetRoleCredentials.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -128,8 +128,8 @@ const missingSetting = (source: string, profile: string, setting: string): SSOCo
  * import * as fs from 'node:fs'
  * import * as os from 'node:os'
  * import * as path from 'node:path'
- * import { fromSSO } from 'fp-aws/sso/fromSSO'
- * import { DEMO_TOKEN, startEmulator } from 'fp-aws/sso/emulator'
+ * import { fromSSO } from 'fp-aws/auth/sso'
+ * import { DEMO_TOKEN, startEmulator } from 'fp-aws/emulator'
  *
  * void startEmulator()().then(async (started) => {
  *   if (started._tag === 'Left') return
@@ -314,7 +314,7 @@ export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000
  * @example
  * import * as TE from 'fp-ts/lib/TaskEither.js'
  * import { sensitive } from 'fp-aws/core/Sensitive'
- * import { memoizeCredentials } from 'fp-aws/sso/fromSSO'
+ * import { memoizeCredentials } from 'fp-aws/auth/sso'
  *
  * let t = 0
  * let calls = 0

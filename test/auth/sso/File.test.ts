@@ -3,7 +3,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { execFileSync } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
-import { deleteFile, listDir, readBounded, writeFileAtomic } from '../../../src/sso/cache/index.js'
+import { deleteFile, listDir, readBounded, writeFileAtomic } from '../../../src/auth/sso/index.js'
 import { isRoot } from './helpers.js'
 
 const dirs: Array<string> = []

@@ -21,7 +21,7 @@ import {
   tokenCacheKey,
   writeCachedCredentials,
   writeToken
-} from '../../../src/sso/cache/index.js'
+} from '../../../src/auth/sso/index.js'
 import { tokenJson, useHomes } from './helpers.js'
 
 const home = useHomes()

@@ -22,7 +22,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../../src/cli/main.js'
-import type { Emulator } from '../../../src/sso/emulator/index.js'
+import type { Emulator } from '../../../src/emulator/index.js'
 import { findAwsCliV2, runAwsCli, snapshotTree, ssoEndpointDataPath, type AwsCli } from '../../util/awscli.js'
 import { FUTURE, PAST, start } from './helpers.js'
 

@@ -4,7 +4,7 @@
  * makes (`.NAME.<pid>.<hex>.sweep`) are never swept as cache files by another; a claim left
  * behind by a sweep whose process died is put back, not lost.
  *
- * The sweeps are real processes (test/sso/cache/sweeper.ts, bundled with esbuild), the
+ * The sweeps are real processes (test/auth/sso/sweeper.ts, bundled with esbuild), the
  * portal is the emulator, the sign-ins write as the AWS CLI (in place, `O_TRUNC`) and as
  * fp-aws (atomically: a new file renamed over the old one).
  */
@@ -15,8 +15,8 @@ import * as path from 'node:path'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sensitive } from '../../../src/core/Sensitive.js'
-import { logoutAll, logoutSession, sha1Hex, STALE_CLAIM_MS, writeToken, type LogoutReport } from '../../../src/sso/cache/index.js'
-import type { Emulator } from '../../../src/sso/emulator/index.js'
+import { logoutAll, logoutSession, sha1Hex, STALE_CLAIM_MS, writeToken, type LogoutReport } from '../../../src/auth/sso/index.js'
+import type { Emulator } from '../../../src/emulator/index.js'
 import { envTo, start, tokenJson, useHomes } from './helpers.js'
 
 const OLD = 80

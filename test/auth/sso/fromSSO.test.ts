@@ -4,11 +4,11 @@ import { inspect } from 'node:util'
 import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { newEnv } from '../../src/index.js'
-import { isSensitive, reveal, sensitive } from '../../src/core/Sensitive.js'
-import type { Emulator } from '../../src/sso/emulator/index.js'
-import { fromSSO, memoizeCredentials, type AwsCredentials, type FromSSOOptions } from '../../src/sso/fromSSO.js'
-import { envTo, fileFor, makeHome, PAST, start, tokenJson, type Home } from './cache/helpers.js'
+import { newEnv } from '../../../src/index.js'
+import { isSensitive, reveal, sensitive } from '../../../src/core/Sensitive.js'
+import type { Emulator } from '../../../src/emulator/index.js'
+import { fromSSO, memoizeCredentials, type AwsCredentials, type FromSSOOptions } from '../../../src/auth/sso/fromSSO.js'
+import { envTo, fileFor, makeHome, PAST, start, tokenJson, type Home } from './helpers.js'
 
 let emu: Emulator
 const account = (accountId: string, roles: ReadonlyArray<string>) => ({

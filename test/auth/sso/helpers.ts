@@ -8,8 +8,8 @@ import * as net from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { newEnv, type Env } from '../../../src/index.js'
-import { credentialCacheDir, sha1Hex, tokenCacheDir } from '../../../src/sso/cache/index.js'
-import { startEmulator, type Emulator, type EmulatorOptions, type TokenSeed } from '../../../src/sso/emulator/index.js'
+import { credentialCacheDir, sha1Hex, tokenCacheDir } from '../../../src/auth/sso/index.js'
+import { startEmulator, type Emulator, type EmulatorOptions, type TokenSeed } from '../../../src/emulator/index.js'
 
 export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
 

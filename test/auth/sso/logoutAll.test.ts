@@ -3,8 +3,8 @@ import * as path from 'node:path'
 import fc from 'fast-check'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { newEnv, type Env } from '../../../src/index.js'
-import { isLogoutSuccessful, logoutAll, showLogoutReport, type LogoutReport } from '../../../src/sso/cache/index.js'
-import type { Emulator } from '../../../src/sso/emulator/index.js'
+import { isLogoutSuccessful, logoutAll, showLogoutReport, type LogoutReport } from '../../../src/auth/sso/index.js'
+import type { Emulator } from '../../../src/emulator/index.js'
 import { closedPort, envTo, fileFor, isRoot, liveTokens, makeHome, PAST, ssoCreds, start, tokenJson, useHomes, type Home } from './helpers.js'
 
 let emu: Emulator

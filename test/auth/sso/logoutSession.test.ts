@@ -7,8 +7,8 @@ import {
   logoutSession,
   sha1Hex,
   type LogoutTarget
-} from '../../../src/sso/cache/index.js'
-import type { Emulator } from '../../../src/sso/emulator/index.js'
+} from '../../../src/auth/sso/index.js'
+import type { Emulator } from '../../../src/emulator/index.js'
 import { envTo, fileFor, makeHome, ssoCreds, start, tokenJson, type Home } from './helpers.js'
 
 let emu: Emulator

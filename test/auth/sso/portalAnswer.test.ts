@@ -7,7 +7,7 @@
 import * as fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { newEnv } from '../../../src/index.js'
-import { isLogoutSuccessful, logoutAll, showLogoutReport } from '../../../src/sso/cache/index.js'
+import { isLogoutSuccessful, logoutAll, showLogoutReport } from '../../../src/auth/sso/index.js'
 import { useScriptedServers } from '../../util/harness.js'
 import type { Step } from '../../util/scripted.js'
 import { tokenJson, useHomes } from './helpers.js'

@@ -20,10 +20,10 @@ import {
   writeCachedCredentials,
   writeToken,
   type LogoutReport
-} from '../../../src/sso/cache/index.js'
+} from '../../../src/auth/sso/index.js'
 import { sensitive } from '../../../src/core/Sensitive.js'
-import type { Emulator } from '../../../src/sso/emulator/index.js'
-import { fromSSO } from '../../../src/sso/fromSSO.js'
+import type { Emulator } from '../../../src/emulator/index.js'
+import { fromSSO } from '../../../src/auth/sso/fromSSO.js'
 import { envTo, liveTokens, isRoot, makeHome, ssoCreds, start, tokenJson, useHomes } from './helpers.js'
 
 const NOBODY = 65534

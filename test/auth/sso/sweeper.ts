@@ -6,7 +6,7 @@
  * `report <JSON>`.
  */
 import { newEnv } from '../../../src/index.js'
-import { logoutAll } from '../../../src/sso/cache/index.js'
+import { logoutAll } from '../../../src/auth/sso/index.js'
 
 const [home, url] = process.argv.slice(2)
 if (home === undefined || url === undefined) throw new Error('usage: sweeper <home> <endpoint>')

@@ -213,7 +213,7 @@ const esbuildOptions = (entry, platform) => ({
 })
 
 /** Modules that must never be in a Logout-only bundle. */
-const FORBIDDEN = [/\/core\/Config\.js$/, /\/core\/Env\.js$/, /\/sso\/emulator\//, /\/sso\/cache\//, /\/cli\//, /axios\/lib\/adapters\/http\.js$/]
+const FORBIDDEN = [/\/core\/Config\.js$/, /\/core\/Env\.js$/, /\/emulator\//, /\/auth\//, /\/cli\//, /axios\/lib\/adapters\/http\.js$/]
 
 const bundles = async () => {
   const { build: esbuild } = await import('esbuild')

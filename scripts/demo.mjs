@@ -11,7 +11,7 @@ import { promisify } from 'node:util'
 import { pipe } from 'fp-ts/lib/function.js'
 import { loggingHook, newEnv, send } from 'fp-aws'
 import { Logout, newLogout } from 'fp-aws/sso'
-import { startEmulator } from 'fp-aws/sso/emulator'
+import { startEmulator } from 'fp-aws/emulator'
 
 const token = 'demo-access-token-' + Math.random().toString(36).slice(2)
 const cachedToken = 'demo-cached-token-' + Math.random().toString(36).slice(2)

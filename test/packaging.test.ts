@@ -59,7 +59,7 @@ const ok = (r: Run, what: string): Run => {
 const esmSnippet = `import { pipe } from 'fp-ts/lib/function.js'
 import { newEnv, send, VERSION } from 'fp-aws'
 import { Logout, newLogout } from 'fp-aws/sso'
-import { startEmulator } from 'fp-aws/sso/emulator'
+import { startEmulator } from 'fp-aws/emulator'
 import { reveal, sensitive } from 'fp-aws/core/Sensitive'
 
 const started = await startEmulator({ tokens: { 'tok-1': {} } })()
@@ -84,7 +84,7 @@ try {
 const cjsSnippet = `const { pipe } = require('fp-ts/lib/function.js')
 const { newEnv, send, VERSION } = require('fp-aws')
 const { Logout, newLogout } = require('fp-aws/sso')
-const { startEmulator } = require('fp-aws/sso/emulator')
+const { startEmulator } = require('fp-aws/emulator')
 const { reveal, sensitive } = require('fp-aws/core/Sensitive')
 
 const main = async () => {
@@ -112,8 +112,8 @@ main().catch((e) => {
 })
 `
 
-/** Deep paths outside the exports map must stay closed. */
-const closedSnippet = `const tries = ['fp-aws/dist/cjs/index.js', 'fp-aws/src/index.ts', 'fp-aws/core/Nope']
+/** Deep paths outside the exports map, and the subpaths that moved out of `fp-aws/sso`, must stay closed. */
+const closedSnippet = `const tries = ['fp-aws/dist/cjs/index.js', 'fp-aws/src/index.ts', 'fp-aws/core/Nope', 'fp-aws/sso/cache', 'fp-aws/sso/fromSSO', 'fp-aws/sso/emulator', 'fp-aws/sso/emulator/operations']
 const out = []
 for (const s of tries) {
   try { await import(s); out.push(s + ': open') } catch (e) { out.push(s + ': ' + e.code) }
@@ -168,7 +168,7 @@ const tsImports = `import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { newEnv, send, VERSION, type AWSError, type Env } from 'fp-aws'
 import { Logout, logout_accessToken, newLogout, type LogoutErrorCode, type LogoutResponse } from 'fp-aws/sso'
-import { startEmulator, type Emulator } from 'fp-aws/sso/emulator'
+import { startEmulator, type Emulator } from 'fp-aws/emulator'
 import { reveal, sensitive, type Sensitive } from 'fp-aws/core/Sensitive'
 import type { ServiceError } from 'fp-aws/core/Error'
 import type { HttpRequest } from 'fp-aws/core/Request'
@@ -176,9 +176,23 @@ import type { SensitiveString } from 'fp-aws/sso/Types'
 import { Logout as Logout2 } from 'fp-aws/sso/Logout'
 import { resolveEndpoint } from 'fp-aws/sso/Endpoint'
 import { sso } from 'fp-aws/sso/Service'
-import type { TokenSeed } from 'fp-aws/sso/emulator/operations'
+import type { TokenSeed } from 'fp-aws/emulator/operations'
+import { fromSSO, logoutAll, type FromSSOError } from 'fp-aws/auth/sso'
+import { readToken } from 'fp-aws/auth/sso/Token'
 
-export type Extra = [ServiceError, HttpRequest, typeof SensitiveString, typeof Logout2, typeof resolveEndpoint, typeof sso, TokenSeed]
+export type Extra = [
+  ServiceError,
+  HttpRequest,
+  typeof SensitiveString,
+  typeof Logout2,
+  typeof resolveEndpoint,
+  typeof sso,
+  TokenSeed,
+  typeof fromSSO,
+  typeof logoutAll,
+  FromSSOError,
+  typeof readToken
+]
 `
 
 /** ESM consumer (NodeNext `.mts`, bundler `.ts`): top-level await. */
@@ -306,7 +320,8 @@ describe('the packed package', () => {
         'dist/cjs/index.d.ts',
         'dist/esm/index.js',
         'dist/esm/index.d.ts',
-        'dist/esm/sso/emulator/index.js',
+        'dist/esm/emulator/index.js',
+        'dist/cjs/auth/sso/index.js',
         'dist/cjs/core/Sensitive.d.ts'
       ])
     )
@@ -343,6 +358,10 @@ describe('the packed package', () => {
       'fp-aws/dist/cjs/index.js: ERR_PACKAGE_PATH_NOT_EXPORTED',
       'fp-aws/src/index.ts: ERR_PACKAGE_PATH_NOT_EXPORTED',
       'fp-aws/core/Nope: ERR_MODULE_NOT_FOUND',
+      'fp-aws/sso/cache: ERR_MODULE_NOT_FOUND',
+      'fp-aws/sso/fromSSO: ERR_MODULE_NOT_FOUND',
+      'fp-aws/sso/emulator: ERR_MODULE_NOT_FOUND',
+      'fp-aws/sso/emulator/operations: ERR_MODULE_NOT_FOUND',
       'fp-aws/package.json: fp-aws'
     ])
   })

@@ -1,7 +1,7 @@
 /**
  * fast-check arbitraries for the AWS SSO portal API: one factory per request and response
  * record of the service and per member, the invalid inputs the encoders refuse, and seeds
- * for the local emulator (`fp-aws/sso/emulator`).
+ * for the local emulator (`fp-aws/emulator`).
  *
  * Every factory takes optional constraints. A record factory takes one arbitrary per member
  * (to replace the default one), `requiredKeys` and `absentKeys` (which `Option` members are
@@ -24,7 +24,7 @@ import type { Arbitrary } from 'fast-check'
 import * as O from 'fp-ts/lib/Option.js'
 import type { Option } from 'fp-ts/lib/Option.js'
 import { sensitive } from '../core/Sensitive.js'
-import type { AccountSeed, TokenSeed } from '../sso/emulator/operations.js'
+import type { AccountSeed, TokenSeed } from '../emulator/operations.js'
 import type { GetRoleCredentials, GetRoleCredentialsResponse } from '../sso/GetRoleCredentials.js'
 import type { ListAccountRoles, ListAccountRolesResponse } from '../sso/ListAccountRoles.js'
 import type { ListAccounts, ListAccountsResponse } from '../sso/ListAccounts.js'
@@ -1135,7 +1135,7 @@ type Account = Omit<AccountSeed, 'roles'>
  * @example
  * import fc from 'fast-check'
  * import { seed } from 'fp-aws/arbitrary'
- * import { decodeSeedFile } from 'fp-aws/sso/emulator'
+ * import { decodeSeedFile } from 'fp-aws/emulator'
  *
  * fc.assert(fc.property(seed(), (tokens) => decodeSeedFile({ tokens })._tag === 'Right'))
  *

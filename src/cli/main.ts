@@ -24,7 +24,7 @@
  * It never prints an access token, except the public demo token {@link DEMO_TOKEN}.
  *
  * `fp-aws sso logout [--profile P | --sso-session S | --start-url U] [--dry-run] [--json]`
- * logs out like `aws sso logout` (see `fp-aws/sso/cache`): exit 0 on success, 1 when a
+ * logs out like `aws sso logout` (see `fp-aws/auth/sso`): exit 0 on success, 1 when a
  * session could not be invalidated, a file could not be deleted or a cache was refused (a
  * directory on its path that another user could change), 2 on a usage error.
  *
@@ -47,8 +47,8 @@ import {
   type LogoutReport,
   type LogoutTarget,
   type SSOConfigError
-} from '../sso/cache/index.js'
-import { DEMO_SEED, DEMO_TOKEN, parseSeedFile, startEmulator, type TokenSeed } from '../sso/emulator/index.js'
+} from '../auth/sso/index.js'
+import { DEMO_SEED, DEMO_TOKEN, parseSeedFile, startEmulator, type TokenSeed } from '../emulator/index.js'
 
 // -------------------------------------------------------------------------------------
 // model

@@ -21,7 +21,7 @@ import * as A from '../../src/arbitrary/index.js'
 import type { HttpRequest } from '../../src/core/Request.js'
 import { pathAndQuery, revealHeaders } from '../../src/core/Request.js'
 import { getEq, sensitive, type Sensitive } from '../../src/core/Sensitive.js'
-import { AccountSeedC, decodeSeedFile, SeedFileC, TokenSeedC, type TokenSeed } from '../../src/sso/emulator/index.js'
+import { AccountSeedC, decodeSeedFile, SeedFileC, TokenSeedC, type TokenSeed } from '../../src/emulator/index.js'
 import * as sso from '../../src/sso/index.js'
 import { codecLaws, lensLaws } from '../laws.js'
 

@@ -4,7 +4,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { build } from 'esbuild'
-import { DEMO_TOKEN } from '../../src/sso/emulator/index.js'
+import { DEMO_TOKEN } from '../../src/emulator/index.js'
 
 // The real executable, in a real process: src/cli/bin.ts bundled with esbuild.
 const root = path.resolve(__dirname, '..', '..')

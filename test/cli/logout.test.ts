@@ -2,10 +2,10 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import fc from 'fast-check'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { credentialCacheKey, type LogoutReport } from '../../src/sso/cache/index.js'
-import type { Emulator } from '../../src/sso/emulator/index.js'
+import { credentialCacheKey, type LogoutReport } from '../../src/auth/sso/index.js'
+import type { Emulator } from '../../src/emulator/index.js'
+import { closedPort, fileFor, liveTokens, makeHome, ssoCreds, start, tokenJson, useHomes, type Home } from '../auth/sso/helpers.js'
 import { runCli as cli } from '../util/cli.js'
-import { closedPort, fileFor, liveTokens, makeHome, ssoCreds, start, tokenJson, useHomes, type Home } from '../sso/cache/helpers.js'
 
 let emu: Emulator
 /** Live tokens the emulator accepts, each used once. */

@@ -5,7 +5,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { main, parseFlags, type CliIO, type StopSignal } from '../../src/cli/main.js'
-import { DEMO_TOKEN, startEmulator } from '../../src/sso/emulator/index.js'
+import { DEMO_TOKEN, startEmulator } from '../../src/emulator/index.js'
 
 const SECRET = 'seed-secret-token-9a7b'
 

@@ -26,7 +26,7 @@ import {
 } from '../../src/core/Config.js'
 import { fromEnvironment } from '../../src/core/Env.js'
 import { main } from '../../src/cli/main.js'
-import { fromSSO } from '../../src/sso/fromSSO.js'
+import { fromSSO } from '../../src/auth/sso/fromSSO.js'
 
 // -------------------------------------------------------------------------------------
 // helpers

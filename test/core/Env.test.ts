@@ -4,7 +4,7 @@ import * as path from 'node:path'
 import { pipe } from 'fp-ts/lib/function.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromEnvironment, newEnv, send } from '../../src/index.js'
-import { startEmulator, type Emulator } from '../../src/sso/emulator/index.js'
+import { startEmulator, type Emulator } from '../../src/emulator/index.js'
 import { Logout, newLogout } from '../../src/sso/index.js'
 
 let home: string

@@ -1,16 +1,16 @@
 /**
  * fp-aws/core/File: the bounded read the caches and the config files share. The cache
- * behaviour (links, FIFOs, limits, UTF-8) is tested through fp-aws/sso/cache in
- * test/sso/cache/File.test.ts, which re-exports these same functions; here, what is
+ * behaviour (links, FIFOs, limits, UTF-8) is tested through fp-aws/auth/sso in
+ * test/auth/sso/File.test.ts, which re-exports these same functions; here, what is
  * particular to the core module.
  */
 import * as fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import * as core from '../../src/core/File.js'
-import * as cache from '../../src/sso/cache/index.js'
+import * as cache from '../../src/auth/sso/index.js'
 
 describe('fp-aws/core/File', () => {
-  it('fp-aws/sso/cache re-exports the same functions and constants', () => {
+  it('fp-aws/auth/sso re-exports the same functions and constants', () => {
     expect(cache.readBounded).toBe(core.readBounded)
     expect(cache.describeReadFailure).toBe(core.describeReadFailure)
     expect(cache.errorCode).toBe(core.errorCode)

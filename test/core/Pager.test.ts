@@ -16,7 +16,7 @@ import {
   type PaginationError,
   type RequestView
 } from '../../src/index.js'
-import { startEmulator, type AccountSeed, type Emulator } from '../../src/sso/emulator/index.js'
+import { startEmulator, type AccountSeed, type Emulator } from '../../src/emulator/index.js'
 import {
   ListAccounts,
   listAccounts_maxResults,

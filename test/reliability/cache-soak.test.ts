@@ -36,8 +36,8 @@ import {
   writeFileAtomic,
   writeToken,
   type LogoutReport
-} from '../../src/sso/cache/index.js'
-import { startEmulator, type Emulator } from '../../src/sso/emulator/index.js'
+} from '../../src/auth/sso/index.js'
+import { startEmulator, type Emulator } from '../../src/emulator/index.js'
 
 const SOAK_MS = Number(process.env['FP_AWS_SOAK_MS'] ?? 8_000)
 const BASE_SEED = Number(process.env['FP_AWS_SOAK_SEED'] ?? Math.floor(Math.random() * 2 ** 31))

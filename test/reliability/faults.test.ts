@@ -19,7 +19,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { type EnvOptions } from '../../src/index.js'
-import { startEmulator, type Emulator, type Fault } from '../../src/sso/emulator/index.js'
+import { startEmulator, type Emulator, type Fault } from '../../src/emulator/index.js'
 import {
   callOperation,
   closedPort,

@@ -27,12 +27,12 @@ import * as A from '../../src/arbitrary/index.js'
 import { parseConfigFile, parseCredentialsFile, profileSection, servicesSection, ssoSessionSection } from '../../src/core/Config.js'
 import { parseRestJsonError, sanitizeErrorCode } from '../../src/core/Service.js'
 import { fromEnvironment, newEnv, type AWSRequest, type HttpResponse } from '../../src/index.js'
-import * as cache from '../../src/sso/cache/index.js'
-import { DEFAULT_MAX_FILE_BYTES, logoutAll, parseTimestamp, readBounded, readCachedCredentials, readToken, type LogoutReport } from '../../src/sso/cache/index.js'
-import * as emulatorModule from '../../src/sso/emulator/index.js'
-import { decodeSeedFile, parseSeedFile, startEmulator, type Emulator } from '../../src/sso/emulator/index.js'
-import { decodePageToken } from '../../src/sso/emulator/operations.js'
-import { fromSSO } from '../../src/sso/fromSSO.js'
+import * as cache from '../../src/auth/sso/index.js'
+import { DEFAULT_MAX_FILE_BYTES, logoutAll, parseTimestamp, readBounded, readCachedCredentials, readToken, type LogoutReport } from '../../src/auth/sso/index.js'
+import * as emulatorModule from '../../src/emulator/index.js'
+import { decodeSeedFile, parseSeedFile, startEmulator, type Emulator } from '../../src/emulator/index.js'
+import { decodePageToken } from '../../src/emulator/operations.js'
+import { fromSSO } from '../../src/auth/sso/fromSSO.js'
 import * as ssoModule from '../../src/sso/index.js'
 import {
   GetRoleCredentials,
@@ -186,8 +186,8 @@ describe('decoders never throw', () => {
   /** Every io-ts codec the public modules export, found by looking, so a new one is fuzzed too. */
   const exported: ReadonlyArray<readonly [string, unknown]> = [
     ...Object.entries(ssoModule).map(([n, v]): readonly [string, unknown] => [`sso.${n}`, v]),
-    ...Object.entries(cache).map(([n, v]): readonly [string, unknown] => [`sso/cache.${n}`, v]),
-    ...Object.entries(emulatorModule).map(([n, v]): readonly [string, unknown] => [`sso/emulator.${n}`, v])
+    ...Object.entries(cache).map(([n, v]): readonly [string, unknown] => [`auth/sso.${n}`, v]),
+    ...Object.entries(emulatorModule).map(([n, v]): readonly [string, unknown] => [`emulator.${n}`, v])
   ]
   const codecs = exported.filter((e): e is readonly [string, t.Type<unknown, unknown, unknown>] => e[1] instanceof t.Type)
 
@@ -200,10 +200,10 @@ describe('decoders never throw', () => {
       'sso.ListAccountRolesCodec',
       'sso.RoleCredentialsCodec',
       'sso.SensitiveString',
-      'sso/cache.SSOTokenCodec',
-      'sso/cache.CachedCredentialsCodec',
-      'sso/cache.TimestampCodec',
-      'sso/emulator.SeedFileC'
+      'auth/sso.SSOTokenCodec',
+      'auth/sso.CachedCredentialsCodec',
+      'auth/sso.TimestampCodec',
+      'emulator.SeedFileC'
     ]) {
       expect(names).toContain(n)
     }

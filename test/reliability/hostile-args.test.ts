@@ -237,8 +237,8 @@ const args = fc.array(hostile, { minLength: 0, maxLength: 3 })
 // -------------------------------------------------------------------------------------
 
 /** Runs `f` against an emulator that knows one token, `a-token`, and closes it. */
-const withEmulator = async (f: (emu: import('../../src/sso/emulator/index.js').Emulator) => Promise<void>): Promise<void> => {
-  const { startEmulator } = await import('../../src/sso/emulator/index.js')
+const withEmulator = async (f: (emu: import('../../src/emulator/index.js').Emulator) => Promise<void>): Promise<void> => {
+  const { startEmulator } = await import('../../src/emulator/index.js')
   const started = await startEmulator({ tokens: { 'a-token': {} } })()
   if (started._tag === 'Left') throw new Error(started.left.message)
   try {
@@ -419,7 +419,7 @@ describe('hostile arguments', () => {
 
 describe('the cases seen in the field', () => {
   it('logoutAll({ homedir: undefined }) (HOME unset) resolves to a report with one error, reading nothing', async () => {
-    const { logoutAll } = await import('../../src/sso/cache/index.js')
+    const { logoutAll } = await import('../../src/auth/sso/index.js')
     const { newEnv } = await import('../../src/index.js')
     const report = await logoutAll({ homedir: undefined, envForRegion: () => newEnv() } as never)()
     expect(report.invalidated).toEqual([])
@@ -429,8 +429,8 @@ describe('the cases seen in the field', () => {
   })
 
   it('fromSSO({ homedir: undefined }) and logoutSession({ env: undefined }) are ConfigErrors', async () => {
-    const { fromSSO } = await import('../../src/sso/fromSSO.js')
-    const { logoutSession } = await import('../../src/sso/cache/index.js')
+    const { fromSSO } = await import('../../src/auth/sso/fromSSO.js')
+    const { logoutSession } = await import('../../src/auth/sso/index.js')
     const { newEnv } = await import('../../src/index.js')
     const a = await fromSSO({ homedir: undefined, env: {} } as never)()
     expect(a).toMatchObject({ _tag: 'Left', left: { _tag: 'ConfigError', source: 'fromSSO' } })
@@ -489,7 +489,7 @@ describe('what a hostile argument is answered with', () => {
   })
 
   it('the report displays: empty for what is not a report, and a report is still shown', async () => {
-    const { emptyLogoutReport, isLogoutSuccessful, showLogoutProblems, showLogoutReport, showLogoutResults } = await import('../../src/sso/cache/index.js')
+    const { emptyLogoutReport, isLogoutSuccessful, showLogoutProblems, showLogoutReport, showLogoutResults } = await import('../../src/auth/sso/index.js')
     for (const v of [undefined, null, {}, trapProxy(), revoked(), { errors: 'none' }]) {
       expect(showLogoutResults(v as never)).toBe('')
       expect(showLogoutReport(v as never)).toBe('')
@@ -502,7 +502,7 @@ describe('what a hostile argument is answered with', () => {
   })
 
   it('identityOf and sameIdentity: what is not a bigint stat is the same as nothing, itself included', async () => {
-    const { identityOf, sameIdentity } = await import('../../src/sso/cache/index.js')
+    const { identityOf, sameIdentity } = await import('../../src/auth/sso/index.js')
     const real = identityOf(fs.statSync(work, { bigint: true }))
     expect(sameIdentity(real, identityOf(fs.statSync(work, { bigint: true })))).toBe(true)
     for (const v of [undefined, null, trapProxy(), fs.statSync(work), { dev: 1n, ino: 1n, size: 1n }]) {
@@ -515,7 +515,7 @@ describe('what a hostile argument is answered with', () => {
   })
 
   it('resolveSecure and writeFileSecure: a typed Left, and nothing written', async () => {
-    const { resolveSecure, writeFileSecure } = await import('../../src/sso/cache/index.js')
+    const { resolveSecure, writeFileSecure } = await import('../../src/auth/sso/index.js')
     for (const [p, leaf, uid] of [[undefined, undefined, undefined], ['', undefined, undefined], ['x', 'dir', undefined], ['x', undefined, -1], ['x', undefined, trapProxy()]] as const) {
       expect(await resolveSecure(p as never, leaf as never, uid as never)()).toMatchObject({ _tag: 'Left', left: { _tag: 'UnsafeDirectory', reason: 'Unresolvable' } })
     }
@@ -526,7 +526,7 @@ describe('what a hostile argument is answered with', () => {
   })
 
   it('isTokenExpired: a token whose expiry cannot be read, or a now that is not a number, is expired', async () => {
-    const { isTokenExpired } = await import('../../src/sso/cache/index.js')
+    const { isTokenExpired } = await import('../../src/auth/sso/index.js')
     const token = { expiresAt: new Date(1000) }
     expect(isTokenExpired(token as never, 999)).toBe(false)
     expect(isTokenExpired(token as never, NaN)).toBe(true)

@@ -18,7 +18,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { newEnv } from '../../src/index.js'
-import { startEmulator, type TokenSeed } from '../../src/sso/emulator/index.js'
+import { startEmulator, type TokenSeed } from '../../src/emulator/index.js'
 import {
   callOperation,
   collectGarbage,

@@ -27,7 +27,7 @@ import {
   newListAccounts,
   newLogout
 } from '../../src/sso/index.js'
-import type { TokenSeed } from '../../src/sso/emulator/index.js'
+import type { TokenSeed } from '../../src/emulator/index.js'
 
 // -------------------------------------------------------------------------------------
 // the four operations

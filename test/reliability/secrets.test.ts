@@ -81,9 +81,9 @@ import {
   writeCachedCredentials,
   writeToken,
   type LogoutTarget
-} from '../../src/sso/cache/index.js'
-import { decodeSeedFile, parseSeedFile, startEmulator, type TokenSeed } from '../../src/sso/emulator/index.js'
-import { fromSSO, memoizeCredentials } from '../../src/sso/fromSSO.js'
+} from '../../src/auth/sso/index.js'
+import { decodeSeedFile, parseSeedFile, startEmulator, type TokenSeed } from '../../src/emulator/index.js'
+import { fromSSO, memoizeCredentials } from '../../src/auth/sso/fromSSO.js'
 import { closedPort, scriptedServer, type Recorded, type Scripted, type Step } from '../util/scripted.js'
 
 // -------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import * as A from '../../src/arbitrary/index.js'
 import { newEnv, send } from '../../src/index.js'
 import { pathAndQuery } from '../../src/core/Request.js'
 import { reveal } from '../../src/core/Sensitive.js'
-import { startEmulator, type Emulator } from '../../src/sso/emulator/index.js'
+import { startEmulator, type Emulator } from '../../src/emulator/index.js'
 import {
   encodeGetRoleCredentials,
   GetRoleCredentials,

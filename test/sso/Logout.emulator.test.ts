@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { pipe } from 'fp-ts/lib/function.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { newEnv, send } from '../../src/index.js'
-import { startEmulator, type Emulator } from '../../src/sso/emulator/index.js'
+import { startEmulator, type Emulator } from '../../src/emulator/index.js'
 import { Logout, logout_accessToken, newLogout } from '../../src/sso/index.js'
 
 let emu: Emulator

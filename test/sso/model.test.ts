@@ -16,7 +16,7 @@ import * as O from 'fp-ts/lib/Option.js'
 import { describe, expect, it } from 'vitest'
 import * as A from '../../src/arbitrary/index.js'
 import { collectItems, newEnv, send, type Env } from '../../src/index.js'
-import { startEmulator, type AccountSeed, type Emulator, type TokenSeed } from '../../src/sso/emulator/index.js'
+import { startEmulator, type AccountSeed, type Emulator, type TokenSeed } from '../../src/emulator/index.js'
 import {
   GetRoleCredentials,
   ListAccountRoles,

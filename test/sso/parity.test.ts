@@ -17,7 +17,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { collectItems, collectPages, newEnv, send, type AWSError, type Env } from '../../src/index.js'
 import { reveal } from '../../src/core/Sensitive.js'
-import { startEmulator, type Emulator, type TokenSeed } from '../../src/sso/emulator/index.js'
+import { startEmulator, type Emulator, type TokenSeed } from '../../src/emulator/index.js'
 import {
   GetRoleCredentials,
   ListAccountRoles,

@@ -4,7 +4,7 @@
  */
 import * as http from 'node:http'
 import { afterEach } from 'vitest'
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/sso/emulator/index.js'
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js'
 
 /** Registers an `afterEach` that closes every emulator `start` started in the test. */
 export const useEmulators = (): ((options: EmulatorOptions) => Promise<Emulator>) => {

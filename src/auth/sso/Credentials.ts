@@ -18,9 +18,8 @@ import * as t from 'io-ts'
 import type { Sensitive } from '../../core/Sensitive.js'
 import { SensitiveString } from '../../sso/Types.js'
 import { TimestampCodec } from './Codec.js'
-import { fileError, type FileError, type ReadOptions } from './File.js'
-import { writeFileSecure } from './Secure.js'
-import { readJsonFile, sha1Hex, type CacheError } from './Token.js'
+import type { FileError, ReadOptions } from './File.js'
+import { readJsonFile, sha1Hex, writeJsonFile, type CacheError } from './Token.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -242,10 +241,5 @@ export const readCachedCredentials = (file: string, options: ReadOptions = {}): 
  * @category write
  * @since 0.1.0
  */
-export const writeCachedCredentials = (file: string, entry: CachedCredentials): TE.TaskEither<FileError, void> => {
-  try {
-    return writeFileSecure(file, JSON.stringify(CachedCredentialsCodec.encode(entry)))
-  } catch {
-    return TE.left(fileError('write', file, { code: 'ERR_INVALID_ARG_TYPE' }))
-  }
-}
+export const writeCachedCredentials = (file: string, entry: CachedCredentials): TE.TaskEither<FileError, void> =>
+  writeJsonFile(CachedCredentialsCodec)(file, entry)

@@ -246,6 +246,24 @@ const readJson = <A, O>(codec: t.Type<A, O, unknown>, file: string, options: Rea
     )
 
 /**
+ * Encodes a value with `codec` and writes it as a JSON cache file, atomically with mode
+ * `0600`, in a directory resolved and checked first (`writeFileSecure`). A value the codec
+ * cannot encode (a JavaScript caller's hand-made record) is a `FileError`, never a throw.
+ *
+ * @category write
+ * @since 0.2.0
+ */
+export const writeJsonFile =
+  <A, O>(codec: t.Type<A, O, unknown>) =>
+  (file: string, value: A): TE.TaskEither<FileError, void> => {
+    try {
+      return writeFileSecure(file, JSON.stringify(codec.encode(value)))
+    } catch {
+      return TE.left(fileError('write', file, { code: 'ERR_INVALID_ARG_TYPE' }))
+    }
+  }
+
+/**
  * Reads and decodes a token cache file. A missing file is a `CacheError` with reason
  * `NotFound`.
  *
@@ -300,13 +318,8 @@ export const readToken = (file: string, options: ReadOptions = {}): TE.TaskEithe
  * @category write
  * @since 0.1.0
  */
-export const writeToken = (file: string, token: SSOToken): TE.TaskEither<FileError, void> => {
-  try {
-    return writeFileSecure(file, JSON.stringify(SSOTokenCodec.encode(token)))
-  } catch {
-    return TE.left(fileError('write', file, { code: 'ERR_INVALID_ARG_TYPE' }))
-  }
-}
+export const writeToken = (file: string, token: SSOToken): TE.TaskEither<FileError, void> =>
+  writeJsonFile(SSOTokenCodec)(file, token)
 
 /**
  * Whether a token has expired at `nowMs` (epoch milliseconds): its `expiresAt` is not

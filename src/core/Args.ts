@@ -95,3 +95,25 @@ export const readEnv = (value: unknown): E.Either<string, Readonly<Record<string
  * @since 0.2.0
  */
 export const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value !== ''
+
+/**
+ * Whether a value is a JSON-style object: not `null`, not an array. A revoked proxy, which
+ * cannot even be asked whether it is an array, is not one. Never throws.
+ *
+ * @example
+ * import { isPlainObject } from 'fp-aws/core/Args'
+ *
+ * assert.strictEqual(isPlainObject({ a: 1 }), true)
+ * assert.strictEqual(isPlainObject([1]), false)
+ * assert.strictEqual(isPlainObject(null), false)
+ *
+ * @category validation
+ * @since 0.2.0
+ */
+export const isPlainObject = (value: unknown): value is Record<string, unknown> => {
+  try {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+  } catch {
+    return false
+  }
+}

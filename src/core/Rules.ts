@@ -13,6 +13,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as O from 'fp-ts/lib/Option.js'
 import { isIPv4, isIPv6 } from 'node:net'
+import { isPlainObject } from './Args.js'
 import { isValidHostLabel as isHostLabel, partition, type Endpoint, type EndpointParams } from './Endpoint.js'
 import { endpointError, type EndpointError } from './Error.js'
 
@@ -242,8 +243,7 @@ const invalid = (what: string): never => {
 
 type Scope = Readonly<Record<string, RuleValue>>
 
-const isRecord = (u: unknown): u is { readonly [key: string]: RuleValue } =>
-  typeof u === 'object' && u !== null && !Array.isArray(u)
+const isRecord = (u: unknown): u is { readonly [key: string]: RuleValue } => isPlainObject(u)
 
 const str = (u: unknown, what: string): string => (typeof u === 'string' ? u : invalid(`${what} is not a string`))
 const bool = (u: unknown, what: string): boolean => (typeof u === 'boolean' ? u : invalid(`${what} is not a boolean`))

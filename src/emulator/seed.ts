@@ -11,6 +11,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
+import { isPlainObject } from '../core/Args.js'
 import type { AccountSeed, TokenSeed } from './operations.js'
 
 // -------------------------------------------------------------------------------------
@@ -69,9 +70,6 @@ const nonEmptyString = new t.Type<string, string, unknown>(
   (u, c) => (typeof u === 'string' && u.length > 0 ? t.success(u) : t.failure(u, c)),
   (a) => a
 )
-
-const isPlainObject = (u: unknown): u is Record<string, unknown> =>
-  typeof u === 'object' && u !== null && !Array.isArray(u)
 
 /**
  * `codec`, failing on fields it does not know. The unknown names are not shown: a misplaced

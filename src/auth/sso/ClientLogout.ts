@@ -64,7 +64,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import type * as T from 'fp-ts/lib/Task.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { send } from '../../core/AWSRequest.js'
-import { readEnv, readOptions } from '../../core/Args.js'
+import { isPlainObject, readEnv, readOptions } from '../../core/Args.js'
 import { configError, type ConfigError } from '../../core/Config.js'
 import { newEnv, type Env } from '../../core/Env.js'
 import type { AWSError } from '../../core/Error.js'
@@ -367,9 +367,6 @@ interface Entry extends DirEntry {
 const keep = (ctx: Context, file: string, reason: KeptReason, message: string): void => {
   ctx.report.kept.push({ file, reason, message })
 }
-
-const isPlainObject = (u: unknown): u is Record<string, unknown> =>
-  typeof u === 'object' && u !== null && !Array.isArray(u)
 
 const has = (o: Record<string, unknown>, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key)
 

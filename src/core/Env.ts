@@ -17,6 +17,7 @@ import { readEnv, readOptions } from './Args.js'
 import { configError, nodeReadFile, resolveConfig, type ConfigError, type ReadFile } from './Config.js'
 import { newEnv, type Env, type EnvOptions } from './EnvCore.js'
 import { describeReadFailure, readBounded } from './File.js'
+import { holdsPemCertificate } from './Http.js'
 import { normalizeProxyUrl, type ProxyOptions } from './Proxy.js'
 
 export * from './EnvCore.js'
@@ -152,7 +153,7 @@ export const readCaBundle =
     // a regular file (links followed, as the AWS CLI does), read without blocking and bounded
     const text = await readBounded(path, { followSymlinks: true, maxBytes: MAX_CA_BUNDLE_BYTES })()
     if (E.isLeft(text)) return fail(describeReadFailure(text.left))
-    return text.right.includes('-----BEGIN CERTIFICATE-----') ? text : fail('holds no PEM certificate')
+    return holdsPemCertificate(text.right) ? text : fail('holds no PEM certificate')
   }
 
 /**

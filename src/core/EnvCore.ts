@@ -11,7 +11,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { readOptions } from './Args.js'
 import type { Hooks } from './Hooks.js'
 import { axiosClient, defaultHttpClient, type HttpClient } from './Http.js'
-import type { ProxyOptions } from './Proxy.js'
+import { hasProxy, type ProxyOptions } from './Proxy.js'
 import { defaultRetryPolicy, newQuotaRef, type QuotaRef, type RetryPolicy } from './Retry.js'
 
 /**
@@ -143,9 +143,6 @@ export const realSleep: Sleep = (ms, signal) =>
             resolve(false)
           })
   })
-
-const hasProxy = (p: ProxyOptions | undefined): p is ProxyOptions =>
-  typeof p === 'object' && p !== null && ((p.https ?? '') !== '' || (p.http ?? '') !== '')
 
 /** The shared default client, unless a proxy or a CA bundle asks for a client of their own. */
 const httpClientFor = (proxy: ProxyOptions | undefined, caBundle: string | undefined): HttpClient =>

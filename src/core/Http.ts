@@ -31,7 +31,7 @@ import type {
 import * as E from 'fp-ts/lib/Either.js'
 import { isAbortSignal, onAbort } from './Abort.js'
 import { readOptions } from './Args.js'
-import { bypassesProxy, normalizeProxyUrl, type ProxyOptions } from './Proxy.js'
+import { bypassesProxy, hasProxy, normalizeProxyUrl, type ProxyOptions } from './Proxy.js'
 import { transportError, type TransportError, type TransportReason } from './Error.js'
 import type { HttpResponse } from './Request.js'
 
@@ -817,15 +817,31 @@ const loadTunnelAgent = (): Promise<TunnelAgent> => {
   return (tunnelModule ??= load('https-proxy-agent').then((m) => m.HttpsProxyAgent))
 }
 
+/**
+ * Whether a text holds a PEM certificate (a `-----BEGIN CERTIFICATE-----` line): what a CA
+ * bundle must hold to be used.
+ *
+ * @example
+ * import { holdsPemCertificate } from 'fp-aws/core/Http'
+ *
+ * assert.strictEqual(holdsPemCertificate('-----BEGIN CERTIFICATE-----\nMIIB…\n-----END CERTIFICATE-----\n'), true)
+ * assert.strictEqual(holdsPemCertificate('not a certificate'), false)
+ *
+ * @category destructors
+ * @since 0.2.0
+ */
+export const holdsPemCertificate = (text: string): boolean =>
+  typeof text === 'string' && text.includes('-----BEGIN CERTIFICATE-----')
+
 /** The router of a client: direct unless a proxy applies. */
 const routerOf = (options: AxiosClientOptions): Router => {
   let ctx: unknown
   const secureContext = (): unknown => (ctx ??= secureContextOf(options.ca as string))
   let a: ((https: boolean) => Agent) | undefined
   const agent = (https: boolean): Agent => (a ??= agents(options, secureContext))(https)
-  const badCa = options.ca !== undefined && !options.ca.includes('-----BEGIN CERTIFICATE-----')
+  const badCa = options.ca !== undefined && !holdsPemCertificate(options.ca)
   const proxy = options.proxy
-  if (proxy === undefined || proxy === null || ((proxy.https ?? '') === '' && (proxy.http ?? '') === ''))
+  if (!hasProxy(proxy))
     return badCa ? (t) => (t.https ? { kind: 'bad-ca' } : directRoute(t, agent(false))) : (t) => directRoute(t, agent(t.https))
   const httpsProxy = parseProxy(proxy.https)
   const httpProxy = parseProxy(proxy.http)

@@ -32,6 +32,28 @@ export interface ProxyOptions {
 }
 
 /**
+ * Whether proxy options name any proxy (an `https` or `http` URL that is not empty). Never
+ * throws.
+ *
+ * @example
+ * import { hasProxy } from 'fp-aws/core/Proxy'
+ *
+ * assert.strictEqual(hasProxy({ https: 'http://proxy.corp:3128' }), true)
+ * assert.strictEqual(hasProxy({ noProxy: '*' }), false)
+ * assert.strictEqual(hasProxy(undefined), false)
+ *
+ * @category destructors
+ * @since 0.2.0
+ */
+export const hasProxy = (options: ProxyOptions | null | undefined): options is ProxyOptions => {
+  try {
+    return typeof options === 'object' && options !== null && ((options.https ?? '') !== '' || (options.http ?? '') !== '')
+  } catch {
+    return false
+  }
+}
+
+/**
  * A proxy URL made whole: `http://` added when there is no scheme; `undefined` when it
  * is not an `http:` or `https:` URL with a host (or has a path other than `/`, a query or
  * a fragment).

@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { pipe } from 'fp-ts/lib/function.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loggingHook, newEnv, send, type Hooks } from '../../src/index.js'
-import { Logout, LogoutShow, newLogout } from '../../src/sso/index.js'
+import { Logout, LogoutShow, newLogout } from '../../src/services/sso/index.js'
 import { closedPort, scriptedServer, type Scripted } from '../util/scripted.js'
 
 /** Distinctive tokens, so that finding one in an output cannot be a coincidence. */

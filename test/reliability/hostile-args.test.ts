@@ -440,7 +440,7 @@ describe('the cases seen in the field', () => {
 
   it('newEnv(null) is newEnv(); options that cannot be read make every call a ValidationError', async () => {
     const { newEnv, send } = await import('../../src/index.js')
-    const { Logout, newLogout } = await import('../../src/sso/index.js')
+    const { Logout, newLogout } = await import('../../src/services/sso/index.js')
     const plain = newEnv()
     const fromNull = newEnv(null as never)
     expect({ ...fromNull, retryQuota: undefined }).toEqual({ ...plain, retryQuota: undefined })
@@ -452,7 +452,7 @@ describe('the cases seen in the field', () => {
 
   it('hooks: [undefined] is a ValidationError naming hooks, and nothing is sent', async () => {
     const { newEnv, send } = await import('../../src/index.js')
-    const { Logout, newLogout } = await import('../../src/sso/index.js')
+    const { Logout, newLogout } = await import('../../src/services/sso/index.js')
     await withEmulator(async (emu) => {
       const r = await send(Logout)(newLogout('a-token'))(newEnv({ endpoint: emu.url, hooks: [undefined] as never }))()
       expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'ValidationError', field: 'hooks' } })
@@ -466,7 +466,7 @@ describe('the cases seen in the field', () => {
 describe('what a hostile argument is answered with', () => {
   it('a signal that is not an AbortSignal is a ValidationError naming signal, and nothing is sent; null is none', async () => {
     const { newEnv, send } = await import('../../src/index.js')
-    const { Logout, newLogout } = await import('../../src/sso/index.js')
+    const { Logout, newLogout } = await import('../../src/services/sso/index.js')
     await withEmulator(async (emu) => {
       for (const signal of [{}, 'stop', trapProxy(), { aborted: 'no', addEventListener: () => undefined }]) {
         const r = await send(Logout)(newLogout('a-token'))(newEnv({ endpoint: emu.url, signal: signal as never }))()

@@ -464,3 +464,12 @@ export const ruleSetResolver =
   (ruleSet: unknown) =>
   (params: EndpointParams | RuleParams): E.Either<EndpointError, RuleEndpoint> =>
     evaluate(ruleSet, params as RuleParams)
+
+/**
+ * An endpoint resolver from a rule set, for generated service modules.
+ *
+ * @category evaluation
+ * @since 0.2.0
+ */
+export const endpointResolver = (ruleSet: unknown): ((params: EndpointParams | RuleParams) => E.Either<EndpointError, RuleEndpoint>) =>
+  ruleSetResolver(ruleSet)

@@ -444,7 +444,11 @@ const emitEncoder = (op: Operation, svc: Service): string => {
   const checks: string[] = []
   const hoisted: string[] = []
   const prefix = lowerFirst(op.name)
-  for (const m of s.members) {
+  // the order members are checked in: headers, then required members, then optional numbers, then optional strings
+  const rank = (m: Member): number =>
+    m.location === 'header' ? 0 : m.required ? 1 : m.type.kind !== 'string' ? 2 : 3
+  const checkOrder = [...s.members].sort((a, b) => rank(a) - rank(b))
+  for (const m of checkOrder) {
     const plain = isSecret(m) ? (alwaysThere(m) ? `reveal(rq.${m.name})` : 'reveal(v)') : alwaysThere(m) ? `rq.${m.name}` : 'v'
     const check = checkExpr(m, '')
     let bound: string | undefined
@@ -748,8 +752,11 @@ export const resolveEndpoint = (params: EndpointParams): Either<EndpointError, E
 `
 })
 
+/** Whether the service has a shared-shapes module: shared structures, or names only the annex knows. */
+const hasTypes = (svc: Service): boolean => svc.shared.length > 0 || Object.keys(svc.annex.aliases ?? {}).length > 0
+
 const emitIndex = (svc: Service): Output => {
-  const mods = ['Endpoint', ...svc.operations.map((o) => o.name), 'Service', 'Types'].sort()
+  const mods = ['Endpoint', ...svc.operations.map((o) => o.name), 'Service', ...(hasTypes(svc) ? ['Types'] : [])].sort()
   const skipped =
     svc.skipped.length === 0 ? '' : `\n\nNot generated: ${svc.skipped.map((s) => `\`${s.name}\` (${s.reason})`).join('; ')}.`
   return {
@@ -765,7 +772,7 @@ ${mods.map((m) => `export * from './${m}.js'`).join('\n')}
 export const emitService_ = (svc: Service): ReadonlyArray<Output> => [
   emitEndpoint(svc),
   emitService(svc),
-  emitTypes(svc),
+  ...(hasTypes(svc) ? [emitTypes(svc)] : []),
   ...svc.operations.map((op) => emitOperation(op, svc, svc.shared)),
   emitIndex(svc)
 ]

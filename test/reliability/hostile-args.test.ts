@@ -26,19 +26,20 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
   readonly exports: Readonly<Record<string, unknown>>
 }
 
+/** The source of an export: where its build lands, `./dist/esm/services/sso/*.js` -> `src/services/sso/*.ts`. */
+const sourceOf = (key: string): string => {
+  const target = (pkg.exports[key] as { readonly import?: { readonly default?: string } }).import?.default ?? ''
+  return path.join(root, 'src', target.replace(/^\.\/dist\/esm\//, '').replace(/\.js$/, '.ts'))
+}
+
 /** The source module of every public import path: `.` → src/index.ts, `./core/*` → src/core/<each>.ts, … */
 const publicModules = (): ReadonlyArray<readonly [string, string]> =>
   Object.keys(pkg.exports)
     .filter((k) => k !== './package.json')
     .flatMap((key): ReadonlyArray<readonly [string, string]> => {
       const sub = key === '.' ? 'index' : key.slice(2)
-      if (!sub.endsWith('*')) {
-        const file = fs.existsSync(path.join(root, 'src', `${sub}.ts`))
-          ? path.join(root, 'src', `${sub}.ts`)
-          : path.join(root, 'src', sub, 'index.ts')
-        return [[key === '.' ? 'fp-aws' : `fp-aws/${sub}`, file]]
-      }
-      const dir = path.join(root, 'src', sub.slice(0, -2))
+      if (!sub.endsWith('*')) return [[key === '.' ? 'fp-aws' : `fp-aws/${sub}`, sourceOf(key)]]
+      const dir = path.dirname(sourceOf(key))
       return fs
         .readdirSync(dir)
         .filter((f) => f.endsWith('.ts'))

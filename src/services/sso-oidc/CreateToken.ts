@@ -488,10 +488,10 @@ const createTokenMembers = {
 const createToken_is_clientId = validateMember('clientId', createTokenMembers.clientId)
 const createToken_is_clientSecret = validateMember('clientSecret', createTokenMembers.clientSecret)
 const createToken_is_grantType = validateMember('grantType', createTokenMembers.grantType)
+const createToken_is_scope = validateMember('scope', createTokenMembers.scope)
 const createToken_is_deviceCode = validateMember('deviceCode', createTokenMembers.deviceCode)
 const createToken_is_code = validateMember('code', createTokenMembers.code)
 const createToken_is_refreshToken = validateMember('refreshToken', createTokenMembers.refreshToken)
-const createToken_is_scope = validateMember('scope', createTokenMembers.scope)
 const createToken_is_redirectUri = validateMember('redirectUri', createTokenMembers.redirectUri)
 const createToken_is_codeVerifier = validateMember('codeVerifier', createTokenMembers.codeVerifier)
 
@@ -524,6 +524,10 @@ export const encodeCreateToken: (rq: CreateToken) => E.Either<ValidationError, H
       if (E.isLeft(r)) return invalidMember(OPERATION, 'grantType', r.left)
     }
     {
+      const r = createToken_is_scope(rq.scope)
+      if (E.isLeft(r)) return invalidMember(OPERATION, 'scope', r.left)
+    }
+    {
       const r = createToken_is_deviceCode(rq.deviceCode)
       if (E.isLeft(r)) return invalidMember(OPERATION, 'deviceCode', r.left)
     }
@@ -534,10 +538,6 @@ export const encodeCreateToken: (rq: CreateToken) => E.Either<ValidationError, H
     {
       const r = createToken_is_refreshToken(rq.refreshToken)
       if (E.isLeft(r)) return invalidMember(OPERATION, 'refreshToken', r.left)
-    }
-    {
-      const r = createToken_is_scope(rq.scope)
-      if (E.isLeft(r)) return invalidMember(OPERATION, 'scope', r.left)
     }
     {
       const r = createToken_is_redirectUri(rq.redirectUri)

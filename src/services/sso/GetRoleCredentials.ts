@@ -283,9 +283,9 @@ const getRoleCredentialsErrors: ReadonlyArray<GetRoleCredentialsErrorCode> = [
   'UnauthorizedException'
 ]
 
+const getRoleCredentials_check_accessToken = validateHeaderValue('accessToken')
 const getRoleCredentials_check_roleName = validateRequired('roleName')
 const getRoleCredentials_check_accountId = validateRequired('accountId')
-const getRoleCredentials_check_accessToken = validateHeaderValue('accessToken')
 
 /**
  * Encodes a `GetRoleCredentials` as its HTTP request (`GET /federation/credentials`), or says
@@ -304,16 +304,16 @@ const getRoleCredentials_check_accessToken = validateHeaderValue('accessToken')
 export const encodeGetRoleCredentials: (rq: GetRoleCredentials) => E.Either<ValidationError, HttpRequest> =
   totalEncoder(OPERATION, (rq: GetRoleCredentials): E.Either<ValidationError, HttpRequest> => {
     {
+      const r = getRoleCredentials_check_accessToken(reveal(rq.accessToken))
+      if (E.isLeft(r)) return invalidMember(OPERATION, 'accessToken', r.left)
+    }
+    {
       const r = getRoleCredentials_check_roleName(rq.roleName)
       if (E.isLeft(r)) return invalidMember(OPERATION, 'roleName', r.left)
     }
     {
       const r = getRoleCredentials_check_accountId(rq.accountId)
       if (E.isLeft(r)) return invalidMember(OPERATION, 'accountId', r.left)
-    }
-    {
-      const r = getRoleCredentials_check_accessToken(reveal(rq.accessToken))
-      if (E.isLeft(r)) return invalidMember(OPERATION, 'accessToken', r.left)
     }
     return E.right({
       method: 'GET',

@@ -326,8 +326,8 @@ const listAccountRolesErrors: ReadonlyArray<ListAccountRolesErrorCode> = [
 
 const listAccountRoles_check_accessToken = validateHeaderValue('accessToken')
 const listAccountRoles_check_accountId = validateRequired('accountId')
-const listAccountRoles_check_nextToken = validateQueryValue('nextToken')
 const listAccountRoles_check_maxResults = validateRange('maxResults', 1, 100)
+const listAccountRoles_check_nextToken = validateQueryValue('nextToken')
 
 /**
  * Encodes a `ListAccountRoles` as its HTTP request (`GET /assignment/roles`), or says which
@@ -354,15 +354,15 @@ export const encodeListAccountRoles: (rq: ListAccountRoles) => E.Either<Validati
       const r = listAccountRoles_check_accountId(rq.accountId)
       if (E.isLeft(r)) return invalidMember(OPERATION, 'accountId', r.left)
     }
-    if (O.isSome(rq.nextToken)) {
-      const v = rq.nextToken.value
-      const r = listAccountRoles_check_nextToken(v)
-      if (E.isLeft(r)) return invalidMember(OPERATION, 'nextToken', r.left)
-    }
     if (O.isSome(rq.maxResults)) {
       const v = rq.maxResults.value
       const r = listAccountRoles_check_maxResults(v)
       if (E.isLeft(r)) return invalidMember(OPERATION, 'maxResults', r.left)
+    }
+    if (O.isSome(rq.nextToken)) {
+      const v = rq.nextToken.value
+      const r = listAccountRoles_check_nextToken(v)
+      if (E.isLeft(r)) return invalidMember(OPERATION, 'nextToken', r.left)
     }
     return E.right({
       method: 'GET',

@@ -302,8 +302,8 @@ const listAccountsErrors: ReadonlyArray<ListAccountsErrorCode> = [
 ]
 
 const listAccounts_check_accessToken = validateHeaderValue('accessToken')
-const listAccounts_check_nextToken = validateQueryValue('nextToken')
 const listAccounts_check_maxResults = validateRange('maxResults', 1, 100)
+const listAccounts_check_nextToken = validateQueryValue('nextToken')
 
 /**
  * Encodes a `ListAccounts` as its HTTP request (`GET /assignment/accounts`), or says which
@@ -326,15 +326,15 @@ export const encodeListAccounts: (rq: ListAccounts) => E.Either<ValidationError,
       const r = listAccounts_check_accessToken(reveal(rq.accessToken))
       if (E.isLeft(r)) return invalidMember(OPERATION, 'accessToken', r.left)
     }
-    if (O.isSome(rq.nextToken)) {
-      const v = rq.nextToken.value
-      const r = listAccounts_check_nextToken(v)
-      if (E.isLeft(r)) return invalidMember(OPERATION, 'nextToken', r.left)
-    }
     if (O.isSome(rq.maxResults)) {
       const v = rq.maxResults.value
       const r = listAccounts_check_maxResults(v)
       if (E.isLeft(r)) return invalidMember(OPERATION, 'maxResults', r.left)
+    }
+    if (O.isSome(rq.nextToken)) {
+      const v = rq.nextToken.value
+      const r = listAccounts_check_nextToken(v)
+      if (E.isLeft(r)) return invalidMember(OPERATION, 'nextToken', r.left)
     }
     return E.right({
       method: 'GET',

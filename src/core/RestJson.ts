@@ -139,12 +139,14 @@ export const validateRange = (field: string, min?: number, max?: number): ((n: n
 export const validateMember =
   (field: string, codec: { readonly name: string; readonly is: (u: unknown) => boolean }) =>
   (value: unknown): E.Either<string, unknown> => {
+    let name = 'value'
     try {
       if (codec.is(value)) return E.right(value)
+      name = String(codec.name)
     } catch {
-      // a value that cannot be read is not valid
+      // a value (or a codec) that cannot be read is not valid
     }
-    return E.left(`${fieldName(field)} must be ${describe(codec.name)}`)
+    return E.left(`${fieldName(field)} must be ${describe(name)}`)
   }
 
 const describe = (name: string): string =>
@@ -318,7 +320,11 @@ export type StructureOutput<P extends t.Props> = {
 export const dropUndefined = <O>(o: object): O => {
   const out: Record<string, unknown> = {}
   if (typeof o !== 'object' || o === null) return out as O
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v
+  try {
+    for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v
+  } catch {
+    // members that cannot be read are left out
+  }
   return out as O
 }
 

@@ -580,6 +580,19 @@ const othersKey = (others: ReadonlyArray<unknown>): string | undefined => {
  */
 type Cache = Map<string, Map<unknown, Map<unknown, Array<Resolved | undefined>>>>
 
+/**
+ * A copy of the rule set, read once: what the caller does to it later changes nothing, and
+ * the cache stays true. One that cannot be copied (a proxy, a getter that throws) is kept as
+ * it is, for `evaluate` to say what is wrong with it.
+ */
+const snapshot = (ruleSet: unknown): unknown => {
+  try {
+    return structuredClone(ruleSet)
+  } catch {
+    return ruleSet
+  }
+}
+
 /** Freezes a resolution (plain records and arrays): a caller that changes one it got cannot change another's. */
 const deepFreeze = <A>(a: A): A => {
   if (typeof a === 'object' && a !== null && !Object.isFrozen(a)) {
@@ -600,9 +613,10 @@ const deepFreeze = <A>(a: A): A => {
  * never quotes it); with no `Endpoint`, a set `Region` must be a valid host label. The guards
  * apply to the parameters the rule set declares. Each parameter is read once.
  *
- * Resolutions are remembered (at most 256, by `Region`, `UseFIPS`, `UseDualStack`,
- * `Endpoint` and the other parameters' values), so that resolving the same parameters again
- * costs a lookup; what it returns is frozen.
+ * The rule set is copied when the resolver is made. Resolutions are remembered (at most 256,
+ * by `Region`, `UseFIPS`, `UseDualStack`, `Endpoint` and the other parameters' values; all
+ * forgotten when full), so that resolving the same parameters again costs a lookup; what it
+ * returns is frozen.
  *
  * @example
  * import { endpointResolver } from 'fp-aws/core/Rules'
@@ -653,7 +667,8 @@ const deepFreeze = <A>(a: A): A => {
 export const endpointResolver = (
   ruleSet: unknown
 ): ((params: EndpointParams | RuleParams) => E.Either<EndpointError, RuleEndpoint>) => {
-  const d = declaredOf(ruleSet)
+  const rs = snapshot(ruleSet)
+  const d = declaredOf(rs)
   const cache: Cache = new Map()
   let size = 0
   return (params) => {
@@ -681,7 +696,7 @@ export const endpointResolver = (
     const slots = remember ? cache.get(k0)?.get(k1)?.get(k2) : undefined
     const hit = slots?.[flags]
     if (hit !== undefined) return hit
-    const resolved = deepFreeze(guarded(ruleSet, d, { fips, dualStack, endpoint, region, others }))
+    const resolved = deepFreeze(guarded(rs, d, { fips, dualStack, endpoint, region, others }))
     if (remember) {
       if (size >= CACHE_SIZE) {
         cache.clear()

@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import { partitions, standardResolver, type EndpointParams } from '../../src/core/Endpoint.js'
+import { partitions, standardResolver, type EndpointParams, type EndpointResolver } from '../../src/core/Endpoint.js'
 import { endpointError } from '../../src/core/Error.js'
 import { endpointResolver, type RuleParams } from '../../src/core/Rules.js'
 import { resolveEndpoint } from '../../src/sso/Endpoint.js'
@@ -241,7 +241,9 @@ describe('endpointResolver', () => {
   const oidc = ruleSetOf('sso-oidc.json')
 
   it('returns exactly { url } when the rule set gives no headers or properties', () => {
-    const r = endpointResolver(sso)({ Region: 'eu-west-1' })
+    // it is an EndpointResolver, as a Service's resolveEndpoint is
+    const resolve: EndpointResolver = endpointResolver(sso)
+    const r = resolve({ Region: 'eu-west-1' })
     expect(r).toStrictEqual(E.right({ url: 'https://portal.sso.eu-west-1.amazonaws.com' }))
     expect(E.isRight(r) && Object.keys(r.right)).toStrictEqual(['url'])
   })
@@ -411,6 +413,27 @@ describe('endpointResolver', () => {
       expect(resolve({ Endpoint: 5, UseFIPS: true } as unknown as EndpointParams)).toStrictEqual(
         E.left(endpointError('Invalid Configuration: Custom endpoint is not a valid http(s) URL'))
       )
+    })
+
+    it('reads the rule set once: changing it afterwards changes nothing', () => {
+      const rule = endpointRule('https://{Region}.example')
+      const ruleSet = rs({ Region: { type: 'String', required: true } }, [rule])
+      const resolve = endpointResolver(ruleSet)
+      expect(resolve({ Region: 'a' })).toStrictEqual(E.right({ url: 'https://a.example' }))
+      rule.endpoint.url = 'https://{Region}.evil.example'
+      ruleSet.parameters = {}
+      expect(resolve({ Region: 'b' })).toStrictEqual(E.right({ url: 'https://b.example' }))
+      // a rule set whose getters answer: read once, when the resolver is made
+      let reads = 0
+      const changing = Object.defineProperty({ version: '1.0', parameters: { R: { type: 'String' } } }, 'rules', {
+        get: () => (reads++ === 0 ? [endpointRule('https://first.example')] : [endpointRule('https://later.example')]),
+        enumerable: true
+      })
+      const once = endpointResolver(changing)
+      expect([once({}), once({ R: 'x' })]).toStrictEqual([
+        E.right({ url: 'https://first.example' }),
+        E.right({ url: 'https://first.example' })
+      ])
     })
 
     it('a rule set that cannot be read is an EndpointError at each resolution, never a throw', () => {

@@ -519,6 +519,11 @@ const emitEncoder = (op: Operation, svc: Service): string => {
       : `JSON.stringify(dropEmpty({ ${body
           .map((m) => `${JSON.stringify(m.wireName)}: ${lowerFirst(op.name)}Members.${m.name}.encode(rq.${m.name})`)
           .join(', ')} }))`
+  // the secrets written into the body travel beside it, wrapped, for the runtime to scrub
+  const bodySecrets = body
+    .filter(isSecret)
+    .map((m) => (alwaysThere(m) ? `rq.${m.name}` : `...(O.isSome(rq.${m.name}) ? [rq.${m.name}.value] : [])`))
+  const secretsExpr = bodySecrets.length === 0 ? '' : `, secrets: [${bodySecrets.join(', ')}]`
   const lines = [
     `Encodes a \`${op.name}\` as its HTTP request (\`${op.method} ${op.uri}\`), or says which member cannot be sent and why. Values in the query are raw here: the runtime percent-encodes them.`
   ]
@@ -542,7 +547,7 @@ export const ${name}: (rq: ${s.name}) => E.Either<ValidationError, HttpRequest> 
   OPERATION,
   (rq: ${s.name}): E.Either<ValidationError, HttpRequest> => {
     ${checks.join('\n    ')}
-    return E.right({ method: '${op.method}', path: ${path}, query: [${query.join(', ')}], headers: ${headersExpr}, body: ${bodyExpr} })
+    return E.right({ method: '${op.method}', path: ${path}, query: [${query.join(', ')}], headers: ${headersExpr}, body: ${bodyExpr}${secretsExpr} })
   }
 )`
 }

@@ -128,10 +128,17 @@ const scrubServiceError = <C extends string>(
   headers: scrubHeaders(e.headers, secrets)
 })
 
-/** The secrets a request carries, revealed: only to scrub them out of what comes back. */
+/** The secrets a request carries, in its headers and its body, revealed: only to scrub them out of what comes back. */
 const secretsOf = (req: HttpRequest): ReadonlyArray<string> => {
   const out: Array<string> = []
-  for (const v of Object.values(req.headers)) if (isSensitive(v)) out.push(reveal(v as Sensitive<string>))
+  const keep = (v: unknown): void => {
+    if (isSensitive(v)) {
+      const s: unknown = reveal(v)
+      if (typeof s === 'string') out.push(s)
+    }
+  }
+  for (const v of Object.values(req.headers)) keep(v)
+  if (Array.isArray(req.secrets)) for (const v of req.secrets as ReadonlyArray<unknown>) keep(v)
   return out
 }
 

@@ -32,6 +32,11 @@ export interface HttpRequest {
   readonly headers: Readonly<Record<string, HeaderValue>>
   /** `undefined` means no body at all. */
   readonly body: string | undefined
+  /**
+   * The secrets written into `body`, kept wrapped: the runtime scrubs them out of whatever
+   * comes back (error messages, headers, what hooks see), as it does the secret headers.
+   */
+  readonly secrets?: ReadonlyArray<Sensitive<string>>
 }
 
 /**

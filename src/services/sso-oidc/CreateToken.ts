@@ -564,7 +564,14 @@ export const encodeCreateToken: (rq: CreateToken) => E.Either<ValidationError, H
           redirectUri: createTokenMembers.redirectUri.encode(rq.redirectUri),
           codeVerifier: createTokenMembers.codeVerifier.encode(rq.codeVerifier)
         })
-      )
+      ),
+      secrets: [
+        rq.clientSecret,
+        ...(O.isSome(rq.deviceCode) ? [rq.deviceCode.value] : []),
+        ...(O.isSome(rq.code) ? [rq.code.value] : []),
+        ...(O.isSome(rq.refreshToken) ? [rq.refreshToken.value] : []),
+        ...(O.isSome(rq.codeVerifier) ? [rq.codeVerifier.value] : [])
+      ]
     })
   }
 )

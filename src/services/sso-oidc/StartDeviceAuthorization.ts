@@ -427,7 +427,8 @@ export const encodeStartDeviceAuthorization: (rq: StartDeviceAuthorization) => E
           clientSecret: startDeviceAuthorizationMembers.clientSecret.encode(rq.clientSecret),
           startUrl: startDeviceAuthorizationMembers.startUrl.encode(rq.startUrl)
         })
-      )
+      ),
+      secrets: [rq.clientSecret]
     })
   })
 

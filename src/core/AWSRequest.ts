@@ -142,6 +142,16 @@ const secretsOf = (req: HttpRequest): ReadonlyArray<string> => {
   return out
 }
 
+/** The wire body, revealed if it holds secrets. */
+const wireBody = (req: HttpRequest): string | undefined => {
+  const b: unknown = req.body
+  if (isSensitive(b)) {
+    const s: unknown = reveal(b)
+    return typeof s === 'string' ? s : undefined
+  }
+  return typeof b === 'string' ? b : undefined
+}
+
 /** The wire headers: the user agent, then the request's own with secrets revealed. */
 const wireHeaders = (req: HttpRequest): Record<string, string> => {
   const out: Record<string, string> = { 'user-agent': USER_AGENT }
@@ -231,6 +241,7 @@ const run = async <Rq, Rs, C extends string>(
   const req = encoded.right
   const url = joinUrl(endpoint.right.url, pathAndQuery(req))
   const headers = wireHeaders(req)
+  const body = wireBody(req)
   const hooks = env.hooks
   const withHooks = hooks.length > 0
   // Hooks see a redacted copy of the headers, built only when there is a hook to see it.
@@ -269,7 +280,7 @@ const run = async <Rq, Rs, C extends string>(
         method: req.method,
         url,
         headers,
-        body: req.body,
+        body,
         signal: env.signal,
         maxResponseBytes: env.maxResponseBytes,
         timeoutMs
@@ -280,7 +291,7 @@ const run = async <Rq, Rs, C extends string>(
         method: req.method,
         url,
         headers,
-        body: req.body,
+        body,
         signal: guard.signal,
         maxResponseBytes: env.maxResponseBytes
       })

@@ -5,10 +5,12 @@
  * response fields with their secrets kept `Sensitive`, and bad input from JavaScript callers.
  */
 import * as util from 'node:util'
+import axios from 'axios'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as O from 'fp-ts/lib/Option.js'
 import { describe, expect, it } from 'vitest'
 import { loggingHook, send, type AWSError, type AWSRequest, type Env, type Hooks } from '../../../src/index.js'
+import { fromAxios } from '../../../src/core/Http.js'
 import { isSensitive, sensitive } from '../../../src/core/Sensitive.js'
 import {
   CreateToken,
@@ -269,6 +271,26 @@ describe('the exact request of every operation', () => {
     expect(req.body).toBe(JSON.stringify(body))
     expectNoSecret(rec.seen())
     expectNoSecret([...renderings(rq), CreateTokenShow.show(rq)])
+  })
+
+  it('the same bytes go out through a client that keeps no deadline of its own (fromAxios)', async () => {
+    const s = await serve([{ status: 200, body: tokenResponse }])
+    const rq = pipe(
+      newCreateToken(CLIENT_ID, SECRET.clientSecret, DEVICE_GRANT),
+      createToken_deviceCode.set(O.some(SECRET.deviceCode))
+    )
+    const r = await call(CreateToken, rq, envFor(s.url, { region: REGION, http: fromAxios(axios.create()) }))
+    expect(r._tag).toBe('Right')
+    const req = s.requests[0] as Recorded
+    expectUnsignedJsonPost(req, '/token')
+    expect(req.body).toBe(
+      JSON.stringify({
+        clientId: CLIENT_ID,
+        clientSecret: SECRET.clientSecret,
+        grantType: DEVICE_GRANT,
+        deviceCode: SECRET.deviceCode
+      })
+    )
   })
 
   it('the endpoint keeps its base path, and the request carries no query string', async () => {
@@ -592,14 +614,19 @@ describe('the response fields', () => {
       CreateTokenShow.show(ct)
     ])
     expectNoSecret([RegisterClientShow.show(newRegisterClient('fp-aws', 'public'))])
-    // the encoded request keeps them wrapped beside the body, for the runtime to scrub
-    const encoded = CreateToken.toRequest(ct)
-    expect(encoded._tag).toBe('Right')
-    if (encoded._tag === 'Right') {
-      expect(encoded.right.secrets?.every(isSensitive)).toBe(true)
-      expect(encoded.right.secrets).toHaveLength(5)
-      expectNoSecret(renderings(encoded.right.secrets))
+    // the encoded requests hold them wrapped: their bodies are Sensitive, their secrets listed beside them
+    const encoded = [CreateToken.toRequest(ct), StartDeviceAuthorization.toRequest(sda)]
+    for (const e of encoded) {
+      if (e._tag === 'Left') throw new Error(e.left.message)
+      expect(isSensitive(e.right.body)).toBe(true)
+      expect(e.right.secrets?.every(isSensitive)).toBe(true)
+      expectNoSecret(renderings(e))
     }
+    expect(encoded.map((e) => (e._tag === 'Right' ? e.right.secrets?.length : -1))).toStrictEqual([5, 1])
+    // a body without a secret stays a plain string
+    const rc = RegisterClient.toRequest(newRegisterClient('fp-aws', 'public'))
+    expect(rc._tag === 'Right' && rc.right.body).toBe('{"clientName":"fp-aws","clientType":"public"}')
+    expect(rc._tag === 'Right' && rc.right.secrets).toBeUndefined()
   })
 })
 

@@ -526,12 +526,19 @@ const emitEncoder = (op: Operation, svc: Service): string => {
             (m) => `...(O.isSome(rq.${m.name}) ? { ${JSON.stringify(m.wireName)}: ${m.type.kind === 'string' ? `rq.${m.name}.value` : `String(rq.${m.name}.value)`} } : {})`
           )
         ].join(', ')} }`
-  const bodyExpr =
+  // the secrets written into the body travel beside it, wrapped, for the runtime to scrub;
+  // a body that holds one is itself `Sensitive`
+  const bodySecrets = body
+    .filter(isSecret)
+    .map((m) => (alwaysThere(m) ? `rq.${m.name}` : `...(O.isSome(rq.${m.name}) ? [rq.${m.name}.value] : [])`))
+  const json =
     body.length === 0
       ? 'undefined'
       : `JSON.stringify(dropEmpty({ ${body
           .map((m) => `${JSON.stringify(m.wireName)}: ${lowerFirst(op.name)}Members.${m.name}.encode(rq.${m.name})`)
           .join(', ')} }))`
+  const bodyExpr = bodySecrets.length === 0 ? json : `sensitive(${json})`
+  const secretsExpr = bodySecrets.length === 0 ? '' : `, secrets: [${bodySecrets.join(', ')}]`
   const lines = [
     `Encodes a \`${op.name}\` as its HTTP request (\`${op.method} ${op.uri}\`), or says which member cannot be sent and why. Values in the query are raw here: the runtime percent-encodes them.`
   ]
@@ -555,7 +562,7 @@ export const ${name}: (rq: ${s.name}) => E.Either<ValidationError, HttpRequest> 
   OPERATION,
   (rq: ${s.name}): E.Either<ValidationError, HttpRequest> => {
     ${checks.join('\n    ')}
-    return E.right({ method: '${op.method}', path: ${path}, query: [${query.join(', ')}], headers: ${headersExpr}, body: ${bodyExpr} })
+    return E.right({ method: '${op.method}', path: ${path}, query: [${query.join(', ')}], headers: ${headersExpr}, body: ${bodyExpr}${secretsExpr} })
   }
 )`
 }

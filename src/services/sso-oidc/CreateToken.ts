@@ -565,19 +565,28 @@ export const encodeCreateToken: (rq: CreateToken) => E.Either<ValidationError, H
       path: `/token`,
       query: [],
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(
-        dropEmpty({
-          clientId: createTokenMembers.clientId.encode(rq.clientId),
-          clientSecret: createTokenMembers.clientSecret.encode(rq.clientSecret),
-          grantType: createTokenMembers.grantType.encode(rq.grantType),
-          deviceCode: createTokenMembers.deviceCode.encode(rq.deviceCode),
-          code: createTokenMembers.code.encode(rq.code),
-          refreshToken: createTokenMembers.refreshToken.encode(rq.refreshToken),
-          scope: createTokenMembers.scope.encode(rq.scope),
-          redirectUri: createTokenMembers.redirectUri.encode(rq.redirectUri),
-          codeVerifier: createTokenMembers.codeVerifier.encode(rq.codeVerifier)
-        })
-      )
+      body: sensitive(
+        JSON.stringify(
+          dropEmpty({
+            clientId: createTokenMembers.clientId.encode(rq.clientId),
+            clientSecret: createTokenMembers.clientSecret.encode(rq.clientSecret),
+            grantType: createTokenMembers.grantType.encode(rq.grantType),
+            deviceCode: createTokenMembers.deviceCode.encode(rq.deviceCode),
+            code: createTokenMembers.code.encode(rq.code),
+            refreshToken: createTokenMembers.refreshToken.encode(rq.refreshToken),
+            scope: createTokenMembers.scope.encode(rq.scope),
+            redirectUri: createTokenMembers.redirectUri.encode(rq.redirectUri),
+            codeVerifier: createTokenMembers.codeVerifier.encode(rq.codeVerifier)
+          })
+        )
+      ),
+      secrets: [
+        rq.clientSecret,
+        ...(O.isSome(rq.deviceCode) ? [rq.deviceCode.value] : []),
+        ...(O.isSome(rq.code) ? [rq.code.value] : []),
+        ...(O.isSome(rq.refreshToken) ? [rq.refreshToken.value] : []),
+        ...(O.isSome(rq.codeVerifier) ? [rq.codeVerifier.value] : [])
+      ]
     })
   }
 )

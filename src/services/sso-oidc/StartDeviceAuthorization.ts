@@ -430,13 +430,16 @@ export const encodeStartDeviceAuthorization: (rq: StartDeviceAuthorization) => E
       path: `/device_authorization`,
       query: [],
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(
-        dropEmpty({
-          clientId: startDeviceAuthorizationMembers.clientId.encode(rq.clientId),
-          clientSecret: startDeviceAuthorizationMembers.clientSecret.encode(rq.clientSecret),
-          startUrl: startDeviceAuthorizationMembers.startUrl.encode(rq.startUrl)
-        })
-      )
+      body: sensitive(
+        JSON.stringify(
+          dropEmpty({
+            clientId: startDeviceAuthorizationMembers.clientId.encode(rq.clientId),
+            clientSecret: startDeviceAuthorizationMembers.clientSecret.encode(rq.clientSecret),
+            startUrl: startDeviceAuthorizationMembers.startUrl.encode(rq.startUrl)
+          })
+        )
+      ),
+      secrets: [rq.clientSecret]
     })
   })
 

@@ -9,6 +9,7 @@ import * as prettier from 'prettier'
 import { emitArbitraries } from './arbitrary.js'
 import { emitService_, type Output } from './emit.js'
 import { readService } from './model.js'
+import { emitTests } from './tests.js'
 
 /** The services to generate: model file, annex file. */
 const SERVICES: ReadonlyArray<readonly [string, string]> = [
@@ -44,7 +45,7 @@ const main = async (): Promise<void> => {
   for (const [model, annex] of SERVICES) {
     const svc = readService(root, model, annex)
     for (const s of svc.skipped) process.stderr.write(`gen: ${svc.sdkId}: skipped ${s.name}: ${s.reason}\n`)
-    outputs.push(...emitService_(svc), emitArbitraries(svc, reserved))
+    outputs.push(...emitService_(svc), emitArbitraries(svc, reserved), emitTests(svc))
   }
   const written = new Set<string>()
   for (const o of outputs) {

@@ -133,6 +133,18 @@ ${its.join('\n\n')}
 })`
 }
 
+/** What the request arbitraries promise: every request they give encodes. */
+const arbitraryTests = (svc: Service): string => {
+  const its = svc.operations.map(
+    (op) => `  it('${arbitraryName(svc, op.input.name)}() gives requests encode${op.name} accepts', () => {
+    fc.assert(fc.property(A.${arbitraryName(svc, op.input.name)}(), (rq) => E.isRight(M.encode${op.name}(rq))))
+  })`
+  )
+  return `describe('${svc.annex.abbrev} arbitraries: every request encodes', () => {
+${its.join('\n\n')}
+})`
+}
+
 // -------------------------------------------------------------------------------------
 // 4. exact-request goldens
 // -------------------------------------------------------------------------------------
@@ -394,6 +406,7 @@ const serve = useScriptedServers()`
     endpointCases(svc),
     lensTests(svc),
     codecTests(svc),
+    arbitraryTests(svc),
     `// -------------------------------------------------------------------------------------
 // exact requests: expectations written from the model's http trait and member bindings
 // -------------------------------------------------------------------------------------

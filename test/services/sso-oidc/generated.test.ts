@@ -632,6 +632,20 @@ describe('SSO OIDC codecs: decode(encode(a)) is a, also through JSON text', () =
   })
 })
 
+describe('SSO OIDC arbitraries: every request encodes', () => {
+  it('createToken() gives requests encodeCreateToken accepts', () => {
+    fc.assert(fc.property(A.createToken(), (rq) => E.isRight(M.encodeCreateToken(rq))))
+  })
+
+  it('registerClient() gives requests encodeRegisterClient accepts', () => {
+    fc.assert(fc.property(A.registerClient(), (rq) => E.isRight(M.encodeRegisterClient(rq))))
+  })
+
+  it('startDeviceAuthorization() gives requests encodeStartDeviceAuthorization accepts', () => {
+    fc.assert(fc.property(A.startDeviceAuthorization(), (rq) => E.isRight(M.encodeStartDeviceAuthorization(rq))))
+  })
+})
+
 // -------------------------------------------------------------------------------------
 // exact requests: expectations written from the model's http trait and member bindings
 // -------------------------------------------------------------------------------------

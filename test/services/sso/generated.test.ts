@@ -550,6 +550,24 @@ describe('SSO codecs: decode(encode(a)) is a, also through JSON text', () => {
   })
 })
 
+describe('SSO arbitraries: every request encodes', () => {
+  it('ssoGetRoleCredentials() gives requests encodeGetRoleCredentials accepts', () => {
+    fc.assert(fc.property(A.ssoGetRoleCredentials(), (rq) => E.isRight(M.encodeGetRoleCredentials(rq))))
+  })
+
+  it('ssoListAccountRoles() gives requests encodeListAccountRoles accepts', () => {
+    fc.assert(fc.property(A.ssoListAccountRoles(), (rq) => E.isRight(M.encodeListAccountRoles(rq))))
+  })
+
+  it('ssoListAccounts() gives requests encodeListAccounts accepts', () => {
+    fc.assert(fc.property(A.ssoListAccounts(), (rq) => E.isRight(M.encodeListAccounts(rq))))
+  })
+
+  it('ssoLogout() gives requests encodeLogout accepts', () => {
+    fc.assert(fc.property(A.ssoLogout(), (rq) => E.isRight(M.encodeLogout(rq))))
+  })
+})
+
 // -------------------------------------------------------------------------------------
 // exact requests: expectations written from the model's http trait and member bindings
 // -------------------------------------------------------------------------------------

@@ -363,8 +363,8 @@ const IMPORTS = (svc: Service, body: string): ReadonlyArray<readonly [RegExp, st
   [/\bsend\(/, `import { send } from '../../../src/core/AWSRequest.js'`],
   [/\brevealHeaders\(/, `import { revealHeaders, type HttpRequest } from '../../../src/core/Request.js'`],
   [
-    /\b(isSensitive|sensitive)\(/,
-    `import { ${['isSensitive', 'sensitive'].filter((n) => new RegExp(`\\b${n}\\(`).test(body)).join(', ')} } from '../../../src/core/Sensitive.js'`
+    /\b(isSensitive|reveal|sensitive)\(/,
+    `import { ${['isSensitive', 'reveal', 'sensitive'].filter((n) => new RegExp(`\\b${n}\\(`).test(body)).join(', ')} } from '../../../src/core/Sensitive.js'`
   ],
   [/./, `import * as M from '../../../src/services/${svc.annex.module}/index.js'`],
   [/\b(lensLaws|codecLaws)\(/, `import { codecLaws, lensLaws } from '../../laws.js'`],
@@ -388,13 +388,13 @@ const anyString = fc.string({ unit: 'binary', maxLength: 16 })
 const opt = <X>(arb: fc.Arbitrary<X>): fc.Arbitrary<O.Option<X>> =>
   fc.option(arb.map((x): O.Option<X> => O.some(x)), { nil: O.none })
 
-/** An \`HttpRequest\` with its secret headers revealed, to compare with plain data. */
+/** An \`HttpRequest\` with its secrets revealed (headers, and a body that holds one), to compare with plain data. */
 const plainRequest = (r: HttpRequest) => ({
   method: r.method,
   path: r.path,
   query: r.query,
   headers: revealHeaders(r.headers),
-  body: r.body
+  body: isSensitive(r.body) ? reveal(r.body) : r.body
 })
 
 /** The named headers a server received. */

@@ -17,7 +17,7 @@ import * as A from '../../../src/arbitrary/sso-oidc.js'
 import type { EndpointParams } from '../../../src/core/Endpoint.js'
 import { send } from '../../../src/core/AWSRequest.js'
 import { revealHeaders, type HttpRequest } from '../../../src/core/Request.js'
-import { sensitive } from '../../../src/core/Sensitive.js'
+import { isSensitive, reveal, sensitive } from '../../../src/core/Sensitive.js'
 import * as M from '../../../src/services/sso-oidc/index.js'
 import { codecLaws, lensLaws } from '../../laws.js'
 import { envFor, useScriptedServers } from '../../util/harness.js'
@@ -40,13 +40,13 @@ const opt = <X>(arb: fc.Arbitrary<X>): fc.Arbitrary<O.Option<X>> =>
     { nil: O.none }
   )
 
-/** An `HttpRequest` with its secret headers revealed, to compare with plain data. */
+/** An `HttpRequest` with its secrets revealed (headers, and a body that holds one), to compare with plain data. */
 const plainRequest = (r: HttpRequest) => ({
   method: r.method,
   path: r.path,
   query: r.query,
   headers: revealHeaders(r.headers),
-  body: r.body
+  body: isSensitive(r.body) ? reveal(r.body) : r.body
 })
 
 /** The named headers a server received. */

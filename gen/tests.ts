@@ -200,8 +200,9 @@ const samplePlain = (svc: Service, m: Member, t: Type, n: number): Plain => {
   }
 }
 
-/** The record form of a plain sample (TypeScript source): secrets wrapped, optional members `O.some`. */
-const recordExpr = (svc: Service, m: Member, t: Type, v: Plain, top: boolean): string => {
+/** The record form of a plain sample (TypeScript source): secrets wrapped, optional members `O.some`, absent ones `O.none` or `[]`. */
+const recordExpr = (svc: Service, m: Member, t: Type, v: Plain | undefined, top: boolean): string => {
+  if (v === undefined) return t.kind === 'list' ? '[]' : 'O.none'
   let e: string
   if (t.kind === 'list') e = `[${(v as ReadonlyArray<Plain>).map((x) => recordExpr(svc, m, t.member, x, false)).join(', ')}]`
   else if (t.kind === 'structure') e = structureExpr(svc, structureByName(svc, t.name), v as Readonly<Record<string, Plain>>)
@@ -211,8 +212,8 @@ const recordExpr = (svc: Service, m: Member, t: Type, v: Plain, top: boolean): s
   return alwaysThere(m) ? e : `O.some(${e})`
 }
 
-const structureExpr = (svc: Service, s: Structure, v: Readonly<Record<string, Plain>>): string =>
-  `{ ${s.members.map((m) => `${m.name}: ${recordExpr(svc, m, m.type, v[m.name] as Plain, true)}`).join(', ')} }`
+const structureExpr = (svc: Service, s: Structure, v: Readonly<Record<string, Plain | undefined>>): string =>
+  `{ ${s.members.map((m) => `${m.name}: ${recordExpr(svc, m, m.type, v[m.name], true)}`).join(', ')} }`
 
 /** The JSON form of a plain sample: structure members by their wire name, in model order. */
 const jsonOf = (svc: Service, t: Type, v: Plain): unknown => {
@@ -245,11 +246,20 @@ interface Golden {
   readonly body: string | undefined
 }
 
-/** The expected request of an operation, from its `http` trait and its members' bindings. */
-const golden = (svc: Service, op: Operation): Golden => {
+/** A member that is always sent: required, or with a modelled default (the record always holds a value). */
+const alwaysSent = (m: Member): boolean => m.required || m.default !== undefined
+
+/**
+ * The expected request of an operation, from its `http` trait and its members' bindings: with
+ * every member set (`all`), or with only the members always sent (the others absent: not in the
+ * query, the headers or the body).
+ */
+const golden = (svc: Service, op: Operation, all: boolean): Golden => {
   const s = op.input
-  const byModel = [...s.members].sort((a, b) => a.order - b.order)
-  const plain = new Map(byModel.map((m) => [m.name, samplePlain(svc, m, m.type, 0)]))
+  const byModel = [...s.members]
+    .sort((a, b) => a.order - b.order)
+  const plain = new Map(byModel.filter((m) => all || alwaysSent(m)).map((m) => [m.name, samplePlain(svc, m, m.type, 0)]))
+  const sent = byModel.filter((m) => plain.has(m.name))
   const value = (m: Member): Plain => plain.get(m.name) as Plain
   const sample = structureExpr(svc, s, Object.fromEntries(plain))
   const [rawPath, rawQuery] = op.uri.split('?', 2) as [string, string | undefined]
@@ -268,14 +278,13 @@ const golden = (svc: Service, op: Operation): Golden => {
     })
   const query = [
     ...literals,
-    ...byModel.filter((m) => m.location === 'query').map((m): readonly [string, string] => [m.wireName, scalarText(value(m))])
+    ...sent.filter((m) => m.location === 'query').map((m): readonly [string, string] => [m.wireName, scalarText(value(m))])
   ]
-  const bodyMembers = byModel.filter((m) => m.location === 'body')
-  const body =
-    bodyMembers.length === 0
-      ? undefined
-      : JSON.stringify(Object.fromEntries(bodyMembers.map((m) => [m.wireName, jsonOf(svc, m.type, value(m))])))
-  const headerMembers = byModel.filter((m) => m.location === 'header')
+  // a JSON body as soon as the input has a member bound to it, even when none is sent (`{}`)
+  const body = byModel.some((m) => m.location === 'body')
+    ? JSON.stringify(Object.fromEntries(sent.filter((m) => m.location === 'body').map((m) => [m.wireName, jsonOf(svc, m.type, value(m))])))
+    : undefined
+  const headerMembers = sent.filter((m) => m.location === 'header')
   const headers = [
     ...headerMembers.map((m): readonly [string, string] => [m.wireName, scalarText(value(m))]),
     ...(body === undefined ? [] : [['content-type', 'application/json'] as const])
@@ -294,9 +303,14 @@ const golden = (svc: Service, op: Operation): Golden => {
 }
 
 const goldenTests = (svc: Service): string => {
-  const blocks = svc.operations.map((op) => {
-    const g = golden(svc, op)
-    const sampleName = `${lowerFirst(op.name)}Sample`
+  const variants = svc.operations.flatMap((op) => [
+    { op, g: golden(svc, op, true), sampleName: `${lowerFirst(op.name)}Sample`, what: 'with every member set' },
+    // the members always sent alone, when that is another request
+    ...(op.input.members.every(alwaysSent)
+      ? []
+      : [{ op, g: golden(svc, op, false), sampleName: `${lowerFirst(op.name)}Minimal`, what: 'with only the members always sent' }])
+  ])
+  const blocks = variants.map(({ op, g, sampleName, what }) => {
     const headersObj = `{ ${g.headers.map(([k, v]) => `${q(k)}: ${q(v)}`).join(', ')} }`
     const headerNames = `[${g.headers.map(([k]) => q(k)).join(', ')}]`
     const bodyExpr = g.body === undefined ? 'undefined' : q(g.body)
@@ -307,10 +321,10 @@ const goldenTests = (svc: Service): string => {
     expect(req.headers['content-type']).toBeUndefined()`
         : `expect(req.body).toBe(${q(g.body)})
     expect(req.headers['content-length']).toBe('${Buffer.byteLength(g.body, 'utf8')}')`
-    return `/** A \`${op.name}\` with every member set. */
+    return `/** A \`${op.name}\` ${what}. */
 const ${sampleName}: M.${op.input.name} = ${g.sample}
 
-describe('${op.name} (${op.method} ${op.uri}): the exact request', () => {
+describe('${op.name} (${op.method} ${op.uri}) ${what}: the exact request', () => {
   it('encode${op.name} gives it', () => {
     const r = M.encode${op.name}(${sampleName})
     expect(r._tag).toBe('Right')

@@ -663,7 +663,7 @@ const createTokenSample: M.CreateToken = {
   codeVerifier: O.some(sensitive('codeVerifier é ✓'))
 }
 
-describe('CreateToken (POST /token): the exact request', () => {
+describe('CreateToken (POST /token) with every member set: the exact request', () => {
   it('encodeCreateToken gives it', () => {
     const r = M.encodeCreateToken(createTokenSample)
     expect(r._tag).toBe('Right')
@@ -695,6 +695,49 @@ describe('CreateToken (POST /token): the exact request', () => {
   })
 })
 
+/** A `CreateToken` with only the members always sent. */
+const createTokenMinimal: M.CreateToken = {
+  clientId: 'clientId é ✓',
+  clientSecret: sensitive('clientSecret é ✓'),
+  grantType: 'grantType é ✓',
+  deviceCode: O.none,
+  code: O.none,
+  refreshToken: O.none,
+  scope: [],
+  redirectUri: O.none,
+  codeVerifier: O.none
+}
+
+describe('CreateToken (POST /token) with only the members always sent: the exact request', () => {
+  it('encodeCreateToken gives it', () => {
+    const r = M.encodeCreateToken(createTokenMinimal)
+    expect(r._tag).toBe('Right')
+    if (E.isRight(r)) {
+      expect(plainRequest(r.right)).toStrictEqual({
+        method: 'POST',
+        path: '/token',
+        query: [],
+        headers: { 'content-type': 'application/json' },
+        body: '{"clientId":"clientId é ✓","clientSecret":"clientSecret é ✓","grantType":"grantType é ✓"}'
+      })
+    }
+  })
+
+  it('send(CreateToken) puts it on the wire', async () => {
+    const s = await serve([{ status: 200, body: '{}' }])
+    const r = await pipe(createTokenMinimal, send(M.CreateToken))(envFor(s.url))()
+    expect(r._tag).toBe('Right')
+    expect(s.requests).toHaveLength(1)
+    const req = s.requests[0] as Recorded
+    expect(req.method).toBe('POST')
+    expect(req.url).toBe('/token')
+    expect(pick(req.headers, ['content-type'])).toStrictEqual({ 'content-type': 'application/json' })
+    expect(req.headers['authorization']).toBeUndefined()
+    expect(req.body).toBe('{"clientId":"clientId é ✓","clientSecret":"clientSecret é ✓","grantType":"grantType é ✓"}')
+    expect(req.headers['content-length']).toBe('98')
+  })
+})
+
 /** A `RegisterClient` with every member set. */
 const registerClientSample: M.RegisterClient = {
   clientName: 'clientName é ✓',
@@ -706,7 +749,7 @@ const registerClientSample: M.RegisterClient = {
   entitledApplicationArn: O.some('entitledApplicationArn é ✓')
 }
 
-describe('RegisterClient (POST /client/register): the exact request', () => {
+describe('RegisterClient (POST /client/register) with every member set: the exact request', () => {
   it('encodeRegisterClient gives it', () => {
     const r = M.encodeRegisterClient(registerClientSample)
     expect(r._tag).toBe('Right')
@@ -738,6 +781,47 @@ describe('RegisterClient (POST /client/register): the exact request', () => {
   })
 })
 
+/** A `RegisterClient` with only the members always sent. */
+const registerClientMinimal: M.RegisterClient = {
+  clientName: 'clientName é ✓',
+  clientType: 'clientType é ✓',
+  scopes: [],
+  redirectUris: [],
+  grantTypes: [],
+  issuerUrl: O.none,
+  entitledApplicationArn: O.none
+}
+
+describe('RegisterClient (POST /client/register) with only the members always sent: the exact request', () => {
+  it('encodeRegisterClient gives it', () => {
+    const r = M.encodeRegisterClient(registerClientMinimal)
+    expect(r._tag).toBe('Right')
+    if (E.isRight(r)) {
+      expect(plainRequest(r.right)).toStrictEqual({
+        method: 'POST',
+        path: '/client/register',
+        query: [],
+        headers: { 'content-type': 'application/json' },
+        body: '{"clientName":"clientName é ✓","clientType":"clientType é ✓"}'
+      })
+    }
+  })
+
+  it('send(RegisterClient) puts it on the wire', async () => {
+    const s = await serve([{ status: 200, body: '{}' }])
+    const r = await pipe(registerClientMinimal, send(M.RegisterClient))(envFor(s.url))()
+    expect(r._tag).toBe('Right')
+    expect(s.requests).toHaveLength(1)
+    const req = s.requests[0] as Recorded
+    expect(req.method).toBe('POST')
+    expect(req.url).toBe('/client/register')
+    expect(pick(req.headers, ['content-type'])).toStrictEqual({ 'content-type': 'application/json' })
+    expect(req.headers['authorization']).toBeUndefined()
+    expect(req.body).toBe('{"clientName":"clientName é ✓","clientType":"clientType é ✓"}')
+    expect(req.headers['content-length']).toBe('67')
+  })
+})
+
 /** A `StartDeviceAuthorization` with every member set. */
 const startDeviceAuthorizationSample: M.StartDeviceAuthorization = {
   clientId: 'clientId é ✓',
@@ -745,7 +829,7 @@ const startDeviceAuthorizationSample: M.StartDeviceAuthorization = {
   startUrl: 'startUrl é ✓'
 }
 
-describe('StartDeviceAuthorization (POST /device_authorization): the exact request', () => {
+describe('StartDeviceAuthorization (POST /device_authorization) with every member set: the exact request', () => {
   it('encodeStartDeviceAuthorization gives it', () => {
     const r = M.encodeStartDeviceAuthorization(startDeviceAuthorizationSample)
     expect(r._tag).toBe('Right')

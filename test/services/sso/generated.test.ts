@@ -579,7 +579,7 @@ const getRoleCredentialsSample: M.GetRoleCredentials = {
   accessToken: sensitive('accessToken-Value.0123~+/=')
 }
 
-describe('GetRoleCredentials (GET /federation/credentials): the exact request', () => {
+describe('GetRoleCredentials (GET /federation/credentials) with every member set: the exact request', () => {
   it('encodeGetRoleCredentials gives it', () => {
     const r = M.encodeGetRoleCredentials(getRoleCredentialsSample)
     expect(r._tag).toBe('Right')
@@ -625,7 +625,7 @@ const listAccountRolesSample: M.ListAccountRoles = {
   maxResults: O.some(50)
 }
 
-describe('ListAccountRoles (GET /assignment/roles): the exact request', () => {
+describe('ListAccountRoles (GET /assignment/roles) with every member set: the exact request', () => {
   it('encodeListAccountRoles gives it', () => {
     const r = M.encodeListAccountRoles(listAccountRolesSample)
     expect(r._tag).toBe('Right')
@@ -664,6 +664,47 @@ describe('ListAccountRoles (GET /assignment/roles): the exact request', () => {
   })
 })
 
+/** A `ListAccountRoles` with only the members always sent. */
+const listAccountRolesMinimal: M.ListAccountRoles = {
+  accessToken: sensitive('accessToken-Value.0123~+/='),
+  accountId: "accountId é/?&=+!'()*~",
+  nextToken: O.none,
+  maxResults: O.none
+}
+
+describe('ListAccountRoles (GET /assignment/roles) with only the members always sent: the exact request', () => {
+  it('encodeListAccountRoles gives it', () => {
+    const r = M.encodeListAccountRoles(listAccountRolesMinimal)
+    expect(r._tag).toBe('Right')
+    if (E.isRight(r)) {
+      expect(plainRequest(r.right)).toStrictEqual({
+        method: 'GET',
+        path: '/assignment/roles',
+        query: [['account_id', "accountId é/?&=+!'()*~"]],
+        headers: { 'x-amz-sso_bearer_token': 'accessToken-Value.0123~+/=' },
+        body: undefined
+      })
+      expect(isSensitive(r.right.headers['x-amz-sso_bearer_token'])).toBe(true)
+    }
+  })
+
+  it('send(ListAccountRoles) puts it on the wire', async () => {
+    const s = await serve([{ status: 200, body: '{}' }])
+    const r = await pipe(listAccountRolesMinimal, send(M.ListAccountRoles))(envFor(s.url))()
+    expect(r._tag).toBe('Right')
+    expect(s.requests).toHaveLength(1)
+    const req = s.requests[0] as Recorded
+    expect(req.method).toBe('GET')
+    expect(req.url).toBe('/assignment/roles?account_id=accountId%20%C3%A9%2F%3F%26%3D%2B%21%27%28%29%2A~')
+    expect(pick(req.headers, ['x-amz-sso_bearer_token'])).toStrictEqual({
+      'x-amz-sso_bearer_token': 'accessToken-Value.0123~+/='
+    })
+    expect(req.headers['authorization']).toBeUndefined()
+    expect(req.body).toBe('')
+    expect(req.headers['content-type']).toBeUndefined()
+  })
+})
+
 /** A `ListAccounts` with every member set. */
 const listAccountsSample: M.ListAccounts = {
   accessToken: sensitive('accessToken-Value.0123~+/='),
@@ -671,7 +712,7 @@ const listAccountsSample: M.ListAccounts = {
   maxResults: O.some(50)
 }
 
-describe('ListAccounts (GET /assignment/accounts): the exact request', () => {
+describe('ListAccounts (GET /assignment/accounts) with every member set: the exact request', () => {
   it('encodeListAccounts gives it', () => {
     const r = M.encodeListAccounts(listAccountsSample)
     expect(r._tag).toBe('Right')
@@ -709,10 +750,50 @@ describe('ListAccounts (GET /assignment/accounts): the exact request', () => {
   })
 })
 
+/** A `ListAccounts` with only the members always sent. */
+const listAccountsMinimal: M.ListAccounts = {
+  accessToken: sensitive('accessToken-Value.0123~+/='),
+  nextToken: O.none,
+  maxResults: O.none
+}
+
+describe('ListAccounts (GET /assignment/accounts) with only the members always sent: the exact request', () => {
+  it('encodeListAccounts gives it', () => {
+    const r = M.encodeListAccounts(listAccountsMinimal)
+    expect(r._tag).toBe('Right')
+    if (E.isRight(r)) {
+      expect(plainRequest(r.right)).toStrictEqual({
+        method: 'GET',
+        path: '/assignment/accounts',
+        query: [],
+        headers: { 'x-amz-sso_bearer_token': 'accessToken-Value.0123~+/=' },
+        body: undefined
+      })
+      expect(isSensitive(r.right.headers['x-amz-sso_bearer_token'])).toBe(true)
+    }
+  })
+
+  it('send(ListAccounts) puts it on the wire', async () => {
+    const s = await serve([{ status: 200, body: '{}' }])
+    const r = await pipe(listAccountsMinimal, send(M.ListAccounts))(envFor(s.url))()
+    expect(r._tag).toBe('Right')
+    expect(s.requests).toHaveLength(1)
+    const req = s.requests[0] as Recorded
+    expect(req.method).toBe('GET')
+    expect(req.url).toBe('/assignment/accounts')
+    expect(pick(req.headers, ['x-amz-sso_bearer_token'])).toStrictEqual({
+      'x-amz-sso_bearer_token': 'accessToken-Value.0123~+/='
+    })
+    expect(req.headers['authorization']).toBeUndefined()
+    expect(req.body).toBe('')
+    expect(req.headers['content-type']).toBeUndefined()
+  })
+})
+
 /** A `Logout` with every member set. */
 const logoutSample: M.Logout = { accessToken: sensitive('accessToken-Value.0123~+/=') }
 
-describe('Logout (POST /logout): the exact request', () => {
+describe('Logout (POST /logout) with every member set: the exact request', () => {
   it('encodeLogout gives it', () => {
     const r = M.encodeLogout(logoutSample)
     expect(r._tag).toBe('Right')

@@ -41,14 +41,31 @@ export const arbitraryPath = (svc: Service): string => `src/arbitrary/${svc.anne
 
 /** Module-level arbitraries the members share, emitted only when used. */
 const PRIMITIVES: ReadonlyArray<readonly [string, string, string]> = [
-  ['headerString', 'A string an HTTP header value can carry (non-empty, no control character, no white space at either end).', 'accessToken({ maxLength: 32 })'],
-  ['pathString', 'A non-empty string the query string or the path can carry (no lone surrogate).', 'queryValue({ minLength: 1, maxLength: 16 })'],
-  ['queryString', 'A string the query string can carry, possibly empty (no lone surrogate).', 'queryValue({ maxLength: 16 })'],
-  ['bodyString', 'A non-empty string of a JSON body (no lone surrogate, so that it has a UTF-8 form).', 'queryValue({ minLength: 1, maxLength: 16 })']
+  [
+    'headerString',
+    'A string an HTTP header value can carry (non-empty, no control character, no white space at either end).',
+    'accessToken({ maxLength: 32 })'
+  ],
+  [
+    'pathString',
+    'A non-empty string the query string or the path can carry (no lone surrogate).',
+    'queryValue({ minLength: 1, maxLength: 16 })'
+  ],
+  [
+    'queryString',
+    'A string the query string can carry, possibly empty (no lone surrogate).',
+    'queryValue({ maxLength: 16 })'
+  ],
+  [
+    'bodyString',
+    'A non-empty string of a JSON body (no lone surrogate, so that it has a UTF-8 form).',
+    'queryValue({ minLength: 1, maxLength: 16 })'
+  ]
 ]
 
 const stringArb = (m: Member, t: Type & { kind: 'string' }): string => {
-  if (t.enum !== undefined && t.enum.length > 0) return `fc.constantFrom(${t.enum.map((v) => JSON.stringify(v)).join(', ')})`
+  if (t.enum !== undefined && t.enum.length > 0)
+    return `fc.constantFrom(${t.enum.map((v) => JSON.stringify(v)).join(', ')})`
   switch (m.location) {
     case 'header':
       return 'headerString'
@@ -121,7 +138,9 @@ export const emitArbitraries = (svc: Service, reserved: ReadonlySet<string>): Ou
   for (const l of all) {
     const name = arbitraryName(svc, l.structure.name)
     if (reserved.has(name))
-      throw new Error(`gen: ${svc.annexFile}: the arbitrary ${name} would clash with fp-aws/arbitrary's own; set arbitraryPrefix`)
+      throw new Error(
+        `gen: ${svc.annexFile}: the arbitrary ${name} would clash with fp-aws/arbitrary's own; set arbitraryPrefix`
+      )
   }
   const body = all.map((l) => emitOne(svc, l)).join('\n\n')
   const uses = (re: RegExp): boolean => re.test(body)
@@ -146,7 +165,9 @@ export const emitArbitraries = (svc: Service, reserved: ReadonlySet<string>): Ou
   const imports = [
     `import fc from 'fast-check'`,
     `import type { Arbitrary } from 'fast-check'`,
-    ...(optional ? [`import * as O from 'fp-ts/lib/Option.js'`, `import type { Option } from 'fp-ts/lib/Option.js'`] : []),
+    ...(optional
+      ? [`import * as O from 'fp-ts/lib/Option.js'`, `import type { Option } from 'fp-ts/lib/Option.js'`]
+      : []),
     ...(uses(/\bsensitive\b/) ? [`import { sensitive } from '../core/Sensitive.js'`] : []),
     ...serviceImports,
     ...(fromIndex.length > 0 ? [`import { ${fromIndex.join(', ')} } from './index.js'`] : [])
@@ -165,7 +186,9 @@ const optional = <A>(arb: Arbitrary<A>): Arbitrary<Option<A>> =>
 ${moduleDoc(
   `fast-check arbitraries of the ${svc.annex.abbrev} records (\`fp-aws/${svc.annex.module}\`), one per request,
 response and shared shape, named after the record${
-    svc.annex.arbitraryPrefix === undefined ? '' : ` (with the prefix \`${svc.annex.arbitraryPrefix}\`: \`${arbitraryName(svc, all[0]?.structure.name ?? '')}\`, …)`
+    svc.annex.arbitraryPrefix === undefined
+      ? ''
+      : ` (with the prefix \`${svc.annex.arbitraryPrefix}\`: \`${arbitraryName(svc, all[0]?.structure.name ?? '')}\`, …)`
   }.
 Every value respects the model: a request encodes, and every record goes through its codec
 and back.

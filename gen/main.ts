@@ -8,7 +8,7 @@ import * as path from 'node:path'
 import * as prettier from 'prettier'
 import { emitArbitraries } from './arbitrary.js'
 import { emitService_, type Output } from './emit.js'
-import { readService } from './model.js'
+import { readService, type Service } from './model.js'
 import { emitTests } from './tests.js'
 
 /** The services to generate: model file, annex file. */
@@ -38,12 +38,30 @@ const handWrittenArbitraries = (root: string): ReadonlySet<string> =>
     )
   )
 
+/**
+ * The model's endpoint test cases must be the ones of `models/<model>-endpoint-tests.json`
+ * (the flat form other tests read), when that file exists: one table, not two that drift.
+ */
+const checkEndpointTests = (root: string, svc: Service): void => {
+  const file = svc.modelFile.replace(/\.json$/, '-endpoint-tests.json')
+  if (!fs.existsSync(path.join(root, file))) return
+  type Case = { documentation?: string; params?: unknown; expect: { endpoint?: { url?: string }; url?: string; error?: string } }
+  const flat = (c: Case): string =>
+    JSON.stringify([c.documentation, c.params ?? {}, c.expect.error ?? c.expect.endpoint?.url ?? c.expect.url])
+  const fromModel = (svc.endpointTests as ReadonlyArray<Case>).map(flat)
+  const fromFile = (JSON.parse(fs.readFileSync(path.join(root, file), 'utf8')) as ReadonlyArray<Case>).map(flat)
+  const i = fromModel.findIndex((c, k) => c !== fromFile[k])
+  if (fromModel.length !== fromFile.length || i >= 0)
+    throw new Error(`gen: ${svc.modelFile}: the endpoint test cases differ from ${file} (${i >= 0 ? `case ${i}` : 'count'})`)
+}
+
 const main = async (): Promise<void> => {
   const root = process.cwd()
   const reserved = handWrittenArbitraries(root)
   const outputs: Output[] = []
   for (const [model, annex] of SERVICES) {
     const svc = readService(root, model, annex)
+    checkEndpointTests(root, svc)
     for (const s of svc.skipped) process.stderr.write(`gen: ${svc.sdkId}: skipped ${s.name}: ${s.reason}\n`)
     outputs.push(...emitService_(svc), emitArbitraries(svc, reserved), emitTests(svc))
   }

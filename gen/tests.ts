@@ -135,15 +135,27 @@ ${its.join('\n\n')}
 })`
 }
 
-/** What the request arbitraries promise: every request they give encodes. */
+/** What the arbitraries promise: every request they give encodes, and every secret is `Sensitive`. */
 const arbitraryTests = (svc: Service): string => {
-  const its = svc.operations.map(
+  const encodes = svc.operations.map(
     (op) => `  it('every ${arbitraryName(svc, op.input.name)}() encodes', () => {
     fc.assert(fc.property(A.${arbitraryName(svc, op.input.name)}(), (rq) => E.isRight(M.encode${op.name}(rq))))
   })`
   )
-  return `describe('${svc.annex.abbrev} arbitraries: every request encodes', () => {
-${its.join('\n\n')}
+  const secrets = structuresOf(svc).flatMap(({ structure: s }) => {
+    const members = s.members.filter(isSecret)
+    if (members.length === 0) return []
+    const checks = members.map((m) =>
+      alwaysThere(m) ? `isSensitive(a.${m.name})` : `(O.isNone(a.${m.name}) || isSensitive(a.${m.name}.value))`
+    )
+    return [
+      `  it('every ${arbitraryName(svc, s.name)}() keeps ${members.map((m) => m.name).join(', ')} Sensitive', () => {
+    fc.assert(fc.property(A.${arbitraryName(svc, s.name)}(), (a) => ${checks.join(' && ')}))
+  })`
+    ]
+  })
+  return `describe('${svc.annex.abbrev} arbitraries: every request encodes, every secret is Sensitive', () => {
+${[...encodes, ...secrets].join('\n\n')}
 })`
 }
 

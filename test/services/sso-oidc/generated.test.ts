@@ -632,7 +632,7 @@ describe('SSO OIDC codecs: decode(encode(a)) is a, also through JSON text', () =
   })
 })
 
-describe('SSO OIDC arbitraries: every request encodes', () => {
+describe('SSO OIDC arbitraries: every request encodes, every secret is Sensitive', () => {
   it('every createToken() encodes', () => {
     fc.assert(fc.property(A.createToken(), (rq) => E.isRight(M.encodeCreateToken(rq))))
   })
@@ -643,6 +643,51 @@ describe('SSO OIDC arbitraries: every request encodes', () => {
 
   it('every startDeviceAuthorization() encodes', () => {
     fc.assert(fc.property(A.startDeviceAuthorization(), (rq) => E.isRight(M.encodeStartDeviceAuthorization(rq))))
+  })
+
+  it('every createToken() keeps clientSecret, deviceCode, code, refreshToken, codeVerifier Sensitive', () => {
+    fc.assert(
+      fc.property(
+        A.createToken(),
+        (a) =>
+          isSensitive(a.clientSecret) &&
+          (O.isNone(a.deviceCode) || isSensitive(a.deviceCode.value)) &&
+          (O.isNone(a.code) || isSensitive(a.code.value)) &&
+          (O.isNone(a.refreshToken) || isSensitive(a.refreshToken.value)) &&
+          (O.isNone(a.codeVerifier) || isSensitive(a.codeVerifier.value))
+      )
+    )
+  })
+
+  it('every createTokenResponse() keeps accessToken, refreshToken, idToken Sensitive', () => {
+    fc.assert(
+      fc.property(
+        A.createTokenResponse(),
+        (a) =>
+          (O.isNone(a.accessToken) || isSensitive(a.accessToken.value)) &&
+          (O.isNone(a.refreshToken) || isSensitive(a.refreshToken.value)) &&
+          (O.isNone(a.idToken) || isSensitive(a.idToken.value))
+      )
+    )
+  })
+
+  it('every registerClientResponse() keeps clientSecret Sensitive', () => {
+    fc.assert(
+      fc.property(A.registerClientResponse(), (a) => O.isNone(a.clientSecret) || isSensitive(a.clientSecret.value))
+    )
+  })
+
+  it('every startDeviceAuthorization() keeps clientSecret Sensitive', () => {
+    fc.assert(fc.property(A.startDeviceAuthorization(), (a) => isSensitive(a.clientSecret)))
+  })
+
+  it('every startDeviceAuthorizationResponse() keeps deviceCode Sensitive', () => {
+    fc.assert(
+      fc.property(
+        A.startDeviceAuthorizationResponse(),
+        (a) => O.isNone(a.deviceCode) || isSensitive(a.deviceCode.value)
+      )
+    )
   })
 })
 

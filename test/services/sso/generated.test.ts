@@ -550,7 +550,7 @@ describe('SSO codecs: decode(encode(a)) is a, also through JSON text', () => {
   })
 })
 
-describe('SSO arbitraries: every request encodes', () => {
+describe('SSO arbitraries: every request encodes, every secret is Sensitive', () => {
   it('every ssoGetRoleCredentials() encodes', () => {
     fc.assert(fc.property(A.ssoGetRoleCredentials(), (rq) => E.isRight(M.encodeGetRoleCredentials(rq))))
   })
@@ -565,6 +565,33 @@ describe('SSO arbitraries: every request encodes', () => {
 
   it('every ssoLogout() encodes', () => {
     fc.assert(fc.property(A.ssoLogout(), (rq) => E.isRight(M.encodeLogout(rq))))
+  })
+
+  it('every ssoGetRoleCredentials() keeps accessToken Sensitive', () => {
+    fc.assert(fc.property(A.ssoGetRoleCredentials(), (a) => isSensitive(a.accessToken)))
+  })
+
+  it('every ssoListAccountRoles() keeps accessToken Sensitive', () => {
+    fc.assert(fc.property(A.ssoListAccountRoles(), (a) => isSensitive(a.accessToken)))
+  })
+
+  it('every ssoListAccounts() keeps accessToken Sensitive', () => {
+    fc.assert(fc.property(A.ssoListAccounts(), (a) => isSensitive(a.accessToken)))
+  })
+
+  it('every ssoLogout() keeps accessToken Sensitive', () => {
+    fc.assert(fc.property(A.ssoLogout(), (a) => isSensitive(a.accessToken)))
+  })
+
+  it('every ssoRoleCredentials() keeps secretAccessKey, sessionToken Sensitive', () => {
+    fc.assert(
+      fc.property(
+        A.ssoRoleCredentials(),
+        (a) =>
+          (O.isNone(a.secretAccessKey) || isSensitive(a.secretAccessKey.value)) &&
+          (O.isNone(a.sessionToken) || isSensitive(a.sessionToken.value))
+      )
+    )
   })
 })
 

@@ -117,7 +117,7 @@ const emitOne = (svc: Service, l: Located): string => {
   const name = arbitraryName(svc, s.name)
   const what = l.role === 'request' ? 'that encodes' : 'that goes through its codec and back'
   const secrets = s.members.filter(isSecret)
-  const line = `A \`${s.name}\` (${svc.annex.abbrev} ${roleWord[l.role]}) ${what}${
+  const line = `${/^[AEIOU]/.test(s.name) ? 'An' : 'A'} \`${s.name}\` (${svc.annex.abbrev} ${roleWord[l.role]}) ${what}${
     secrets.length > 0 ? `, with ${secrets.map((m) => `\`${m.name}\``).join(', ')} \`Sensitive\`` : ''
   }.`
   const body = l.unit

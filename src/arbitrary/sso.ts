@@ -155,7 +155,7 @@ export const ssoRoleInfo = (): Arbitrary<RoleInfo> =>
   fc.record<RoleInfo>({ roleName: optional(bodyString), accountId: optional(bodyString) })
 
 /**
- * A `AccountInfo` (SSO shared shape) that goes through its codec and back.
+ * An `AccountInfo` (SSO shared shape) that goes through its codec and back.
  *
  * @category shapes
  * @since 0.2.0

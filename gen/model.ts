@@ -49,6 +49,11 @@ export interface Annex {
   readonly sinceOverrides?: Readonly<Record<string, string>>
   /** Members treated as sensitive beyond the model's `@sensitive`, as `Shape$member` or `member`. */
   readonly sensitive?: ReadonlyArray<string>
+  /**
+   * A prefix for the names of the generated arbitraries (`fp-aws/arbitrary/<module>`), when
+   * `lowerFirst(record name)` would clash with a name of the hand-written `fp-aws/arbitrary`.
+   */
+  readonly arbitraryPrefix?: string
   /** Renames of generated names that would clash: `from` -> `to`. */
   readonly renames?: Readonly<Record<string, string>>
   readonly operations: Readonly<Record<string, OperationAnnex>>
@@ -252,7 +257,7 @@ export const readService = (root: string, modelFile: string, annexFile: string):
   const structure = (id: string, name: string, docs: ShapeAnnex | undefined, role: 'input' | 'output' | 'shared'): Structure => {
     const s = shape(id)
     if (s.type !== 'structure') fail(`${id}: expected a structure`)
-    if (docs === undefined) fail(`${annexFile}: no docs for ${name} (${id})`)
+    if (docs === undefined) return fail(`${annexFile}: no docs for ${name} (${id})`)
     const members: Member[] = []
     for (const [order, [m, def]] of Object.entries(s.members ?? {}).entries()) {
       const mt = def.traits ?? {}

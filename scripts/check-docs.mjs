@@ -52,7 +52,10 @@ const isPublic = (specifier) => {
     const [pre, post] = key.split('*')
     if (!sub.startsWith(pre) || !sub.endsWith(post)) return false
     const star = sub.slice(pre.length, sub.length - post.length)
-    return !star.includes('/') && statSync(path.join(root, 'src', pre.slice(2), `${star}.ts`), { throwIfNoEntry: false }) !== undefined
+    // the source of `./sso/*` is where its build lands: `./dist/esm/services/sso/*.js` -> `src/services/sso/*.ts`
+    const target = pkg.exports[key]?.import?.default ?? ''
+    const dir = path.dirname(target.replace(/^\.\/dist\/esm\//, ''))
+    return !star.includes('/') && statSync(path.join(root, 'src', dir, `${star}.ts`), { throwIfNoEntry: false }) !== undefined
   })
 }
 
@@ -172,7 +175,7 @@ if (process.argv.includes('--site')) {
   const home = readFileSync(path.join(docs, 'index.md'), 'utf8')
   const guides = (statSync(path.join(docs, 'guides'), { throwIfNoEntry: false }) === undefined ? [] : readdirSync(path.join(docs, 'guides')))
     .filter((f) => f.endsWith('.md') && f !== 'index.md')
-  for (const link of ['modules/index.ts.md', 'modules/sso/index.ts.md', ...guides.map((g) => `guides/${g}`)]) {
+  for (const link of ['modules/index.ts.md', 'modules/services/sso/index.ts.md', ...guides.map((g) => `guides/${g}`)]) {
     if (!home.includes(`](${link}`)) problems.push(`docs/index.md does not link ${link}`)
   }
 }

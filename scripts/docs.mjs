@@ -31,7 +31,9 @@ const result = spawnSync(process.execPath, [docsTs], {
     ...process.env,
     // docs-ts spawns the `ts-node` command: make sure it is the project's own.
     PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,
-    TS_NODE_PROJECT: path.join(root, 'tsconfig.docs.json')
+    TS_NODE_PROJECT: path.join(root, 'tsconfig.docs.json'),
+    // `../../src/sso` is `src/services/sso` at run time (see scripts/docs-resolve.cjs)
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(root, 'scripts', 'docs-resolve.cjs')}`.trim()
   }
 })
 if (result.error) throw result.error

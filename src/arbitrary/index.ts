@@ -25,11 +25,11 @@ import * as O from 'fp-ts/lib/Option.js'
 import type { Option } from 'fp-ts/lib/Option.js'
 import { sensitive } from '../core/Sensitive.js'
 import type { AccountSeed, TokenSeed } from '../emulator/operations.js'
-import type { GetRoleCredentials, GetRoleCredentialsResponse } from '../sso/GetRoleCredentials.js'
-import type { ListAccountRoles, ListAccountRolesResponse } from '../sso/ListAccountRoles.js'
-import type { ListAccounts, ListAccountsResponse } from '../sso/ListAccounts.js'
-import { newLogoutResponse, type Logout, type LogoutResponse } from '../sso/Logout.js'
-import type { AccountInfo, RoleCredentials, RoleInfo } from '../sso/Types.js'
+import type { GetRoleCredentials, GetRoleCredentialsResponse } from '../services/sso/GetRoleCredentials.js'
+import type { ListAccountRoles, ListAccountRolesResponse } from '../services/sso/ListAccountRoles.js'
+import type { ListAccounts, ListAccountsResponse } from '../services/sso/ListAccounts.js'
+import { newLogoutResponse, type Logout, type LogoutResponse } from '../services/sso/Logout.js'
+import type { AccountInfo, RoleCredentials, RoleInfo } from '../services/sso/Types.js'
 
 // -------------------------------------------------------------------------------------
 // constraints

@@ -128,11 +128,28 @@ const scrubServiceError = <C extends string>(
   headers: scrubHeaders(e.headers, secrets)
 })
 
-/** The secrets a request carries, revealed: only to scrub them out of what comes back. */
+/** The secrets a request carries, in its headers and its body, revealed: only to scrub them out of what comes back. */
 const secretsOf = (req: HttpRequest): ReadonlyArray<string> => {
   const out: Array<string> = []
-  for (const v of Object.values(req.headers)) if (isSensitive(v)) out.push(reveal(v as Sensitive<string>))
+  const keep = (v: unknown): void => {
+    if (isSensitive(v)) {
+      const s: unknown = reveal(v)
+      if (typeof s === 'string') out.push(s)
+    }
+  }
+  for (const v of Object.values(req.headers)) keep(v)
+  if (Array.isArray(req.secrets)) for (const v of req.secrets as ReadonlyArray<unknown>) keep(v)
   return out
+}
+
+/** The wire body, revealed if it holds secrets. */
+const wireBody = (req: HttpRequest): string | undefined => {
+  const b: unknown = req.body
+  if (isSensitive(b)) {
+    const s: unknown = reveal(b)
+    return typeof s === 'string' ? s : undefined
+  }
+  return typeof b === 'string' ? b : undefined
 }
 
 /** The wire headers: the user agent, then the request's own with secrets revealed. */
@@ -224,6 +241,7 @@ const run = async <Rq, Rs, C extends string>(
   const req = encoded.right
   const url = joinUrl(endpoint.right.url, pathAndQuery(req))
   const headers = wireHeaders(req)
+  const body = wireBody(req)
   const hooks = env.hooks
   const withHooks = hooks.length > 0
   // Hooks see a redacted copy of the headers, built only when there is a hook to see it.
@@ -262,7 +280,7 @@ const run = async <Rq, Rs, C extends string>(
         method: req.method,
         url,
         headers,
-        body: req.body,
+        body,
         signal: env.signal,
         maxResponseBytes: env.maxResponseBytes,
         timeoutMs
@@ -273,7 +291,7 @@ const run = async <Rq, Rs, C extends string>(
         method: req.method,
         url,
         headers,
-        body: req.body,
+        body,
         signal: guard.signal,
         maxResponseBytes: env.maxResponseBytes
       })

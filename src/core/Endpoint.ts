@@ -297,6 +297,33 @@ const customEndpointProblem = (s: string): string | undefined => {
   return undefined
 }
 
+/**
+ * Checks a custom endpoint URL: it must be an http(s) URL with a host, without user-info
+ * (credentials), a query or a fragment. What is left of it once the C0 controls and spaces
+ * that the URL parser drops at either end are trimmed, or an `EndpointError` whose message
+ * never quotes the URL.
+ *
+ * @example
+ * import { validateCustomEndpoint } from 'fp-aws/core/Endpoint'
+ * import * as E from 'fp-ts/lib/Either.js'
+ *
+ * assert.deepStrictEqual(validateCustomEndpoint(' http://127.0.0.1:4566/base '), E.right('http://127.0.0.1:4566/base'))
+ * assert.deepStrictEqual(
+ *   validateCustomEndpoint('https://example.com/?token=x'),
+ *   E.left({ _tag: 'EndpointError', message: 'Invalid Configuration: Custom endpoint has a query string, which is not allowed' })
+ * )
+ *
+ * @category validation
+ * @since 0.2.0
+ */
+export const validateCustomEndpoint = (url: string): E.Either<EndpointError, string> => {
+  const problem = customEndpointProblem(url)
+  // the URL parser drops controls and spaces at either end: the path is joined to what it keeps
+  return problem === undefined
+    ? E.right(trimUrl(url))
+    : E.left(endpointError(`Invalid Configuration: Custom endpoint ${problem}`))
+}
+
 // -------------------------------------------------------------------------------------
 // resolver
 // -------------------------------------------------------------------------------------
@@ -350,11 +377,7 @@ const resolveWith = (template: RuleSetTemplate, params: EndpointParams): ReturnT
     if (useDualStack) {
       return fail('Invalid Configuration: Dualstack and custom endpoint are not supported')
     }
-    const problem = customEndpointProblem(custom)
-    // the URL parser drops controls and spaces at either end: the path is joined to what it keeps
-    return problem === undefined
-      ? ok(trimUrl(custom))
-      : fail(`Invalid Configuration: Custom endpoint ${problem}`)
+    return E.flatMap(validateCustomEndpoint(custom), ok)
   }
   if (region === undefined) {
     return fail('Invalid Configuration: Missing Region')

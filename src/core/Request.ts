@@ -30,8 +30,16 @@ export interface HttpRequest {
   readonly query: ReadonlyArray<readonly [string, string]>
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, HeaderValue>>
-  /** `undefined` means no body at all. */
-  readonly body: string | undefined
+  /**
+   * `undefined` means no body at all. A body that holds a secret is `Sensitive` as a whole,
+   * revealed only when it is written on the wire.
+   */
+  readonly body: string | Sensitive<string> | undefined
+  /**
+   * The secrets written into `body`, kept wrapped: the runtime scrubs them out of whatever
+   * comes back (error messages, headers, what hooks see), as it does the secret headers.
+   */
+  readonly secrets?: ReadonlyArray<Sensitive<string>>
 }
 
 /**

@@ -12,9 +12,14 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as O from 'fp-ts/lib/Option.js'
-import { isIPv4, isIPv6 } from 'node:net'
 import { isPlainObject } from './Args.js'
-import { isValidHostLabel as isHostLabel, partition, type Endpoint, type EndpointParams } from './Endpoint.js'
+import {
+  isValidHostLabel as isHostLabel,
+  partition,
+  validateCustomEndpoint,
+  type Endpoint,
+  type EndpointParams
+} from './Endpoint.js'
 import { endpointError, type EndpointError } from './Error.js'
 
 // -------------------------------------------------------------------------------------
@@ -121,6 +126,14 @@ export const uriEncode = (input: string): string =>
   typeof input !== 'string'
     ? ''
     : encodeURIComponent(input).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+
+/** A dotted-quad IPv4 address, each part 0–255 without a leading zero (as `node:net`'s `isIPv4`). */
+const IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/
+
+const isIPv4 = (s: string): boolean => IPV4.test(s)
+
+/** An IPv6 address, as the WHATWG URL parser reads one between brackets (no Node built-in, for browsers). */
+const isIPv6 = (s: string): boolean => /^[0-9A-Fa-f:.]+$/.test(s) && s.includes(':') && URL.canParse(`http://[${s}]/`)
 
 /**
  * The Smithy `parseURL`: an `http` or `https` URL split into scheme, authority and path;
@@ -464,3 +477,244 @@ export const ruleSetResolver =
   (ruleSet: unknown) =>
   (params: EndpointParams | RuleParams): E.Either<EndpointError, RuleEndpoint> =>
     evaluate(ruleSet, params as RuleParams)
+
+// -------------------------------------------------------------------------------------
+// resolver
+// -------------------------------------------------------------------------------------
+
+/** The declared parameters of a rule set, the guarded ones of the AWS template apart. */
+interface Declared {
+  readonly fips: boolean
+  readonly dualStack: boolean
+  readonly endpoint: boolean
+  readonly region: boolean
+  /** The other parameters, given to the rule set as they are read. */
+  readonly others: ReadonlyArray<string>
+}
+
+const GUARDED: ReadonlySet<string> = new Set(['UseFIPS', 'UseDualStack', 'Endpoint', 'Region'])
+
+/** The parameters a rule set declares; none for a rule set that cannot be read (`evaluate` says why). */
+const declaredOf = (ruleSet: unknown): Declared => {
+  try {
+    const ps = isRecord(ruleSet) && isRecord(ruleSet['parameters']) ? Object.keys(ruleSet['parameters']) : []
+    return {
+      fips: ps.includes('UseFIPS'),
+      dualStack: ps.includes('UseDualStack'),
+      endpoint: ps.includes('Endpoint'),
+      region: ps.includes('Region'),
+      others: ps.filter((n) => !GUARDED.has(n))
+    }
+  } catch {
+    return { fips: false, dualStack: false, endpoint: false, region: false, others: [] }
+  }
+}
+
+/** The parameters as read, once each: the flags as `=== true`, as the hand-written resolvers read them. */
+interface Read {
+  readonly fips: boolean
+  readonly dualStack: boolean
+  readonly endpoint: unknown
+  readonly region: unknown
+  readonly others: ReadonlyArray<unknown>
+}
+
+type Resolved = E.Either<EndpointError, RuleEndpoint>
+
+const refuse = (message: string): Resolved => E.left(endpointError(message))
+
+/**
+ * The guards of the AWS template, then the rule set: a set `Endpoint` must be a usable http(s)
+ * URL (see `validateCustomEndpoint`), and is trimmed, unless FIPS or dual-stack is asked for,
+ * where the rule set's own error comes first; without one, a set `Region` must be a host label.
+ */
+const guarded = (ruleSet: unknown, d: Declared, r: Read): Resolved => {
+  const given: Record<string, RuleParamValue> = Object.create(null)
+  d.others.forEach((name, i) => {
+    // the rule set checks their types
+    given[name] = r.others[i] as RuleParamValue
+  })
+  if (d.fips) given['UseFIPS'] = r.fips
+  if (d.dualStack) given['UseDualStack'] = r.dualStack
+  if (d.endpoint && r.endpoint !== undefined) {
+    // the region is not the host: one that is not a string is left out, as the rule set would refuse it
+    if (d.region && typeof r.region === 'string') given['Region'] = r.region
+    const custom = validateCustomEndpoint(r.endpoint as string)
+    if (r.fips || r.dualStack) {
+      const url = E.isRight(custom) ? custom.right : typeof r.endpoint === 'string' ? r.endpoint : ''
+      const found = evaluate(ruleSet, { ...given, Endpoint: url })
+      // a rule set that takes a custom endpoint with FIPS or dual-stack still gets only a usable one
+      return E.isLeft(found) || E.isRight(custom) ? found : custom
+    }
+    return E.isLeft(custom) ? custom : evaluate(ruleSet, { ...given, Endpoint: custom.right })
+  }
+  if (d.region && r.region !== undefined) {
+    if (!isHostLabel(r.region as string)) return refuse('Invalid Configuration: Region is not a valid host label')
+    given['Region'] = r.region as string
+  }
+  return evaluate(ruleSet, given)
+}
+
+/** The most resolutions a resolver remembers; when it is full it forgets them all. */
+const CACHE_SIZE = 256
+
+/** The longest string remembered by: a custom endpoint URL and a region fit many times over. */
+const CACHE_KEY_MAX = 2048
+
+/** Stands, in the cache, for a guarded value set to something not a string: its resolution depends on nothing else. */
+const NOT_A_STRING = Symbol('not a string')
+
+/** A guarded value as a cache key, `undefined` for one too long to remember. */
+const guardedKey = (v: unknown): unknown =>
+  v === undefined ? v : typeof v !== 'string' ? NOT_A_STRING : v.length <= CACHE_KEY_MAX ? v : undefined
+
+/** The other parameters as a cache key (`''` for none), `undefined` when they are not to be remembered by. */
+const othersKey = (others: ReadonlyArray<unknown>): string | undefined => {
+  let key = ''
+  for (const v of others) {
+    if (v === undefined) key += 'u'
+    else if (typeof v === 'boolean') key += v ? 't' : 'f'
+    else if (typeof v === 'string') key += `s${v.length}:${v}`
+    else return undefined
+  }
+  return key.length <= CACHE_KEY_MAX ? key : undefined
+}
+
+/**
+ * Resolutions by the other parameters' key, then `Endpoint`, then `Region`, then the flags
+ * (`UseFIPS` 2, `UseDualStack` 1): the caller's own strings are the keys, and nothing is
+ * built to look one up.
+ */
+type Cache = Map<string, Map<unknown, Map<unknown, Array<Resolved | undefined>>>>
+
+/**
+ * A copy of the rule set, read once: what the caller does to it later changes nothing, and
+ * the cache stays true. One that cannot be copied (a proxy, a getter that throws) is kept as
+ * it is, for `evaluate` to say what is wrong with it.
+ */
+const snapshot = (ruleSet: unknown): unknown => {
+  try {
+    return structuredClone(ruleSet)
+  } catch {
+    return ruleSet
+  }
+}
+
+/** Freezes a resolution (plain records and arrays): a caller that changes one it got cannot change another's. */
+const deepFreeze = <A>(a: A): A => {
+  if (typeof a === 'object' && a !== null && !Object.isFrozen(a)) {
+    Object.freeze(a)
+    for (const v of Object.values(a)) deepFreeze(v)
+  }
+  return a
+}
+
+/**
+ * The endpoint resolver of a service from its rule set (the value of its
+ * `smithy.rules#endpointRuleSet` trait), with the guards of the AWS endpoint template on top
+ * of the rule set: parameters that are not an object or cannot be read are an
+ * `EndpointError`, never a throw; `UseFIPS` and `UseDualStack` are on only when `true`; a
+ * custom `Endpoint` (when neither FIPS nor dual-stack is on, which the rule set refuses with
+ * its own messages) must be an http(s) URL with a host and without user-info, query or
+ * fragment, and is trimmed of the spaces and controls the URL parser drops (the message
+ * never quotes it); with no `Endpoint`, a set `Region` must be a valid host label. The guards
+ * apply to the parameters the rule set declares. Each parameter is read once.
+ *
+ * The rule set is copied when the resolver is made. Resolutions are remembered (at most 256,
+ * by `Region`, `UseFIPS`, `UseDualStack`, `Endpoint` and the other parameters' values; all
+ * forgotten when full), so that resolving the same parameters again costs a lookup; what it
+ * returns is frozen.
+ *
+ * @example
+ * import { endpointResolver } from 'fp-aws/core/Rules'
+ * import * as E from 'fp-ts/lib/Either.js'
+ *
+ * const resolve = endpointResolver({
+ *   version: '1.0',
+ *   parameters: {
+ *     Region: { type: 'String' },
+ *     UseFIPS: { type: 'Boolean', required: true, default: false },
+ *     Endpoint: { type: 'String' }
+ *   },
+ *   rules: [
+ *     {
+ *       conditions: [{ fn: 'isSet', argv: [{ ref: 'Endpoint' }] }],
+ *       type: 'tree',
+ *       rules: [
+ *         {
+ *           conditions: [{ fn: 'booleanEquals', argv: [{ ref: 'UseFIPS' }, true] }],
+ *           type: 'error',
+ *           error: 'Invalid Configuration: FIPS and custom endpoint are not supported'
+ *         },
+ *         { conditions: [], type: 'endpoint', endpoint: { url: { ref: 'Endpoint' } } }
+ *       ]
+ *     },
+ *     {
+ *       conditions: [{ fn: 'aws.partition', argv: [{ ref: 'Region' }], assign: 'P' }],
+ *       type: 'endpoint',
+ *       endpoint: { url: 'https://example.{Region}.{P#dnsSuffix}' }
+ *     },
+ *     { conditions: [], type: 'error', error: 'Invalid Configuration: Missing Region' }
+ *   ]
+ * })
+ * assert.deepStrictEqual(resolve({ Region: 'cn-north-1' }), E.right({ url: 'https://example.cn-north-1.amazonaws.com.cn' }))
+ * assert.deepStrictEqual(resolve({ Endpoint: ' http://127.0.0.1:4566 ' }), E.right({ url: 'http://127.0.0.1:4566' }))
+ * assert.deepStrictEqual(
+ *   resolve({ Endpoint: 'https://user:secret@example.com' }),
+ *   E.left({ _tag: 'EndpointError', message: 'Invalid Configuration: Custom endpoint has user-info (credentials), which is not allowed' })
+ * )
+ * assert.deepStrictEqual(
+ *   resolve({ Region: 'evil.com/x' }),
+ *   E.left({ _tag: 'EndpointError', message: 'Invalid Configuration: Region is not a valid host label' })
+ * )
+ *
+ * @category evaluation
+ * @since 0.2.0
+ */
+export const endpointResolver = (
+  ruleSet: unknown
+): ((params: EndpointParams | RuleParams) => E.Either<EndpointError, RuleEndpoint>) => {
+  const rs = snapshot(ruleSet)
+  const d = declaredOf(rs)
+  const cache: Cache = new Map()
+  let size = 0
+  return (params) => {
+    if (typeof params !== 'object' || params === null) {
+      return refuse('Invalid Configuration: the endpoint parameters must be an object')
+    }
+    let fips: boolean, dualStack: boolean, endpoint: unknown, region: unknown, others: ReadonlyArray<unknown>
+    try {
+      // once each, in the order the hand-written resolvers read them
+      const p = params as Readonly<Record<string, unknown>>
+      fips = d.fips && p['UseFIPS'] === true
+      dualStack = d.dualStack && p['UseDualStack'] === true
+      endpoint = d.endpoint ? p['Endpoint'] : undefined
+      region = d.region ? p['Region'] : undefined
+      others = d.others.length === 0 ? d.others : d.others.map((name) => p[name])
+    } catch {
+      return refuse('Invalid Configuration: the endpoint parameters cannot be read')
+    }
+    const k0 = others.length === 0 ? '' : othersKey(others)
+    const k1 = guardedKey(endpoint)
+    const k2 = guardedKey(region)
+    const remember =
+      k0 !== undefined && (k1 !== undefined || endpoint === undefined) && (k2 !== undefined || region === undefined)
+    const flags = (fips ? 2 : 0) + (dualStack ? 1 : 0)
+    const slots = remember ? cache.get(k0)?.get(k1)?.get(k2) : undefined
+    const hit = slots?.[flags]
+    if (hit !== undefined) return hit
+    const resolved = deepFreeze(guarded(rs, d, { fips, dualStack, endpoint, region, others }))
+    if (remember) {
+      if (size >= CACHE_SIZE) {
+        cache.clear()
+        size = 0
+      }
+      const byEndpoint = cache.get(k0) ?? cache.set(k0, new Map()).get(k0)!
+      const byRegion = byEndpoint.get(k1) ?? byEndpoint.set(k1, new Map()).get(k1)!
+      const s = byRegion.get(k2) ?? byRegion.set(k2, []).get(k2)!
+      s[flags] = resolved
+      size++
+    }
+    return resolved
+  }
+}

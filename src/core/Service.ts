@@ -84,8 +84,18 @@ export const redactResponseHeaders = (headers: Readonly<Record<string, string>>)
 
 /**
  * Reads a restJson1 error response: the code from the `x-amzn-errortype` header, else the
- * body's `code`, else its `__type`; the message from `message` or `Message`; the request
- * id from `x-amzn-requestid`. Total: an unreadable body still gives a `ServiceError`.
+ * body's `code`, else its `__type` (the order of the AWS SDKs), else an OAuth 2.0 `error`
+ * (RFC 6749 §5.2, RFC 8628 §3.5, RFC 7591 §3.2.2); the message from `message`, else
+ * `Message`, else an OAuth `error_description`; the request id from `x-amzn-requestid`.
+ * Total: an unreadable body still gives a `ServiceError`.
+ *
+ * An OAuth `error` in snake_case is named as the Smithy error shapes that model it are:
+ * `slow_down` is `SlowDownException`, `authorization_pending` is
+ * `AuthorizationPendingException`, and RFC 6749's `server_error` is
+ * `InternalServerException`. Any other `error` value counts as absent. The official SDKs
+ * (aws-sdk-js-v3, botocore) stop at `__type` and answer such a body with an unknown error
+ * whose message is not the `error_description`; services that answer this way also send the
+ * header, which wins.
  *
  * @example
  * import { parseRestJsonError } from 'fp-aws/core/Service'
@@ -96,6 +106,11 @@ export const redactResponseHeaders = (headers: Readonly<Record<string, string>>)
  * const e = parseRestJsonError({ status: 401, headers: { 'x-amzn-requestid': 'r-1' }, body })
  * assert.strictEqual(e.code, 'UnauthorizedException')
  * assert.strictEqual(e.requestId, 'r-1')
+ *
+ * const oauth = new TextEncoder().encode('{"error":"slow_down","error_description":"Client is polling too quickly"}')
+ * const s = parseRestJsonError({ status: 400, headers: {}, body: oauth })
+ * assert.strictEqual(s.code, 'SlowDownException')
+ * assert.strictEqual(s.message, 'Client is polling too quickly')
  *
  * @category protocol
  * @since 0.1.0
@@ -108,14 +123,27 @@ export const parseRestJsonError = (res: HttpResponse): ServiceError => {
   }
 }
 
+/** An OAuth 2.0 error code: lower-case words joined by `_`. */
+const OAUTH_ERROR = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/
+
+/** The Smithy name of an OAuth 2.0 `error`: `slow_down` is `SlowDownException`. */
+const oauthErrorCode = (error: string | undefined): string | undefined => {
+  if (error === undefined || !OAUTH_ERROR.test(error)) return undefined
+  if (error === 'server_error') return 'InternalServerException'
+  return `${error
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('')}Exception`
+}
+
 const parseChecked = (res: HttpResponse): ServiceError => {
   const json = parseJsonObject(res.body)
   const raw = str(res.headers['x-amzn-errortype']) ?? str(json['code']) ?? str(json['__type'])
-  const code = raw === undefined ? '' : sanitizeErrorCode(raw)
+  const code = raw === undefined ? (oauthErrorCode(str(json['error'])) ?? '') : sanitizeErrorCode(raw)
   return {
     _tag: 'ServiceError',
     code: code === '' ? 'UnknownError' : code,
-    message: str(json['message']) ?? str(json['Message']) ?? `HTTP ${res.status}`,
+    message: str(json['message']) ?? str(json['Message']) ?? str(json['error_description']) ?? `HTTP ${res.status}`,
     status: res.status,
     requestId: str(res.headers['x-amzn-requestid']),
     headers: redactResponseHeaders(res.headers)

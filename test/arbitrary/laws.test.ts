@@ -22,7 +22,7 @@ import type { HttpRequest } from '../../src/core/Request.js'
 import { pathAndQuery, revealHeaders } from '../../src/core/Request.js'
 import { getEq, sensitive, type Sensitive } from '../../src/core/Sensitive.js'
 import { AccountSeedC, decodeSeedFile, SeedFileC, TokenSeedC, type TokenSeed } from '../../src/emulator/index.js'
-import * as sso from '../../src/sso/index.js'
+import * as sso from '../../src/services/sso/index.js'
 import { codecLaws, lensLaws } from '../laws.js'
 
 // -------------------------------------------------------------------------------------

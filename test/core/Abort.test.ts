@@ -7,7 +7,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { newEnv, send, type Env } from '../../src/index.js'
 import { defaultHttpClient, type HttpClient } from '../../src/core/Http.js'
-import { Logout, newLogout } from '../../src/sso/index.js'
+import { Logout, newLogout } from '../../src/services/sso/index.js'
 import { scriptedServer, type Scripted } from '../util/scripted.js'
 
 let hang: Scripted

@@ -9,7 +9,7 @@ import {
   type EndpointParams
 } from '../../src/core/Endpoint.js'
 import { endpointError } from '../../src/core/Error.js'
-import { resolveEndpoint } from '../../src/sso/Endpoint.js'
+import { resolveEndpoint } from '../../src/services/sso/Endpoint.js'
 
 interface Case {
   readonly documentation: string

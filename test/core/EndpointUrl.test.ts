@@ -8,7 +8,7 @@ import * as path from 'node:path'
 import { pipe } from 'fp-ts/lib/function.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromEnvironment, loggingHook, newEnv, send, type Env } from '../../src/index.js'
-import { Logout, newLogout } from '../../src/sso/index.js'
+import { Logout, newLogout } from '../../src/services/sso/index.js'
 import { scriptedServer, type Scripted } from '../util/scripted.js'
 
 let s: Scripted

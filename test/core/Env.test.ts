@@ -5,7 +5,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromEnvironment, newEnv, send } from '../../src/index.js'
 import { startEmulator, type Emulator } from '../../src/emulator/index.js'
-import { Logout, newLogout } from '../../src/sso/index.js'
+import { Logout, newLogout } from '../../src/services/sso/index.js'
 
 let home: string
 let emu: Emulator

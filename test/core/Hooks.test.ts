@@ -1,7 +1,7 @@
 import { pipe } from 'fp-ts/lib/function.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { collectItems, loggingHook, newEnv, send, type ErrorView, type RequestView, type ResponseView } from '../../src/index.js'
-import { ListAccounts, listAccountsPager, Logout, newListAccounts, newLogout } from '../../src/sso/index.js'
+import { ListAccounts, listAccountsPager, Logout, newListAccounts, newLogout } from '../../src/services/sso/index.js'
 import { scriptedServer, type Scripted } from '../util/scripted.js'
 
 let s: Scripted

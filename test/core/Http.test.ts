@@ -22,7 +22,7 @@ import {
 import { closedPort } from '../util/scripted.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { newEnv, send, type Env } from '../../src/index.js'
-import { Logout, newLogout } from '../../src/sso/index.js'
+import { Logout, newLogout } from '../../src/services/sso/index.js'
 
 const TOKEN = 'http-test-token-0123456789'
 

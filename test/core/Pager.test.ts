@@ -26,7 +26,7 @@ import {
   type AccountInfo,
   type ListAccounts as ListAccountsRq,
   type ListAccountsResponse
-} from '../../src/sso/index.js'
+} from '../../src/services/sso/index.js'
 import { closedPort, scriptedServer, type Recorded, type Scripted, type Step } from '../util/scripted.js'
 
 const TOKEN = 'aoaAAAAAGg-test-token-0123456789'

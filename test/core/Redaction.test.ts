@@ -2,8 +2,11 @@ import * as util from 'node:util'
 import fc from 'fast-check'
 import { pipe } from 'fp-ts/lib/function.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loggingHook, newEnv, send, type Hooks } from '../../src/index.js'
-import { Logout, LogoutShow, newLogout } from '../../src/sso/index.js'
+import * as E from 'fp-ts/lib/Either.js'
+import { endpointError, loggingHook, newEnv, send, type AWSRequest, type Hooks } from '../../src/index.js'
+import { parseRestJsonError, type Service } from '../../src/core/Service.js'
+import { sensitive } from '../../src/core/Sensitive.js'
+import { Logout, LogoutShow, newLogout } from '../../src/services/sso/index.js'
 import { closedPort, scriptedServer, type Scripted } from '../util/scripted.js'
 
 /** Distinctive tokens, so that finding one in an output cannot be a coincidence. */
@@ -89,6 +92,64 @@ describe('no output path ever contains the token', () => {
           'application/json'
         ])
       }
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('a secret written into a JSON body (HttpRequest.secrets) is scrubbed out of what comes back', async () => {
+    // a service that names no real one: its requests carry the secret in the body only
+    const service: Service = {
+      abbrev: 'Test',
+      serviceId: 'Test',
+      endpointPrefix: 'test',
+      signingName: 'test',
+      version: '2020-01-01',
+      resolveEndpoint: (p) => (p.Endpoint === undefined ? E.left(endpointError('no endpoint')) : E.right({ url: p.Endpoint })),
+      parseError: parseRestJsonError
+    }
+    const Op: AWSRequest<string, unknown> = {
+      service,
+      operation: 'Exchange',
+      errorCodes: [],
+      toRequest: (secret) =>
+        E.right({
+          method: 'POST',
+          path: '/exchange',
+          query: [],
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ clientId: 'c', clientSecret: secret }),
+          secrets: [sensitive(secret)]
+        }),
+      parseResponse: () => E.right(undefined)
+    }
+    const s = await scriptedServer((req) => {
+      const t = (JSON.parse(req.body) as { readonly clientSecret: string }).clientSecret
+      return {
+        status: 400,
+        headers: { 'x-echo': t, 'x-amzn-errortype': `Bad${t}Exception`, 'x-amzn-requestid': t },
+        body: JSON.stringify({ error: 'invalid_client', error_description: `client secret ${t} is invalid` })
+      }
+    })
+    try {
+      await fc.assert(
+        fc.asyncProperty(token, async (secret) => {
+          const outputs: Array<string> = []
+          const capture: Hooks = {
+            beforeRequest: (v) => outputs.push(JSON.stringify(v), util.inspect(v, { depth: 10 })),
+            afterResponse: (v) => outputs.push(JSON.stringify(v), util.inspect(v, { depth: 10 })),
+            onError: (v) => outputs.push(JSON.stringify(v), util.inspect(v, { depth: 10 }))
+          }
+          const env = newEnv({ endpoint: s.url, hooks: [capture, loggingHook((l) => outputs.push(l))], maxAttempts: 1 })
+          const r = await pipe(secret, send(Op))(env)()
+          expect(r._tag === 'Left' && r.left._tag === 'ServiceError' && r.left.message).toBe('client secret <redacted> is invalid')
+          outputs.push(JSON.stringify(r), util.inspect(r, { depth: 10, showHidden: true }))
+          for (const o of outputs) expect(o).not.toContain(secret)
+          // the server did receive it
+          expect(s.requests.at(-1)?.body).toContain(secret)
+        }),
+        { numRuns: 15 }
+      )
     } finally {
       await s.close()
     }

@@ -17,7 +17,7 @@ import {
   uriEncode,
   type RuleParams
 } from '../../src/core/Rules.js'
-import { resolveEndpoint } from '../../src/sso/Endpoint.js'
+import { resolveEndpoint } from '../../src/services/sso/Endpoint.js'
 
 const models = path.join(__dirname, '../../models')
 const readJson = (file: string): unknown => JSON.parse(fs.readFileSync(path.join(models, file), 'utf8'))
@@ -284,7 +284,7 @@ describe('the interpreter', () => {
   })
 })
 
-describe('the SSO rule set against the hand-written resolver of src/sso/Endpoint.ts', () => {
+describe('the SSO rule set against the hand-written resolver of src/services/sso/Endpoint.ts', () => {
   const sso = ruleSetResolver(ruleSetOf('sso.json'))
   const region = fc.oneof(
     fc.constantFrom(...partitions.flatMap((p) => p.regions)),

@@ -32,6 +32,32 @@ describe('restJson1 error parsing', () => {
     expect(e.status).toBe(401)
   })
 
+  // OAuth 2.0 error responses (RFC 6749 §5.2, RFC 8628 §3.5, RFC 7591 §3.2.2): `error` and
+  // `error_description`, as SSO OIDC sends them (its real answers also carry x-amzn-errortype)
+  it.each([
+    // [case, status, headers, body, code, message]
+    ['OAuth error alone', 400, {}, '{"error":"slow_down","error_description":"Client is polling too quickly"}', 'SlowDownException', 'Client is polling too quickly'],
+    ['OAuth error, two words', 400, {}, '{"error":"authorization_pending","error_description":"pending"}', 'AuthorizationPendingException', 'pending'],
+    ['OAuth error, three words', 400, {}, '{"error":"unsupported_grant_type"}', 'UnsupportedGrantTypeException', 'HTTP 400'],
+    ['OAuth error, one word', 400, {}, '{"error":"invalid_client_metadata","error_description":"d"}', 'InvalidClientMetadataException', 'd'],
+    ['server_error is InternalServerException', 500, {}, '{"error":"server_error","error_description":"boom"}', 'InternalServerException', 'boom'],
+    ['header wins over OAuth error', 400, { 'x-amzn-errortype': 'AuthorizationPendingException:http://internal.amazon.com/coral/com.amazonaws.ssooidc/' }, '{"error":"slow_down","error_description":"d"}', 'AuthorizationPendingException', 'd'],
+    ['code wins over OAuth error', 400, {}, '{"code":"A","error":"slow_down"}', 'A', 'HTTP 400'],
+    ['__type wins over OAuth error', 400, {}, '{"__type":"ns#B","error":"slow_down"}', 'B', 'HTTP 400'],
+    ['message wins over error_description', 400, {}, '{"error":"slow_down","message":"m","error_description":"d"}', 'SlowDownException', 'm'],
+    ['Message wins over error_description', 400, {}, '{"error":"slow_down","Message":"M","error_description":"d"}', 'SlowDownException', 'M'],
+    ['error_description without error', 400, {}, '{"error_description":"d"}', 'UnknownError', 'd'],
+    ['OAuth error not snake_case', 400, {}, '{"error":"Slow Down!"}', 'UnknownError', 'HTTP 400'],
+    ['OAuth error with a namespace', 400, {}, '{"error":"ns#slow_down"}', 'UnknownError', 'HTTP 400'],
+    ['OAuth error empty', 400, {}, '{"error":""}', 'UnknownError', 'HTTP 400'],
+    ['OAuth error not a string', 400, {}, '{"error":{"code":"x"},"error_description":7}', 'UnknownError', 'HTTP 400']
+  ])('%s', (_name, status, headers, body, code, message) => {
+    const e = parseRestJsonError(res(status, headers, body))
+    expect(e.code).toBe(code)
+    expect(e.message).toBe(message)
+    expect(e.status).toBe(status)
+  })
+
   it('reads the request id and redacts secret headers', () => {
     const e = parseRestJsonError(res(400, { 'x-amzn-requestid': 'abc', 'set-cookie': 's=1', 'x-amz-sso_bearer_token': 'leak' }, '{}'))
     expect(e.requestId).toBe('abc')

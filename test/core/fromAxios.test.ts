@@ -9,7 +9,7 @@ import axios, { type AxiosInstance } from 'axios'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { newEnv, send } from '../../src/index.js'
 import { fromAxios } from '../../src/core/Http.js'
-import { Logout, newLogout } from '../../src/sso/index.js'
+import { Logout, newLogout } from '../../src/services/sso/index.js'
 import { scriptedServer, type Scripted, type Step } from '../util/scripted.js'
 
 /** axios's own dependency: a transport that follows redirects. */

@@ -33,7 +33,7 @@ import * as emulatorModule from '../../src/emulator/index.js'
 import { decodeSeedFile, parseSeedFile, startEmulator, type Emulator } from '../../src/emulator/index.js'
 import { decodePageToken } from '../../src/emulator/operations.js'
 import { fromSSO } from '../../src/auth/sso/fromSSO.js'
-import * as ssoModule from '../../src/sso/index.js'
+import * as ssoModule from '../../src/services/sso/index.js'
 import {
   GetRoleCredentials,
   GetRoleCredentialsResponseCodec,
@@ -44,7 +44,7 @@ import {
   Logout,
   LogoutResponseCodec,
   sso
-} from '../../src/sso/index.js'
+} from '../../src/services/sso/index.js'
 
 const isEither = (r: unknown): boolean =>
   typeof r === 'object' && r !== null && ((r as { _tag?: unknown })._tag === 'Left' || (r as { _tag?: unknown })._tag === 'Right')

@@ -26,7 +26,7 @@ import {
   newListAccountRoles,
   newListAccounts,
   newLogout
-} from '../../src/sso/index.js'
+} from '../../src/services/sso/index.js'
 import type { TokenSeed } from '../../src/emulator/index.js'
 
 // -------------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ import {
   paginateListAccountRoles,
   paginateListAccounts,
   type RoleCredentials
-} from '../../src/sso/index.js'
+} from '../../src/services/sso/index.js'
 import {
   credentialCacheDir,
   credentialCacheFile,

@@ -35,7 +35,7 @@ import {
   RoleCredentialsShow,
   type GetRoleCredentialsResponse,
   type RoleCredentials
-} from '../../src/sso/index.js'
+} from '../../src/services/sso/index.js'
 import { codecLaws, lensLaws } from '../laws.js'
 import { awsEncode, envFor, useScriptedServers } from '../util/harness.js'
 

@@ -39,7 +39,7 @@ import {
   type ListAccountRoles as ListAccountRolesRq,
   type ListAccountRolesResponse,
   type RoleInfo
-} from '../../src/sso/index.js'
+} from '../../src/services/sso/index.js'
 import { codecLaws, lensLaws } from '../laws.js'
 import { awsEncode, envFor, useScriptedServers } from '../util/harness.js'
 

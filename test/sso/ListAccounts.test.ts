@@ -39,7 +39,7 @@ import {
   type AccountInfo,
   type ListAccounts as ListAccountsRq,
   type ListAccountsResponse
-} from '../../src/sso/index.js'
+} from '../../src/services/sso/index.js'
 import { codecLaws, lensLaws } from '../laws.js'
 import { awsEncode, envFor, useScriptedServers } from '../util/harness.js'
 

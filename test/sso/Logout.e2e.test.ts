@@ -3,7 +3,7 @@ import * as path from 'node:path'
 import { pipe } from 'fp-ts/lib/function.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { newEnv, send, type EnvOptions } from '../../src/index.js'
-import { Logout, newLogout, newLogoutResponse } from '../../src/sso/index.js'
+import { Logout, newLogout, newLogoutResponse } from '../../src/services/sso/index.js'
 import { closedPort, scriptedServer, type Scripted, type Step } from '../util/scripted.js'
 
 const TOKEN = 'aoaAAAAAGg-test-token-0123456789'

@@ -3,7 +3,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { newEnv, send } from '../../src/index.js'
 import { startEmulator, type Emulator } from '../../src/emulator/index.js'
-import { Logout, logout_accessToken, newLogout } from '../../src/sso/index.js'
+import { Logout, logout_accessToken, newLogout } from '../../src/services/sso/index.js'
 
 let emu: Emulator
 const tokens = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`seeded-token-${i}`, {}]))

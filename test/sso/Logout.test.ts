@@ -16,7 +16,7 @@ import {
   LogoutShow,
   newLogout,
   newLogoutResponse
-} from '../../src/sso/index.js'
+} from '../../src/services/sso/index.js'
 import { codecLaws, lensLaws } from '../laws.js'
 
 /** Tokens that may legally travel in an HTTP header. */

@@ -32,7 +32,7 @@ import {
   newLogout,
   roleCredentials_secretAccessKey,
   roleCredentials_sessionToken
-} from '../../src/sso/index.js'
+} from '../../src/services/sso/index.js'
 
 // -------------------------------------------------------------------------------------
 // model

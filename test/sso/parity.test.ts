@@ -31,7 +31,7 @@ import {
   newListAccountRoles,
   newListAccounts,
   newLogout
-} from '../../src/sso/index.js'
+} from '../../src/services/sso/index.js'
 
 const accounts = Array.from({ length: 7 }, (_, i) => ({
   accountId: String(100000000000 + i),

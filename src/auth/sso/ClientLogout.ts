@@ -70,8 +70,8 @@ import { newEnv, type Env } from '../../core/Env.js'
 import type { AWSError } from '../../core/Error.js'
 import { classify } from '../../core/Retry.js'
 import { escapeControl } from '../../core/Text.js'
-import { Logout, newLogout } from '../../sso/Logout.js'
-import { validateAccessToken } from '../../sso/Types.js'
+import { Logout, newLogout } from '../../services/sso/Logout.js'
+import { validateAccessToken } from '../../services/sso/Types.js'
 import { credentialCacheDir, credentialCacheFile, credentialCacheKeyCandidates } from './Credentials.js'
 import {
   deleteFile,

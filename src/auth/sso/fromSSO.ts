@@ -25,7 +25,7 @@ import { formatTimestamp } from './Codec.js'
 import { resolveSecure } from './Secure.js'
 import { loadConfigFile, sessionCacheId, ssoProfile, type SSOConfigError } from './Session.js'
 import { isTokenExpired, readToken, tokenCacheFile } from './Token.js'
-import { GetRoleCredentials, newGetRoleCredentials, type GetRoleCredentialsErrorCode } from '../../sso/GetRoleCredentials.js'
+import { GetRoleCredentials, newGetRoleCredentials, type GetRoleCredentialsErrorCode } from '../../services/sso/GetRoleCredentials.js'
 
 // -------------------------------------------------------------------------------------
 // model

@@ -81,6 +81,15 @@ const main = async (): Promise<void> => {
       const file = path.join(dir, f)
       if (!written.has(file) && fs.statSync(file).isFile() && GENERATED.test(fs.readFileSync(file, 'utf8'))) fs.rmSync(file)
     }
+  // a service folder holds only generated code: anything else in src/services/ is an error
+  const services = path.join(root, 'src', 'services')
+  const foreign = (fs.existsSync(services) ? fs.readdirSync(services, { recursive: true, encoding: 'utf8' }) : [])
+    .map((f) => path.join(services, f))
+    .filter((f) => fs.statSync(f).isFile() && !written.has(f))
+  if (foreign.length > 0)
+    throw new Error(
+      `gen: ${foreign.map((f) => path.relative(root, f)).join(', ')}: not generated; src/services/ holds only what npm run gen writes`
+    )
   process.stdout.write(`gen: wrote ${outputs.length} files\n`)
 }
 

@@ -662,7 +662,11 @@ const emitEncoder = (op: Operation, svc: Service): string => {
         ? 'undefined'
         : wrapSecret(
             `JSON.stringify(dropEmpty({ ${body
-              .map((m) => `${JSON.stringify(m.wireName)}: ${lowerFirst(op.name)}Members.${m.name}.encode(rq.${m.name})`)
+              .map((m) => {
+                const encoded = `${lowerFirst(op.name)}Members.${m.name}.encode(rq.${m.name})`
+                // an empty map is left out, as an empty list is
+                return `${JSON.stringify(m.wireName)}: ${m.type.kind === 'map' ? `Object.keys(rq.${m.name}).length === 0 ? undefined : ${encoded}` : encoded}`
+              })
               .join(', ')} }))`
           )
   const secretsExpr = bodySecrets.length === 0 ? '' : `, secrets: [${bodySecrets.join(', ')}]`

@@ -267,6 +267,7 @@ export const readService = (root: string, modelFile: string, annexFile: string):
     if (target === 'smithy.api#Integer' || target === 'smithy.api#Long') return { kind: 'integer' }
     if (target === 'smithy.api#Boolean') return { kind: 'boolean' }
     if (target === 'smithy.api#Timestamp') return { kind: 'timestamp', format: format ?? locationFormat }
+    if (target.startsWith('smithy.api#')) return fail(`${where}: ${target} is not supported yet`)
     const s = shape(target)
     for (const k of SHAPE_TRAITS_REFUSED) if (k in (s.traits ?? {})) fail(`${where}: shape ${target}: trait ${k} is not supported yet`)
     switch (s.type) {
@@ -319,7 +320,7 @@ export const readService = (root: string, modelFile: string, annexFile: string):
   const structure = (id: string, name: string, docs: ShapeAnnex | undefined, role: 'input' | 'output' | 'shared'): Structure => {
     const s = shape(id)
     if (s.type !== 'structure') fail(`${id}: expected a structure`)
-    if (docs === undefined) fail(`${annexFile}: no docs for ${name} (${id})`)
+    if (docs === undefined) return fail(`${annexFile}: no docs for ${name} (${id})`)
     const members: Member[] = []
     for (const [order, [m, def]] of Object.entries(s.members ?? {}).entries()) {
       const mt = def.traits ?? {}

@@ -16,6 +16,7 @@ import { emitService_, type Output } from '../../gen/emit.js'
 import { readService } from '../../gen/model.js'
 import { send, type AWSRequest, type Env } from '../../src/index.js'
 import type { HttpRequest, HttpResponse } from '../../src/core/Request.js'
+import { prefixHeaders } from '../../src/core/RestJson.js'
 import { isSensitive, reveal, sensitive } from '../../src/core/Sensitive.js'
 import { envFor, useScriptedServers } from '../util/harness.js'
 import type { Recorded, Scripted } from '../util/scripted.js'
@@ -299,9 +300,14 @@ describe('PutThing: labels, query, headers, prefix headers, renamed body members
   })
 
   it('never lets a prefix header set a header the request or the runtime sets', () => {
-    for (const meta of [{ '': 'x' }]) expect(get<Encode>('encodePutThing')({ ...fullPutThing(), meta })._tag).toBe('Left')
+    expect(get<Encode>('encodePutThing')({ ...fullPutThing(), meta: { '': 'x' } })._tag).toBe('Left')
     const r = get<Encode>('encodePutThing')({ ...fullPutThing(), meta: { Length: '1' } })
     expect(r.right?.headers['x-meta-length']).toBe('1')
+    // with an empty prefix (the model then binds no other header), every name is checked
+    const all = prefixHeaders('meta', '', ['content-type'])
+    for (const name of ['Host', 'content-length', 'Content-Type', 'user-agent', 'authorization', 'x-amz-security-token', 'transfer-encoding'])
+      expect(all({ [name]: 'x' })).toEqual({ _tag: 'Left', left: `meta would set the ${name.toLowerCase()} header, which the request sets itself` })
+    expect(all({ 'x-custom': 'x' })).toEqual({ _tag: 'Right', right: { 'x-custom': 'x' } })
   })
 })
 

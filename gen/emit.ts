@@ -763,7 +763,8 @@ const ${prefix}ResponseBody = structureCodec('${out.name}', { ${body.map((m) => 
     ...out.members.filter((m) => m.location === 'responseCode').map((m) => `\`${m.name}\` from the status`),
     ...out.members.filter((m) => m.location === 'payload').map((m) => `\`${m.name}\` from the whole body (${m.type.kind === 'string' ? 'UTF-8 text' : 'JSON'})`)
   ].filter((x) => x !== '')
-  return `${hoisted.join('\n')}${hoisted.length > 0 ? '\n\n' : ''}/** Reads a \`${out.name}\`: ${reads.join(', ')}. */
+  const comment = ['/**', ...wrap(`Reads a \`${out.name}\`: ${reads.join(', ')}.`).map((l) => ` * ${l}`), ' */'].join('\n')
+  return `${hoisted.join('\n')}${hoisted.length > 0 ? '\n\n' : ''}${comment}
 const parse${op.name}Response = (res: HttpResponse): E.Either<SerializeError, ${out.name}> => {
   ${steps.join('\n  ')}
   return E.right({ ${fields.join(', ')} })

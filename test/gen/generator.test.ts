@@ -382,7 +382,7 @@ describe('the generator refuses what it does not support, naming the shape', () 
   const refused = (edit: (shapes: Shapes) => void): string => {
     const model = JSON.parse(fs.readFileSync(path.join(root, MODEL), 'utf8')) as { shapes: Shapes }
     edit(model.shapes)
-    const file = `${OUT}-model-${crypto.randomBytes(4).toString('hex')}.json`
+    const file = `${OUT}/model-${crypto.randomBytes(4).toString('hex')}.json`
     fs.writeFileSync(path.join(root, file), JSON.stringify(model))
     try {
       generate(file, `${OUT}-refused`)

@@ -17,7 +17,7 @@ export default defineConfig(
     ignores: ['dist/**', 'docs/**', 'node_modules/**', 'coverage/**', '.tmp/**', '**/*.d.ts']
   },
   {
-    files: ['src/**/*.ts', 'test/**/*.ts'],
+    files: ['src/**/*.ts', 'test/**/*.ts', 'gen/**/*.ts'],
     extends: [js.configs.recommended, tseslint.configs.recommended],
     rules: {
       // `_`-prefixed names are deliberately unused (fp-ts style placeholders).

@@ -49,6 +49,11 @@ export interface Annex {
   readonly sinceOverrides?: Readonly<Record<string, string>>
   /** Members treated as sensitive beyond the model's `@sensitive`, as `Shape$member` or `member`. */
   readonly sensitive?: ReadonlyArray<string>
+  /**
+   * A prefix for the names of the generated arbitraries (`fp-aws/arbitrary/<module>`), when
+   * `lowerFirst(record name)` would clash with a name of the hand-written `fp-aws/arbitrary`.
+   */
+  readonly arbitraryPrefix?: string
   /** Renames of generated names that would clash: `from` -> `to`. */
   readonly renames?: Readonly<Record<string, string>>
   readonly operations: Readonly<Record<string, OperationAnnex>>

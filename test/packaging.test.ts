@@ -61,6 +61,8 @@ import { newEnv, send, VERSION } from 'fp-aws'
 import { Logout, newLogout } from 'fp-aws/sso'
 import { startEmulator } from 'fp-aws/emulator'
 import { reveal, sensitive } from 'fp-aws/core/Sensitive'
+import { CreateToken, newCreateToken } from 'fp-aws/sso-oidc'
+import { encodeCreateToken } from 'fp-aws/sso-oidc/CreateToken'
 
 const started = await startEmulator({ tokens: { 'tok-1': {} } })()
 if (started._tag !== 'Right') throw new Error('emulator did not start: ' + started.left.message)
@@ -74,7 +76,8 @@ try {
     version: VERSION,
     first: r,
     second: { _tag: r2._tag, errorTag: r2.left?._tag, code: r2.left?.code, status: r2.left?.status },
-    sensitive: String(sensitive('s3cr3t')) + '/' + reveal(sensitive('ok'))
+    sensitive: String(sensitive('s3cr3t')) + '/' + reveal(sensitive('ok')),
+    oidc: CreateToken.operation + ' ' + JSON.stringify(encodeCreateToken(newCreateToken('id', 'client-s3cr3t', 'refresh_token')).right.body)
   }))
 } finally {
   await emu.close()
@@ -86,6 +89,8 @@ const { newEnv, send, VERSION } = require('fp-aws')
 const { Logout, newLogout } = require('fp-aws/sso')
 const { startEmulator } = require('fp-aws/emulator')
 const { reveal, sensitive } = require('fp-aws/core/Sensitive')
+const { CreateToken, newCreateToken } = require('fp-aws/sso-oidc')
+const { encodeCreateToken } = require('fp-aws/sso-oidc/CreateToken')
 
 const main = async () => {
   const started = await startEmulator({ tokens: { 'tok-1': {} } })()
@@ -100,7 +105,8 @@ const main = async () => {
       version: VERSION,
       first: r,
       second: { _tag: r2._tag, errorTag: r2.left?._tag, code: r2.left?.code, status: r2.left?.status },
-      sensitive: String(sensitive('s3cr3t')) + '/' + reveal(sensitive('ok'))
+      sensitive: String(sensitive('s3cr3t')) + '/' + reveal(sensitive('ok')),
+      oidc: CreateToken.operation + ' ' + JSON.stringify(encodeCreateToken(newCreateToken('id', 'client-s3cr3t', 'refresh_token')).right.body)
     }))
   } finally {
     await emu.close()
@@ -179,8 +185,14 @@ import { sso } from 'fp-aws/sso/Service'
 import type { TokenSeed } from 'fp-aws/emulator/operations'
 import { fromSSO, logoutAll, type FromSSOError } from 'fp-aws/auth/sso'
 import { readToken } from 'fp-aws/auth/sso/Token'
+import { CreateToken, createToken_refreshToken, type CreateTokenErrorCode } from 'fp-aws/sso-oidc'
+import { RegisterClient } from 'fp-aws/sso-oidc/RegisterClient'
 
 export type Extra = [
+  typeof CreateToken,
+  typeof createToken_refreshToken,
+  CreateTokenErrorCode,
+  typeof RegisterClient,
   ServiceError,
   HttpRequest,
   typeof SensitiveString,
@@ -304,7 +316,9 @@ const expected = (format: 'esm' | 'cjs') => ({
   version,
   first: { _tag: 'Right', right: { _tag: 'LogoutResponse' } },
   second: { _tag: 'Left', errorTag: 'ServiceError', code: 'UnauthorizedException', status: 401 },
-  sensitive: '<redacted>/ok'
+  sensitive: '<redacted>/ok',
+  // the encoded body holds the client secret: it is Sensitive as a whole
+  oidc: 'CreateToken "<redacted>"'
 })
 
 describe('the packed package', () => {

@@ -10,6 +10,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as O from 'fp-ts/lib/Option.js'
+import * as prettier from 'prettier'
 import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { emitService_, type Output } from '../../gen/emit.js'
@@ -27,15 +28,8 @@ const OUT = `test/gen/.out-${crypto.randomBytes(6).toString('hex')}`
 const MODEL = 'test/gen/fixture.json'
 const ANNEX = 'test/gen/annex.json'
 
-/** prettier 2 (the version gen/main.ts formats with) ships no types: the one function used here. */
-interface Prettier {
-  readonly format: (text: string, options: Readonly<Record<string, unknown>>) => string
-}
-const PRETTIER_MODULE = 'prettier'
-let prettier: Prettier = { format: () => '' }
-
 /** The options of gen/main.ts. */
-const PRETTIER = {
+const PRETTIER: prettier.Options = {
   parser: 'typescript',
   printWidth: 120,
   semi: false,
@@ -62,7 +56,6 @@ type Op = AWSRequest<Record<string, unknown>, Record<string, unknown>, string>
 type Encode = (rq: unknown) => { readonly _tag: string; readonly left?: { readonly field: string; readonly message: string }; readonly right?: HttpRequest }
 
 beforeAll(async () => {
-  prettier = (await import(PRETTIER_MODULE)) as Prettier
   for (const [file, text] of formatted(generate())) {
     fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true })
     fs.writeFileSync(path.join(root, file), text)

@@ -14,7 +14,7 @@ const nodeGlobals = Object.fromEntries(
 
 export default defineConfig(
   {
-    ignores: ['dist/**', 'docs/**', 'node_modules/**', 'coverage/**', '.tmp/**', '**/*.d.ts']
+    ignores: ['dist/**', 'docs/**', 'node_modules/**', 'coverage/**', '.tmp/**', '**/*.d.ts', 'test/gen/.out-*/**']
   },
   {
     files: ['src/**/*.ts', 'test/**/*.ts', 'gen/**/*.ts'],

@@ -75,7 +75,10 @@ const stringArb = (m: Member, t: Type & { kind: 'string' }): string => {
     case 'query':
       return m.required ? 'pathString' : 'queryString'
     case 'body':
+    case 'payload':
       return 'bodyString'
+    default:
+      throw new Error(`gen: ${m.name}: arbitraries of a string bound to the ${m.location} are not supported yet`)
   }
 }
 
@@ -96,6 +99,8 @@ const typeArb = (svc: Service, m: Member, t: Type): string => {
       return `fc.array(${typeArb(svc, m, t.member)}, { maxLength: 3 })`
     case 'structure':
       return `${arbitraryName(svc, t.name)}()`
+    default:
+      throw new Error(`gen: ${svc.sdkId}: ${m.name}: arbitraries of a ${t.kind} are not supported yet`)
   }
 }
 

@@ -3,7 +3,7 @@
  * formats them). One module per operation, the shared shapes, the service record, the
  * endpoint resolver and the index.
  */
-import type { Member, Operation, Service, Structure, Type } from './model.js'
+import type { Member, Operation, Service, Structure, TimestampFormat, Type } from './model.js'
 
 /** A file to write, relative to the repository root. */
 export interface Output {
@@ -21,8 +21,12 @@ export const lensName = (s: Structure, m: Member): string => `${lowerFirst(s.nam
 
 const isList = (m: Member): boolean => m.type.kind === 'list'
 
-/** A member that is always there: required, with a modelled default, or a list (absent is `[]`). */
-export const alwaysThere = (m: Member): boolean => m.required || m.default !== undefined || isList(m)
+/** A list or a map: absent is empty (`[]`, `{}`). */
+const isCollection = (m: Member): boolean => m.type.kind === 'list' || m.type.kind === 'map'
+
+/** A member that is always there: required, with a modelled default, a list or a map (absent is empty), or the status. */
+export const alwaysThere = (m: Member): boolean =>
+  m.required || m.default !== undefined || isCollection(m) || m.location === 'responseCode'
 
 export const isSecret = (m: Member): boolean => m.sensitive && m.type.kind === 'string'
 
@@ -38,8 +42,12 @@ const baseType = (t: Type, secret: boolean): string => {
       return 'number'
     case 'boolean':
       return 'boolean'
+    case 'timestamp':
+      return 'Date'
     case 'list':
       return `ReadonlyArray<${baseType(t.member, false)}>`
+    case 'map':
+      return `RR.ReadonlyRecord<string, ${baseType(t.value, false)}>`
     case 'structure':
       return t.name
   }
@@ -60,10 +68,34 @@ const jsonBase = (t: Type): string => {
       return 'number'
     case 'boolean':
       return 'boolean'
+    case 'timestamp':
+      return t.format === 'epoch-seconds' ? 'number' : 'string'
     case 'list':
       return `ReadonlyArray<${jsonBase(t.member)}>`
+    case 'map':
+      return `Readonly<Record<string, ${jsonBase(t.value)}>>`
     case 'structure':
       return `${t.name}Json`
+  }
+}
+
+/** The codec of a timestamp in a JSON body (`text`: in a header, the query string or the path). */
+const timestampCodec = (format: TimestampFormat, text: boolean): string =>
+  format === 'epoch-seconds' ? (text ? 'EpochSecondsString' : 'EpochSeconds') : format === 'date-time' ? 'DateTime' : 'HttpDate'
+
+/** The codec of a scalar from its text in a header, the query string or the path. */
+const textCodec = (m: Member): string => {
+  switch (m.type.kind) {
+    case 'string':
+      return isSecret(m) ? 'SensitiveString' : 't.string'
+    case 'integer':
+      return 'IntegerString'
+    case 'boolean':
+      return 'BooleanString'
+    case 'timestamp':
+      return timestampCodec(m.type.format, true)
+    default:
+      throw new Error(`gen: ${m.name}: a ${m.type.kind} has no text form`)
   }
 }
 
@@ -75,8 +107,12 @@ const baseCodec = (t: Type, secret: boolean): string => {
       return 'Integer'
     case 'boolean':
       return 't.boolean'
+    case 'timestamp':
+      return timestampCodec(t.format, false)
     case 'list':
       return `arrayFromNullable(${baseCodec(t.member, false)})`
+    case 'map':
+      return `mapFromNullable(${baseCodec(t.value, false)})`
     case 'structure':
       return `${t.name}Codec`
   }
@@ -85,7 +121,7 @@ const baseCodec = (t: Type, secret: boolean): string => {
 /** The member's io-ts codec in its structure's codec. */
 const fieldCodec = (m: Member): string => {
   const c = baseCodec(m.type, isSecret(m))
-  if (isList(m) || m.required) return c
+  if (isCollection(m) || m.required || m.location === 'responseCode') return c
   if (m.default !== undefined) return `withDefault(${c}, ${JSON.stringify(m.default)})`
   return `optionFromNullable(${c})`
 }
@@ -98,8 +134,12 @@ const baseEq = (t: Type, secret: boolean): string => {
       return 'N.Eq'
     case 'boolean':
       return 'B.Eq'
+    case 'timestamp':
+      return 'D.Eq'
     case 'list':
       return `RA.getEq(${baseEq(t.member, false)})`
+    case 'map':
+      return `RR.getEq(${baseEq(t.value, false)})`
     case 'structure':
       return `${t.name}Eq`
   }
@@ -115,8 +155,12 @@ const baseShow = (t: Type, secret: boolean): string => {
       return 'N.Show'
     case 'boolean':
       return 'B.Show'
+    case 'timestamp':
+      return 'TimestampShow'
     case 'list':
       return `RA.getShow(${baseShow(t.member, false)})`
+    case 'map':
+      return `RR.getShow(S.Ord)(${baseShow(t.value, false)})`
     case 'structure':
       return `${t.name}Show`
   }
@@ -131,6 +175,8 @@ const showMember = (m: Member, v: string): string => {
 const defaultValue = (m: Member): string => {
   if (m.default !== undefined) return JSON.stringify(m.default)
   if (isList(m)) return '[]'
+  if (m.type.kind === 'map') return '{}'
+  if (m.location === 'responseCode') return '200'
   return 'O.none'
 }
 
@@ -171,6 +217,10 @@ export const sampleOf = (m: Member): string => {
       return String(m.range?.min !== undefined ? Math.max(m.range.min, Math.min(m.range.max ?? 10, 10)) : 10)
     case 'boolean':
       return 'true'
+    case 'timestamp':
+      return 'new Date(0)'
+    case 'map':
+      return '{}'
     case 'list':
       return m.type.member.kind === 'string' ? `[${JSON.stringify(`${m.name}-1`)}]` : '[]'
     case 'structure':
@@ -226,12 +276,11 @@ export const ${name} = (): ${s.name} => ({ _tag: '${s.name}' })`
   if (first !== undefined) {
     const lens = lensName(s, first)
     example.push(`import { ${name}, ${lens} } from '${c.importFrom}'`)
-    if (!first.required && !isList(first) && first.default === undefined) example.splice(0, 0, `import * as O from 'fp-ts/lib/Option.js'`)
+    if (!alwaysThere(first)) example.splice(0, 0, `import * as O from 'fp-ts/lib/Option.js'`)
     example.push('')
     example.push(`const value = ${name}(${args})`)
     if (first.required) example.push(`assert.deepStrictEqual(${lens}.get(value), ${sampleOf(first)})`)
-    else if (first.default !== undefined) example.push(`assert.deepStrictEqual(${lens}.get(value), ${JSON.stringify(first.default)})`)
-    else if (isList(first)) example.push(`assert.deepStrictEqual(${lens}.get(value), [])`)
+    else if (alwaysThere(first)) example.push(`assert.deepStrictEqual(${lens}.get(value), ${defaultValue(first)})`)
     else example.push(`assert.deepStrictEqual(${lens}.get(value), O.none)`)
     if (firstSecret !== undefined) example.push(`assert.ok(!JSON.stringify(value).includes(${sampleOf(firstSecret)}))`)
   }
@@ -301,11 +350,28 @@ const emitCodec = (s: Structure, c: StructureContext): string => {
   if (c.unit)
     return `${doc([`io-ts codec of \`${s.name}\`.`], { category: 'codecs', since: c.since(codecName) })}
 export const ${codecName}: t.Type<${s.name}, ${s.name}, unknown> = t.readonly(t.type({ _tag: t.literal('${s.name}') }), '${s.name}')`
-  const json = s.members.map((m) => `  readonly ${m.name}${m.required ? '' : '?'}: ${jsonBase(m.type)}`).join('\n')
+  // a shared shape travels in JSON bodies: its JSON form is keyed by the wire names (`jsonName`);
+  // an operation's request or response record is keyed by member names (its body is encoded member by member)
+  const wire = c.role === 'shape' ? s.members.filter((m) => m.wireName !== m.name) : []
+  const key = (m: Member): string => {
+    const k = wire.includes(m) ? m.wireName : m.name
+    return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? k : JSON.stringify(k)
+  }
+  const json = s.members.map((m) => `  readonly ${key(m)}${m.required ? '' : '?'}: ${jsonBase(m.type)}`).join('\n')
   const reveals = s.members.some((m) => m.sensitive)
   const lines = [
     `io-ts codec of \`${s.name}\` from its JSON form: absent or \`null\` members are absent (\`None\`, \`[]\` or the modelled default), unknown members are dropped.${reveals ? ' Its `encode` reveals the secrets: use it only where they belong.' : ''}`
   ]
+  if (wire.length > 0)
+    lines.push('', `The JSON keys are the wire names: ${wire.map((m) => `\`${m.name}\` is \`${m.wireName}\``).join(', ')}.`)
+  else if (c.role !== 'shape' && s.members.some((m) => m.wireName !== m.name && m.location === 'body'))
+    lines.push(
+      '',
+      `The JSON form is keyed by member names (the record's own form); on the wire, ${s.members
+        .filter((m) => m.wireName !== m.name && m.location === 'body')
+        .map((m) => `\`${m.name}\` is \`${m.wireName}\``)
+        .join(', ')}.`
+    )
   return `${doc([`\`${s.name}\` as JSON.`], { category: 'model', since: c.since(jsonName) })}
 export interface ${jsonName} {
 ${json}
@@ -314,7 +380,7 @@ ${json}
 ${doc(lines, { category: 'codecs', since: c.since(codecName) })}
 export const ${codecName}: t.Type<${s.name}, ${jsonName}, unknown> = structureCodec('${s.name}', { ${s.members
     .map((m) => `${m.name}: ${fieldCodec(m)}`)
-    .join(', ')} })`
+    .join(', ')} }${wire.length === 0 ? '' : `, { ${wire.map((m) => `${m.name}: ${JSON.stringify(m.wireName)}`).join(', ')} }`})`
 }
 
 /** Everything of one structure, in the order of amazonka's sections. */
@@ -329,6 +395,7 @@ const emitStructure = (s: Structure, c: StructureContext): string =>
 
 const IMPORTS: ReadonlyArray<readonly [RegExp, string, string]> = [
   [/\bB\./, 'B', `import * as B from 'fp-ts/lib/boolean.js'`],
+  [/\bD\./, 'D', `import * as D from 'fp-ts/lib/Date.js'`],
   [/\bE\./, 'E', `import * as E from 'fp-ts/lib/Either.js'`],
   [/\bEq\./, 'Eq', `import * as Eq from 'fp-ts/lib/Eq.js'`],
   [/\bpipe\(/, 'pipe', `import { pipe } from 'fp-ts/lib/function.js'`],
@@ -336,6 +403,7 @@ const IMPORTS: ReadonlyArray<readonly [RegExp, string, string]> = [
   [/\bO\./, 'O', `import * as O from 'fp-ts/lib/Option.js'`],
   [/\bOption</, 'Option', `import type { Option } from 'fp-ts/lib/Option.js'`],
   [/\bRA\./, 'RA', `import * as RA from 'fp-ts/lib/ReadonlyArray.js'`],
+  [/\bRR\./, 'RR', `import * as RR from 'fp-ts/lib/ReadonlyRecord.js'`],
   [/\bShow</, 'Show', `import type { Show } from 'fp-ts/lib/Show.js'`],
   [/\bS\./, 'S', `import * as S from 'fp-ts/lib/string.js'`],
   [/\bt\./, 't', `import * as t from 'io-ts'`],
@@ -364,21 +432,35 @@ const importsFor = (
   [
     ...IMPORTS.filter(([re]) => re.test(code)).map(([, , line]) => line),
     named(code, `${core}/AWSRequest.js`, [], ['AWSRequest']),
-    named(code, `${core}/Error.js`, [], ['ValidationError']),
+    named(code, `${core}/Error.js`, [], ['SerializeError', 'ValidationError']),
     named(code, `${core}/Pager.js`, ['paginate'], ['AWSPager']),
-    named(code, `${core}/Request.js`, ['totalEncoder', 'percentEncode'], ['HttpRequest']),
+    named(code, `${core}/Request.js`, ['totalEncoder', 'percentEncode'], ['HttpRequest', 'HttpResponse']),
     named(
       code,
       `${core}/RestJson.js`,
       ([
         'arrayFromNullable',
+        'BooleanString',
+        'DateTime',
         'decodeJsonResponse',
+        'decodeTextResponse',
+        'EpochSeconds',
+        'EpochSecondsString',
+        'HttpDate',
         'Integer',
+        'IntegerString',
         'invalidMember',
+        'mapFromNullable',
         'optionalSecret',
         'optionFromNullable',
+        'prefixHeaders',
+        'queryParams',
+        'readHeader',
+        'readPrefixHeaders',
+        'readRequiredHeader',
         'SensitiveString',
         'structureCodec',
+        'TimestampShow',
         'validateHeaderValue',
         'validateMember',
         'validateQueryValue',
@@ -441,15 +523,34 @@ const checkExpr = (m: Member, v: string): string | undefined => {
       return m.type.kind === 'string' ? `validateRequired(${f})(${v})` : scalarCheck(m, v)
     case 'body':
       return m.type.kind === 'integer' && m.range !== undefined ? scalarCheck(m, v) : undefined
+    case 'payload':
+    case 'queryParams':
+    case 'prefixHeaders':
+    case 'responseCode':
+      return undefined
   }
 }
 
 const scalarCheck = (m: Member, v: string): string =>
   m.type.kind === 'integer'
     ? `validateRange(${JSON.stringify(m.name)}${m.range?.min !== undefined ? `, ${m.range.min}` : ', undefined'}${m.range?.max !== undefined ? `, ${m.range.max}` : ''})(${v})`
-    : `validateMember(${JSON.stringify(m.name)}, t.boolean)(${v})`
+    : m.type.kind === 'timestamp'
+      ? `validateMember(${JSON.stringify(m.name)}, ${textCodec(m)})(${v})`
+      : `validateMember(${JSON.stringify(m.name)}, t.boolean)(${v})`
 
-const wireString = (m: Member, v: string): string => (m.type.kind === 'string' ? v : `String(${v})`)
+/** A scalar as the text of a header, a query value or a label. */
+const wireString = (m: Member, v: string): string =>
+  m.type.kind === 'string' ? v : m.type.kind === 'timestamp' ? `${textCodec(m)}.encode(${v})` : `String(${v})`
+
+/** Whether a value of this type can hold a secret (a sensitive string member, at any depth). */
+const holdsSecret = (t: Type, svc: Service, seen: Set<string> = new Set()): boolean => {
+  if (t.kind === 'list') return holdsSecret(t.member, svc, seen)
+  if (t.kind === 'map') return holdsSecret(t.value, svc, seen)
+  if (t.kind !== 'structure' || seen.has(t.name)) return false
+  seen.add(t.name)
+  const s = svc.shared.find((x) => x.name === t.name)
+  return s !== undefined && s.members.some((m) => isSecret(m) || holdsSecret(m.type, svc, seen))
+}
 
 const emitEncoder = (op: Operation, svc: Service): string => {
   const s = op.input
@@ -470,7 +571,7 @@ const emitEncoder = (op: Operation, svc: Service): string => {
       hoisted.push(`const ${checker} = ${check.slice(0, -2)}`)
       bound = `${checker}(${plain})`
     }
-    if (m.location === 'body') {
+    if (m.location === 'body' || m.location === 'payload') {
       // a body member is checked against its codec: a JavaScript caller may pass anything
       const codec = `${lowerFirst(op.name)}Members.${m.name}`
       hoisted.push(`const ${prefix}_is_${m.name} = validateMember(${JSON.stringify(m.name)}, ${codec})`)
@@ -488,6 +589,21 @@ const emitEncoder = (op: Operation, svc: Service): string => {
       )
   }
   const byModel = [...s.members].sort((a, b) => a.order - b.order)
+  // the maps of query parameters and headers: checked after the members, appended after the bound ones
+  const queryMaps = byModel.filter((m) => m.location === 'queryParams')
+  const headerMaps = byModel.filter((m) => m.location === 'prefixHeaders')
+  const boundQuery = [...op.queryLiterals.map(([k]) => k), ...byModel.filter((m) => m.location === 'query').map((m) => m.wireName)]
+  const payload = s.members.find((m) => m.location === 'payload')
+  const jsonBody = s.members.some((m) => m.location === 'body') || (payload !== undefined && payload.type.kind === 'structure')
+  const boundHeaders = [...byModel.filter((m) => m.location === 'header').map((m) => m.wireName), ...(jsonBody || payload !== undefined ? ['content-type'] : [])]
+  for (const m of queryMaps) {
+    hoisted.push(`const ${prefix}_check_${m.name} = queryParams(${JSON.stringify(m.name)}, ${JSON.stringify([...new Set(boundQuery)])})`)
+    checks.push(`const ${prefix}_${m.name} = ${prefix}_check_${m.name}(rq.${m.name}); if (E.isLeft(${prefix}_${m.name})) return invalidMember(OPERATION, ${JSON.stringify(m.name)}, ${prefix}_${m.name}.left)`)
+  }
+  for (const m of headerMaps) {
+    hoisted.push(`const ${prefix}_check_${m.name} = prefixHeaders(${JSON.stringify(m.name)}, ${JSON.stringify(m.wireName)}, ${JSON.stringify(boundHeaders)})`)
+    checks.push(`const ${prefix}_${m.name} = ${prefix}_check_${m.name}(rq.${m.name}); if (E.isLeft(${prefix}_${m.name})) return invalidMember(OPERATION, ${JSON.stringify(m.name)}, ${prefix}_${m.name}.left)`)
+  }
   const path =
     op.segments.length === 0
       ? `'/'`
@@ -510,38 +626,54 @@ const emitEncoder = (op: Operation, svc: Service): string => {
         alwaysThere(m)
           ? `[${JSON.stringify(m.wireName)}, ${wireString(m, `rq.${m.name}`)}] as const`
           : `...(O.isSome(rq.${m.name}) ? [[${JSON.stringify(m.wireName)}, ${wireString(m, `rq.${m.name}.value`)}] as const] : [])`
-      )
+      ),
+    ...queryMaps.map((m) => `...${prefix}_${m.name}.right`)
   ]
   const body = s.members.filter((m) => m.location === 'body')
   const headerMembers = byModel.filter((m) => m.location === 'header')
+  const headerValue = (m: Member, v: string): string => (m.type.kind === 'string' ? v : wireString(m, v))
+  // a payload that may be absent: no body and no content-type when it is
+  const optionalPayload = payload !== undefined && !alwaysThere(payload)
+  const contentType = payload === undefined ? `'application/json'` : payload.type.kind === 'structure' ? `'application/json'` : `'text/plain'`
   const headers = [
+    ...headerMembers.filter(alwaysThere).map((m) => `${JSON.stringify(m.wireName)}: ${headerValue(m, `rq.${m.name}`)}`),
+    ...((body.length > 0 || payload !== undefined) && !optionalPayload ? [`'content-type': ${contentType}`] : []),
     ...headerMembers
-      .filter(alwaysThere)
-      .map((m) => `${JSON.stringify(m.wireName)}: ${m.type.kind === 'string' ? `rq.${m.name}` : `String(rq.${m.name})`}`),
-    ...(body.length > 0 ? [`'content-type': 'application/json'`] : [])
+      .filter((m) => !alwaysThere(m))
+      .map((m) => `...(O.isSome(rq.${m.name}) ? { ${JSON.stringify(m.wireName)}: ${headerValue(m, `rq.${m.name}.value`)} } : {})`),
+    ...headerMaps.map((m) => `...${prefix}_${m.name}.right`),
+    ...(optionalPayload ? [`...(O.isSome(rq.${(payload as Member).name}) ? { 'content-type': ${contentType} } : {})`] : [])
   ]
-  const optionalHeaders = headerMembers.filter((m) => !alwaysThere(m))
-  const headersExpr =
-    optionalHeaders.length === 0
-      ? `{ ${headers.join(', ')} }`
-      : `{ ${[
-          ...headers,
-          ...optionalHeaders.map(
-            (m) => `...(O.isSome(rq.${m.name}) ? { ${JSON.stringify(m.wireName)}: ${m.type.kind === 'string' ? `rq.${m.name}.value` : `String(rq.${m.name}.value)`} } : {})`
-          )
-        ].join(', ')} }`
+  const headersExpr = `{ ${headers.join(', ')} }`
   // the secrets written into the body travel beside it, wrapped, for the runtime to scrub;
-  // a body that holds one is itself `Sensitive`
-  const bodySecrets = body
+  // a body that holds one (at any depth) is itself `Sensitive`
+  const bodySecrets = [...body, ...(payload !== undefined ? [payload] : [])]
     .filter(isSecret)
     .map((m) => (alwaysThere(m) ? `rq.${m.name}` : `...(O.isSome(rq.${m.name}) ? [rq.${m.name}.value] : [])`))
-  const json =
-    body.length === 0
-      ? 'undefined'
-      : `JSON.stringify(dropEmpty({ ${body
-          .map((m) => `${JSON.stringify(m.wireName)}: ${lowerFirst(op.name)}Members.${m.name}.encode(rq.${m.name})`)
-          .join(', ')} }))`
-  const bodyExpr = bodySecrets.length === 0 ? json : `sensitive(${json})`
+  const secretBody = bodySecrets.length > 0 || [...body, ...(payload !== undefined ? [payload] : [])].some((m) => holdsSecret(m.type, svc))
+  const wrapSecret = (json: string): string => (secretBody ? `sensitive(${json})` : json)
+  let bodyExpr: string
+  if (payload !== undefined) {
+    const p = payload
+    if (p.type.kind === 'string')
+      bodyExpr = alwaysThere(p) ? `rq.${p.name}` : `O.isSome(rq.${p.name}) ? rq.${p.name}.value : undefined`
+    else
+      bodyExpr = alwaysThere(p)
+        ? wrapSecret(`JSON.stringify(${lowerFirst(op.name)}Members.${p.name}.encode(rq.${p.name}))`)
+        : `O.isSome(rq.${p.name}) ? ${wrapSecret(`JSON.stringify(${baseCodec(p.type, false)}.encode(rq.${p.name}.value))`)} : undefined`
+  } else
+    bodyExpr =
+      body.length === 0
+        ? 'undefined'
+        : wrapSecret(
+            `JSON.stringify(dropEmpty({ ${body
+              .map((m) => {
+                const encoded = `${lowerFirst(op.name)}Members.${m.name}.encode(rq.${m.name})`
+                // an empty map is left out, as an empty list is
+                return `${JSON.stringify(m.wireName)}: ${m.type.kind === 'map' ? `Object.keys(rq.${m.name}).length === 0 ? undefined : ${encoded}` : encoded}`
+              })
+              .join(', ')} }))`
+          )
   const secretsExpr = bodySecrets.length === 0 ? '' : `, secrets: [${bodySecrets.join(', ')}]`
   const lines = [
     `Encodes a \`${op.name}\` as its HTTP request (\`${op.method} ${op.uri}\`), or says which member cannot be sent and why. Values in the query are raw here: the runtime percent-encodes them.`
@@ -553,11 +685,12 @@ const emitEncoder = (op: Operation, svc: Service): string => {
     `const r = ${name}(new${s.name}(${required.map(sampleOf).join(', ')}))`,
     `assert.ok(r._tag === 'Right' && r.right.method === '${op.method}')`
   ]
+  const sent = [...body, ...(payload !== undefined ? [payload] : [])]
   const membersConst = `${
-    body.length === 0
+    sent.length === 0
       ? ''
-      : `/** The codecs of the members sent in the JSON body. */
-const ${lowerFirst(op.name)}Members = { ${body.map((m) => `${m.name}: ${fieldCodec(m)}`).join(', ')} }
+      : `/** The codecs of the members sent in the ${payload !== undefined ? 'body (the payload)' : 'JSON body'}. */
+const ${lowerFirst(op.name)}Members = { ${sent.map((m) => `${m.name}: ${fieldCodec(m)}`).join(', ')} }
 `
   }${hoisted.length === 0 ? '' : `${hoisted.join('\n')}\n`}
 `
@@ -571,7 +704,79 @@ export const ${name}: (rq: ${s.name}) => E.Either<ValidationError, HttpRequest> 
 )`
 }
 
-const emitOperation = (op: Operation, svc: Service, shared: ReadonlyArray<Structure>): Output => {
+/**
+ * The response reader of an operation whose output is not just its JSON body as the record's
+ * codec reads it: members bound to headers, the status or the payload, or renamed by
+ * `jsonName`. `undefined` when the record's codec reads the body.
+ */
+const emitParser = (op: Operation): string | undefined => {
+  const out = op.output
+  const body = out.members.filter((m) => m.location === 'body')
+  if (out.members.every((m) => m.location === 'body' && m.wireName === m.name)) return undefined
+  const prefix = lowerFirst(op.name)
+  const steps: string[] = []
+  const fields: string[] = []
+  const hoisted: string[] = []
+  if (body.length > 0) {
+    const renames = body.filter((m) => m.wireName !== m.name)
+    hoisted.push(`/** The codec of the members read from the JSON body, under their wire names. */
+const ${prefix}ResponseBody = structureCodec('${out.name}', { ${body.map((m) => `${m.name}: ${fieldCodec(m)}`).join(', ')} }${
+      renames.length === 0 ? '' : `, { ${renames.map((m) => `${m.name}: ${JSON.stringify(m.wireName)}`).join(', ')} }`
+    })`)
+    steps.push(`const body = decodeJsonResponse(OPERATION, ${prefix}ResponseBody)(res)`, `if (E.isLeft(body)) return body`)
+  }
+  for (const m of out.members) {
+    const v = `${prefix}_${m.name}`
+    switch (m.location) {
+      case 'body':
+        fields.push(`${m.name}: body.right.${m.name}`)
+        break
+      case 'header': {
+        const read = m.required ? 'readRequiredHeader' : 'readHeader'
+        steps.push(`const ${v} = ${read}(OPERATION, ${JSON.stringify(m.wireName)}, ${textCodec(m)})(res)`, `if (E.isLeft(${v})) return ${v}`)
+        fields.push(
+          `${m.name}: ${m.required || m.default === undefined ? `${v}.right` : `pipe(${v}.right, O.getOrElse((): ${baseType(m.type, false)} => ${JSON.stringify(m.default)}))`}`
+        )
+        break
+      }
+      case 'prefixHeaders':
+        fields.push(`${m.name}: readPrefixHeaders(${JSON.stringify(m.wireName)})(res)`)
+        break
+      case 'responseCode':
+        fields.push(`${m.name}: res.status`)
+        break
+      case 'payload': {
+        const secret = isSecret(m)
+        const read =
+          m.type.kind === 'string' ? `decodeTextResponse(OPERATION)(res)` : `decodeJsonResponse(OPERATION, ${baseCodec(m.type, false)})(res)`
+        if (alwaysThere(m)) steps.push(`const ${v} = ${secret ? `pipe(${read}, E.map(sensitive))` : read}`)
+        else if (m.type.kind === 'string')
+          steps.push(`const ${v} = pipe(${read}, E.map((text) => (text === '' ? O.none : O.some(${secret ? 'sensitive(text)' : 'text'}))))`)
+        else steps.push(`const ${v} = res.body.length === 0 ? E.right(O.none) : pipe(${read}, E.map(O.some))`)
+        steps.push(`if (E.isLeft(${v})) return ${v}`)
+        fields.push(`${m.name}: ${v}.right`)
+        break
+      }
+      default:
+        throw new Error(`gen: ${out.shapeId}$${m.name}: a response member bound to the ${m.location}`)
+    }
+  }
+  const reads = [
+    body.length > 0 ? `the JSON body (${body.filter((m) => m.wireName !== m.name).map((m) => `\`${m.name}\` as \`${m.wireName}\``).join(', ') || 'under the member names'})` : '',
+    ...out.members.filter((m) => m.location === 'header').map((m) => `\`${m.name}\` from the \`${m.wireName}\` header`),
+    ...out.members.filter((m) => m.location === 'prefixHeaders').map((m) => `\`${m.name}\` from the headers starting with \`${m.wireName}\``),
+    ...out.members.filter((m) => m.location === 'responseCode').map((m) => `\`${m.name}\` from the status`),
+    ...out.members.filter((m) => m.location === 'payload').map((m) => `\`${m.name}\` from the whole body (${m.type.kind === 'string' ? 'UTF-8 text' : 'JSON'})`)
+  ].filter((x) => x !== '')
+  const comment = ['/**', ...wrap(`Reads a \`${out.name}\`: ${reads.join(', ')}.`).map((l) => ` * ${l}`), ' */'].join('\n')
+  return `${hoisted.join('\n')}${hoisted.length > 0 ? '\n\n' : ''}${comment}
+const parse${op.name}Response = (res: HttpResponse): E.Either<SerializeError, ${out.name}> => {
+  ${steps.join('\n  ')}
+  return E.right({ ${fields.join(', ')} })
+}`
+}
+
+const emitOperation = (op: Operation, svc: Service, shared: ReadonlyArray<Structure>, paths: Paths): Output => {
   const importFrom = `fp-aws/${svc.annex.module}`
   const since = (n: string): string => svc.since(n, op.since)
   const req = emitStructure(op.input, { svc, since, importFrom, role: 'request', unit: false })
@@ -581,7 +786,12 @@ const emitOperation = (op: Operation, svc: Service, shared: ReadonlyArray<Struct
   const dict = op.name
   const required = op.input.members.filter((m) => m.required)
   const dictExample = [`import { ${dict} } from '${importFrom}'`, '', `assert.strictEqual(${dict}.operation, '${op.name}')`]
-  const parse = op.unitOutput ? `() => ${lowerFirst(op.name)}Response` : `decodeJsonResponse(OPERATION, ${op.output.name}Codec)`
+  const parser = op.unitOutput ? undefined : emitParser(op)
+  const parse = op.unitOutput
+    ? `() => ${lowerFirst(op.name)}Response`
+    : parser === undefined
+      ? `decodeJsonResponse(OPERATION, ${op.output.name}Codec)`
+      : `parse${op.name}Response`
   let pager = ''
   if (op.paginated !== undefined) {
     const p = op.paginated
@@ -627,7 +837,7 @@ export type ${errorType} = ${codes.length === 0 ? 'never' : codes.join(' | ')}
 const ${lowerFirst(op.name)}Errors: ReadonlyArray<${errorType}> = [${codes.join(', ')}]
 ${op.unitOutput ? `\nconst ${lowerFirst(op.name)}Response = E.right(new${op.output.name}())\n` : ''}
 ${emitEncoder(op, svc)}
-
+${parser === undefined ? '' : `\n${parser}\n`}
 ${doc([`The \`AWSRequest\` dictionary of \`${op.name}\`: \`send(${op.name})\` sends a \`${op.name}\` (${required.length === 0 ? 'no required member' : `required: ${required.map((m) => `\`${m.name}\``).join(', ')}`}).`], { category: 'instances', since: since(dict) }, dictExample)}
 export const ${dict}: AWSRequest<${op.input.name}, ${op.output.name}, ${errorType}> = {
   service: ${svc.annex.serviceName},
@@ -641,7 +851,7 @@ export const ${dict}: AWSRequest<${op.input.name}, ${op.output.name}, ${errorTyp
   const sharedTypes = shared.flatMap((s) => [s.name, `${s.name}Json`])
   const usesDropEmpty = code.includes('dropEmpty(')
   const full = `${code}${usesDropEmpty ? DROP_EMPTY : ''}`.replace(SECRET_INSTANCES, usedSecretInstances(code))
-  const imports = importsFor(full, '../../core', [
+  const imports = importsFor(full, paths.core, [
     ['./Service.js', [svc.annex.serviceName], []],
     ['./Types.js', sharedNames, sharedTypes]
   ])
@@ -649,7 +859,7 @@ export const ${dict}: AWSRequest<${op.input.name}, ${op.output.name}, ${errorTyp
 ${imports}
 
 ${full}`
-  return { path: `src/services/${svc.annex.module}/${op.name}.ts`, text }
+  return { path: `${paths.dir(svc)}/${op.name}.ts`, text }
 }
 
 const DROP_EMPTY = `
@@ -673,7 +883,7 @@ const usedSecretInstances = (code: string): string =>
 // shared shapes, service, endpoint, index
 // -------------------------------------------------------------------------------------
 
-const emitTypes = (svc: Service): Output => {
+const emitTypes = (svc: Service, paths: Paths): Output => {
   const importFrom = `fp-aws/${svc.annex.module}`
   const since = (n: string): string => svc.since(n)
   const aliases = Object.entries(svc.annex.aliases ?? {}).map(([name, a]) => {
@@ -704,11 +914,11 @@ ${emitStructure(s, { svc, since, importFrom, role: 'shape', unit: false })}`)
   ].join('\n\n')
   const body = draft.replace(SECRET_INSTANCES, usedSecretInstances(draft))
   const defined = new Set(Object.keys(svc.annex.aliases ?? {}))
-  const imports = [importsFor(body, '../../core', [], defined), /\bRJ\./.test(body) ? `import * as RJ from '../../core/RestJson.js'` : '']
+  const imports = [importsFor(body, paths.core, [], defined), /\bRJ\./.test(body) ? `import * as RJ from '${paths.core}/RestJson.js'` : '']
     .filter((l) => l !== '')
     .join('\n')
   return {
-    path: `src/services/${svc.annex.module}/Types.ts`,
+    path: `${paths.dir(svc)}/Types.ts`,
     text: `${moduleDoc(svc, `Shapes shared by the ${svc.annex.abbrev} operations, and the checks their members pass.`, svc.annex.since)}
 ${imports}
 
@@ -717,13 +927,13 @@ ${body}
   }
 }
 
-const emitService = (svc: Service): Output => {
+const emitService = (svc: Service, paths: Paths): Output => {
   const name = svc.annex.serviceName
   return {
-    path: `src/services/${svc.annex.module}/Service.ts`,
+    path: `${paths.dir(svc)}/Service.ts`,
     text: `${moduleDoc(svc, `The ${svc.title} service record (\`${svc.shapeId.split('#')[1]}\`, API version ${svc.version}, restJson1).`, svc.annex.since)}
-import type { Service } from '../../core/Service.js'
-import { parseRestJsonError } from '../../core/Service.js'
+import type { Service } from '${paths.core}/Service.js'
+import { parseRestJsonError } from '${paths.core}/Service.js'
 import { resolveEndpoint } from './Endpoint.js'
 
 ${doc([svc.annex.serviceDoc], { category: 'service', since: svc.annex.since }, [
@@ -744,13 +954,13 @@ export const ${name}: Service = {
   }
 }
 
-const emitEndpoint = (svc: Service): Output => ({
-  path: `src/services/${svc.annex.module}/Endpoint.ts`,
+const emitEndpoint = (svc: Service, paths: Paths): Output => ({
+  path: `${paths.dir(svc)}/Endpoint.ts`,
   text: `${moduleDoc(svc, `The endpoint rule set of ${svc.title}, from the model, and its resolver.`, svc.annex.since)}
 import type { Either } from 'fp-ts/lib/Either.js'
-import type { Endpoint, EndpointParams } from '../../core/Endpoint.js'
-import type { EndpointError } from '../../core/Error.js'
-import { endpointResolver } from '../../core/Rules.js'
+import type { Endpoint, EndpointParams } from '${paths.core}/Endpoint.js'
+import type { EndpointError } from '${paths.core}/Error.js'
+import { endpointResolver } from '${paths.core}/Rules.js'
 
 ${doc([`The model's \`smithy.rules#endpointRuleSet\`, as data.`], { category: 'endpoints', since: svc.since('ruleSet', '0.2.0') })}
 export const ruleSet: unknown = ${JSON.stringify(svc.ruleSet)}
@@ -771,23 +981,34 @@ export const resolveEndpoint = (params: EndpointParams): Either<EndpointError, E
 /** Whether the service has a shared-shapes module: shared structures, or names only the annex knows. */
 const hasTypes = (svc: Service): boolean => svc.shared.length > 0 || Object.keys(svc.annex.aliases ?? {}).length > 0
 
-const emitIndex = (svc: Service): Output => {
+const emitIndex = (svc: Service, paths: Paths): Output => {
   const mods = ['Endpoint', ...svc.operations.map((o) => o.name), 'Service', ...(hasTypes(svc) ? ['Types'] : [])].sort()
   const skipped =
     svc.skipped.length === 0 ? '' : `\n\nNot generated: ${svc.skipped.map((s) => `\`${s.name}\` (${s.reason})`).join('; ')}.`
   return {
-    path: `src/services/${svc.annex.module}/index.ts`,
+    path: `${paths.dir(svc)}/index.ts`,
     text: `${moduleDoc(svc, `${svc.annex.doc}${skipped}`, svc.annex.since)}
 ${mods.map((m) => `export * from './${m}.js'`).join('\n')}
 `
   }
 }
 
+/** Where a service's modules go, and where `core/` is from there. */
+export interface Paths {
+  /** The folder of a service's modules, relative to the repository root. */
+  readonly dir: (svc: Service) => string
+  /** `core/` relative to that folder, as an import path. */
+  readonly core: string
+}
+
+/** `src/services/<module>/`, importing `../../core`. */
+export const DEFAULT_PATHS: Paths = { dir: (svc) => `src/services/${svc.annex.module}`, core: '../../core' }
+
 /** Every module of one service. */
-export const emitService_ = (svc: Service): ReadonlyArray<Output> => [
-  emitEndpoint(svc),
-  emitService(svc),
-  ...(hasTypes(svc) ? [emitTypes(svc)] : []),
-  ...svc.operations.map((op) => emitOperation(op, svc, svc.shared)),
-  emitIndex(svc)
+export const emitService_ = (svc: Service, paths: Paths = DEFAULT_PATHS): ReadonlyArray<Output> => [
+  emitEndpoint(svc, paths),
+  emitService(svc, paths),
+  ...(hasTypes(svc) ? [emitTypes(svc, paths)] : []),
+  ...svc.operations.map((op) => emitOperation(op, svc, svc.shared, paths)),
+  emitIndex(svc, paths)
 ]

@@ -68,18 +68,39 @@ export interface Annex {
 /** The type of a member. */
 export type Type =
   | { readonly kind: 'string'; readonly enum?: ReadonlyArray<string> }
-  | { readonly kind: 'integer' }
+  | { readonly kind: 'integer'; readonly intEnum?: ReadonlyArray<number> }
   | { readonly kind: 'boolean' }
+  | { readonly kind: 'timestamp'; readonly format: TimestampFormat }
   | { readonly kind: 'list'; readonly member: Type }
+  | { readonly kind: 'map'; readonly value: Type }
   | { readonly kind: 'structure'; readonly name: string }
 
-/** Where a member goes on the wire. */
-export type Location = 'body' | 'header' | 'query' | 'label' | 'greedyLabel'
+/** The wire form of a timestamp: the member's or shape's `timestampFormat`, else its location's default. */
+export type TimestampFormat = 'epoch-seconds' | 'date-time' | 'http-date'
+
+/**
+ * Where a member goes on the wire: the JSON body, a header, the query string, the path, a
+ * map of query parameters (`httpQueryParams`) or of headers (`httpPrefixHeaders`), the whole
+ * body (`httpPayload`), or the response status (`httpResponseCode`).
+ */
+export type Location =
+  | 'body'
+  | 'header'
+  | 'query'
+  | 'label'
+  | 'greedyLabel'
+  | 'queryParams'
+  | 'prefixHeaders'
+  | 'payload'
+  | 'responseCode'
 
 /** One member of a structure, in record order. */
 export interface Member {
   readonly name: string
-  /** Its name on the wire: the JSON key, the query key, the header name or the label. */
+  /**
+   * Its name on the wire: the JSON key (`jsonName`), the query key, the header name (lower
+   * case), the label, or the header prefix (lower case) of `prefixHeaders`.
+   */
   readonly wireName: string
   readonly location: Location
   readonly required: boolean
@@ -164,7 +185,9 @@ interface RawShape {
   readonly type: string
   readonly traits?: Readonly<Record<string, unknown>>
   readonly members?: Readonly<Record<string, { readonly target: string; readonly traits?: Readonly<Record<string, unknown>> }>>
-  readonly member?: { readonly target: string }
+  readonly member?: { readonly target: string; readonly traits?: Readonly<Record<string, unknown>> }
+  readonly key?: { readonly target: string }
+  readonly value?: { readonly target: string; readonly traits?: Readonly<Record<string, unknown>> }
   readonly input?: { readonly target: string }
   readonly output?: { readonly target: string }
   readonly errors?: ReadonlyArray<{ readonly target: string }>
@@ -187,6 +210,11 @@ const KNOWN_TRAITS = new Set([
   'smithy.api#httpHeader',
   'smithy.api#httpQuery',
   'smithy.api#httpLabel',
+  'smithy.api#httpQueryParams',
+  'smithy.api#httpPrefixHeaders',
+  'smithy.api#httpPayload',
+  'smithy.api#httpResponseCode',
+  'smithy.api#timestampFormat',
   'smithy.api#jsonName',
   'smithy.api#length',
   'smithy.api#range',
@@ -225,23 +253,63 @@ export const readService = (root: string, modelFile: string, annexFile: string):
   const extraSensitive = new Set(annex.sensitive ?? [])
   const sinceOf = (name: string, fallback?: string): string => annex.sinceOverrides?.[name] ?? fallback ?? annex.since
 
-  const typeOf = (target: string, where: string): Type => {
+  /** Traits of a list, map, enum or timestamp shape the generator does not read: refused, not ignored. */
+  const SHAPE_TRAITS_REFUSED = ['smithy.api#sparse', 'smithy.api#uniqueItems', 'smithy.api#mediaType', 'smithy.api#streaming']
+
+  const timestampFormat = (traits: Readonly<Record<string, unknown>> | undefined, where: string): TimestampFormat | undefined => {
+    const f = traits?.['smithy.api#timestampFormat']
+    if (f === undefined) return undefined
+    if (f === 'epoch-seconds' || f === 'date-time' || f === 'http-date') return f
+    return fail(`${where}: timestampFormat ${String(f)} is not supported`)
+  }
+
+  /**
+   * The type of `target`. `format` is the timestamp format the member (or list member) sets,
+   * `locationFormat` its location's default.
+   */
+  const typeOf = (target: string, where: string, format: TimestampFormat | undefined, locationFormat: TimestampFormat): Type => {
     if (target === 'smithy.api#String') return { kind: 'string' }
     if (target === 'smithy.api#Integer' || target === 'smithy.api#Long') return { kind: 'integer' }
     if (target === 'smithy.api#Boolean') return { kind: 'boolean' }
+    if (target === 'smithy.api#Timestamp') return { kind: 'timestamp', format: format ?? locationFormat }
+    if (target.startsWith('smithy.api#')) return fail(`${where}: ${target} is not supported yet`)
     const s = shape(target)
+    for (const k of SHAPE_TRAITS_REFUSED) if (k in (s.traits ?? {})) fail(`${where}: shape ${target}: trait ${k} is not supported yet`)
     switch (s.type) {
       case 'string':
         return { kind: 'string' }
       case 'enum':
         return { kind: 'string', enum: Object.keys(s.members ?? {}).map((m) => enumValue(s, m)) }
+      case 'intEnum':
+        return {
+          kind: 'integer',
+          intEnum: Object.entries(s.members ?? {}).map(([m, d]) => {
+            const v = d.traits?.['smithy.api#enumValue']
+            return typeof v === 'number' && Number.isSafeInteger(v) ? v : fail(`${target}$${m}: an intEnum value must be an integer`)
+          })
+        }
       case 'integer':
       case 'long':
         return { kind: 'integer' }
       case 'boolean':
         return { kind: 'boolean' }
-      case 'list':
-        return { kind: 'list', member: typeOf((s.member ?? fail(`${target}: list without member`)).target, where) }
+      case 'timestamp':
+        return { kind: 'timestamp', format: format ?? timestampFormat(s.traits, target) ?? locationFormat }
+      case 'list': {
+        const member = s.member ?? fail(`${target}: list without member`)
+        return { kind: 'list', member: typeOf(member.target, where, timestampFormat(member.traits, `${target}$member`), locationFormat) }
+      }
+      case 'map': {
+        const key = (s.key ?? fail(`${target}: map without key`)).target
+        const keyType = typeOf(key, `${target}$key`, undefined, locationFormat)
+        if (keyType.kind !== 'string') fail(`${where}: map ${target} must have string keys`)
+        const value = s.value ?? fail(`${target}: map without value`)
+        const valueType = typeOf(value.target, where, timestampFormat(value.traits, `${target}$value`), locationFormat)
+        if (valueType.kind === 'map') fail(`${where}: map ${target} of maps is not supported yet`)
+        if (valueType.kind === 'string' && !value.target.startsWith('smithy.api#') && 'smithy.api#sensitive' in (shape(value.target).traits ?? {}))
+          fail(`${where}: map ${target} of sensitive strings is not supported yet`)
+        return { kind: 'map', value: valueType }
+      }
       case 'structure':
         return { kind: 'structure', name: rename(localName(target)) }
       default:
@@ -263,6 +331,16 @@ export const readService = (root: string, modelFile: string, annexFile: string):
       const mt = def.traits ?? {}
       for (const k of Object.keys(mt)) if (!KNOWN_TRAITS.has(k)) fail(`${id}$${m}: trait ${k} is not supported yet`)
       const targetTraits = def.target.startsWith('smithy.api#') ? {} : (shape(def.target).traits ?? {})
+      const bindings = [
+        'smithy.api#httpHeader',
+        'smithy.api#httpQuery',
+        'smithy.api#httpLabel',
+        'smithy.api#httpQueryParams',
+        'smithy.api#httpPrefixHeaders',
+        'smithy.api#httpPayload',
+        'smithy.api#httpResponseCode'
+      ].filter((k) => k in mt)
+      if (bindings.length > 1) fail(`${id}$${m}: more than one HTTP binding (${bindings.join(', ')})`)
       let location: Location = 'body'
       let wireName = typeof mt['smithy.api#jsonName'] === 'string' ? (mt['smithy.api#jsonName'] as string) : m
       if (typeof mt['smithy.api#httpHeader'] === 'string') {
@@ -274,13 +352,44 @@ export const readService = (root: string, modelFile: string, annexFile: string):
       } else if ('smithy.api#httpLabel' in mt) {
         location = 'label'
         wireName = m
+      } else if ('smithy.api#httpQueryParams' in mt) {
+        location = 'queryParams'
+        wireName = m
+      } else if (typeof mt['smithy.api#httpPrefixHeaders'] === 'string') {
+        location = 'prefixHeaders'
+        wireName = (mt['smithy.api#httpPrefixHeaders'] as string).toLowerCase()
+      } else if ('smithy.api#httpPayload' in mt) {
+        location = 'payload'
+        wireName = m
+      } else if ('smithy.api#httpResponseCode' in mt) {
+        location = 'responseCode'
+        wireName = m
       }
-      if (role !== 'input' && location !== 'body') fail(`${id}$${m}: HTTP bindings in responses are not supported yet`)
-      const type = typeOf(def.target, `${id}$${m}`)
-      if (location !== 'body' && type.kind !== 'string' && type.kind !== 'integer' && type.kind !== 'boolean')
-        fail(`${id}$${m}: only scalars can be bound to the header, query or path`)
+      if (role === 'shared' && location !== 'body') fail(`${id}$${m}: HTTP bindings inside a nested structure are not supported`)
+      if (role === 'output' && (location === 'query' || location === 'label' || location === 'queryParams'))
+        fail(`${id}$${m}: a response member cannot be bound to the query string or the path`)
+      if (role === 'input' && location === 'responseCode') fail(`${id}$${m}: httpResponseCode on a request member`)
+      const locationFormat: TimestampFormat =
+        location === 'header' ? 'http-date' : location === 'query' || location === 'label' ? 'date-time' : 'epoch-seconds'
+      const type = typeOf(def.target, `${id}$${m}`, timestampFormat(mt, `${id}$${m}`), locationFormat)
+      const scalar = type.kind === 'string' || type.kind === 'integer' || type.kind === 'boolean' || type.kind === 'timestamp'
+      if ((location === 'header' || location === 'query' || location === 'label') && !scalar)
+        fail(`${id}$${m}: only scalars can be bound to the header, query or path (lists there are not supported yet)`)
+      if (location === 'queryParams' && !(type.kind === 'map' && (type.value.kind === 'string' || (type.value.kind === 'list' && type.value.member.kind === 'string'))))
+        fail(`${id}$${m}: httpQueryParams must bind a map of strings or of lists of strings`)
+      if (location === 'prefixHeaders' && !(type.kind === 'map' && type.value.kind === 'string'))
+        fail(`${id}$${m}: httpPrefixHeaders must bind a map of strings`)
+      if (location === 'payload' && type.kind !== 'structure' && type.kind !== 'string')
+        fail(`${id}$${m}: httpPayload of a ${type.kind} is not supported yet (only a structure or a string)`)
+      if (location === 'responseCode' && type.kind !== 'integer') fail(`${id}$${m}: httpResponseCode must bind an integer`)
       const rawDefault = 'smithy.api#default' in mt ? mt['smithy.api#default'] : targetTraits['smithy.api#default']
-      const dflt = rawDefault === null || rawDefault === undefined ? undefined : (rawDefault as string | number | boolean)
+      if (rawDefault !== null && rawDefault !== undefined && (type.kind === 'timestamp' || type.kind === 'structure'))
+        fail(`${id}$${m}: a default on a ${type.kind} is not supported yet`)
+      // a list or map with a default (`[]`, `{}`) is always there anyway
+      const dflt =
+        rawDefault === null || rawDefault === undefined || type.kind === 'list' || type.kind === 'map'
+          ? undefined
+          : (rawDefault as string | number | boolean)
       const range = (mt['smithy.api#range'] ?? targetTraits['smithy.api#range']) as { min?: number; max?: number } | undefined
       const doc = docs.members?.[m] ?? fail(`${annexFile}: no doc for member ${m} of ${name}`)
       members.push({
@@ -299,8 +408,19 @@ export const readService = (root: string, modelFile: string, annexFile: string):
         doc,
         order
       })
-      if (wireName !== m && location === 'body') fail(`${id}$${m}: jsonName is not supported yet`)
     }
+    const payload = members.filter((x) => x.location === 'payload')
+    if (payload.length > 1) fail(`${id}: more than one httpPayload member`)
+    if (payload.length === 1 && members.some((x) => x.location === 'body'))
+      fail(`${id}$${(payload[0] as Member).name}: an httpPayload member leaves no member to the JSON body, but ${members.filter((x) => x.location === 'body').map((x) => x.name).join(', ')} are there`)
+    const bodyKeys = members.filter((x) => x.location === 'body').map((x) => x.wireName)
+    for (const k of bodyKeys) if (bodyKeys.indexOf(k) !== bodyKeys.lastIndexOf(k)) fail(`${id}: two body members are named ${k} on the wire`)
+    for (const loc of ['responseCode', 'queryParams'] as const)
+      if (members.filter((x) => x.location === loc).length > 1) fail(`${id}: more than one member bound to the ${loc}`)
+    for (const p of members.filter((x) => x.location === 'prefixHeaders'))
+      for (const h of members.filter((x) => x.location === 'header'))
+        if (h.wireName.startsWith(p.wireName))
+          fail(`${id}$${h.name}: header ${h.wireName} starts with the prefix ${JSON.stringify(p.wireName)} of ${p.name}`)
     for (const k of Object.keys(docs.members ?? {}))
       if (!members.some((m) => m.name === k)) fail(`${annexFile}: ${name} has no member ${k}`)
     // record order: required members first (model order), then the others (model order)
@@ -350,6 +470,8 @@ export const readService = (root: string, modelFile: string, annexFile: string):
     }
     for (const m of inputFinal.members)
       if ((m.location === 'label' || m.location === 'greedyLabel') && !m.required) fail(`${target}: label ${m.name} must be required`)
+    for (const m of inputFinal.members)
+      if (m.location === 'greedyLabel' && m.type.kind !== 'string') fail(`${target}: greedy label ${m.name} must be a string`)
     const queryLiterals = (rawQuery ?? '')
       .split('&')
       .filter((kv) => kv !== '')
@@ -407,6 +529,7 @@ export const readService = (root: string, modelFile: string, annexFile: string):
   const seen = new Set<string>()
   const visit = (t: Type): void => {
     if (t.kind === 'list') return visit(t.member)
+    if (t.kind === 'map') return visit(t.value)
     if (t.kind !== 'structure' || seen.has(t.name)) return
     seen.add(t.name)
     const id = Object.keys(shapes).find((k) => rename(localName(k)) === t.name && shapes[k]?.type === 'structure')

@@ -84,6 +84,8 @@ const viewArb = (svc: Service, t: Type): string => {
       return `fc.array(${viewArb(svc, t.member)}, { maxLength: 3 })`
     case 'structure':
       return `A.${arbitraryName(svc, t.name)}()`
+    default:
+      throw new Error(`gen: ${svc.sdkId}: generated tests of a ${t.kind} are not supported yet`)
   }
 }
 
@@ -99,6 +101,8 @@ const viewEq = (t: Type): string => {
       return `RA.getEq(${viewEq(t.member)})`
     case 'structure':
       return `M.${t.name}Eq`
+    default:
+      throw new Error(`gen: generated tests of a ${t.kind} are not supported yet`)
   }
 }
 
@@ -182,6 +186,8 @@ const sampleString = (m: Member, t: Type & { kind: 'string' }, n: number): strin
     case 'body':
       // non-ASCII: the body is UTF-8
       return `${tag} é ✓`
+    default:
+      throw new Error(`gen: ${m.name}: generated tests of a string bound to the ${m.location} are not supported yet`)
   }
 }
 
@@ -218,6 +224,8 @@ const samplePlain = (svc: Service, m: Member, t: Type, n: number): Plain => {
       const s = structureByName(svc, t.name)
       return Object.fromEntries(s.members.map((x) => [x.name, samplePlain(svc, x, x.type, n)]))
     }
+    default:
+      throw new Error(`gen: ${svc.sdkId}: ${m.name}: generated tests of a ${t.kind} are not supported yet`)
   }
 }
 

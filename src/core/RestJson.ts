@@ -158,7 +158,11 @@ const describe = (name: string): string =>
         ? 'an integer'
         : name === 'boolean'
           ? 'a boolean'
-          : `a valid ${name}`
+          : name.startsWith('Timestamp(')
+            ? `a valid date (${name.slice(10, -1)})`
+            : name.startsWith('Map<')
+              ? 'a valid map'
+              : `a valid ${name}`
 
 /**
  * A check that failed, as the `ValidationError` of a request member.
@@ -297,14 +301,18 @@ export const arrayFromNullable = <A, O>(codec: t.Type<A, O, unknown>): t.Type<Re
 }
 
 /**
- * The encoded form of a structure: a member whose encoding may be `undefined` is optional.
+ * The encoded form of a structure: a member whose encoding may be `undefined` is optional,
+ * and a member renamed in `R` (its `jsonName`) is under its JSON key.
  *
  * @category model
  * @since 0.2.0
  */
-export type StructureOutput<P extends t.Props> = {
-  readonly [K in keyof P as undefined extends t.OutputOf<P[K]> ? K : never]?: Exclude<t.OutputOf<P[K]>, undefined>
-} & { readonly [K in keyof P as undefined extends t.OutputOf<P[K]> ? never : K]: t.OutputOf<P[K]> }
+export type StructureOutput<P extends t.Props, R = Record<never, never>> = {
+  readonly [K in keyof P as undefined extends t.OutputOf<P[K]> ? WireKey<K, R> : never]?: Exclude<t.OutputOf<P[K]>, undefined>
+} & { readonly [K in keyof P as undefined extends t.OutputOf<P[K]> ? never : WireKey<K, R>]: t.OutputOf<P[K]> }
+
+/** The JSON key of member `K`: its `jsonName` in `R`, else its own name. */
+type WireKey<K, R> = K extends keyof R ? (R[K] extends string ? R[K] : K) : K
 
 /**
  * Drops the members whose value is `undefined`.
@@ -330,7 +338,9 @@ export const dropUndefined = <O>(o: object): O => {
 
 /**
  * io-ts codec of a wire structure: a JSON object whose unknown members are dropped and
- * whose absent (`undefined`) members are left out when encoding.
+ * whose absent (`undefined`) members are left out when encoding. `wire` maps the members the
+ * model renames (`jsonName`) to their JSON keys: the record is keyed by member names, the JSON
+ * by the keys, both ways.
  *
  * @example
  * import * as t from 'io-ts'
@@ -338,22 +348,471 @@ export const dropUndefined = <O>(o: object): O => {
  *
  * const c = structureCodec('X', { a: optionFromNullable(t.string) })
  * assert.deepStrictEqual(c.decode({ a: 'x', b: 1 }), { _tag: 'Right', right: { a: { _tag: 'Some', value: 'x' } } })
+ * const r = structureCodec('Y', { itemCount: t.number }, { itemCount: 'item_count' })
+ * assert.deepStrictEqual(r.decode({ item_count: 2 }), { _tag: 'Right', right: { itemCount: 2 } })
+ * assert.deepStrictEqual(r.encode({ itemCount: 2 }), { item_count: 2 })
  *
  * @category codecs
  * @since 0.2.0
  */
-export const structureCodec = <P extends t.Props>(
+export const structureCodec = <P extends t.Props, const R extends { readonly [K in keyof P]?: string } = Record<never, never>>(
   name: string,
-  props: P
-): t.Type<{ readonly [K in keyof P]: t.TypeOf<P[K]> }, StructureOutput<P>, unknown> => {
+  props: P,
+  wire?: R
+): t.Type<{ readonly [K in keyof P]: t.TypeOf<P[K]> }, StructureOutput<P, R>, unknown> => {
   const base = t.exact(t.type(props))
-  return new t.Type<{ readonly [K in keyof P]: t.TypeOf<P[K]> }, StructureOutput<P>, unknown>(
+  const renames: ReadonlyArray<readonly [string, string]> =
+    typeof wire === 'object' && wire !== null
+      ? Object.entries(wire).flatMap(([k, w]) => (typeof w === 'string' && w !== k ? [[k, w] as const] : []))
+      : []
+  if (renames.length === 0)
+    return new t.Type<{ readonly [K in keyof P]: t.TypeOf<P[K]> }, StructureOutput<P, R>, unknown>(
+      name,
+      (u): u is { readonly [K in keyof P]: t.TypeOf<P[K]> } => base.is(u),
+      (u, c) => base.validate(u, c),
+      (a) => dropUndefined<StructureOutput<P, R>>(base.encode(a))
+    )
+  const toWire = new Map(renames)
+  const keyOf = (member: string): string => toWire.get(member) ?? member
+  return new t.Type<{ readonly [K in keyof P]: t.TypeOf<P[K]> }, StructureOutput<P, R>, unknown>(
     name,
     (u): u is { readonly [K in keyof P]: t.TypeOf<P[K]> } => base.is(u),
-    (u, c) => base.validate(u, c),
-    (a) => dropUndefined<StructureOutput<P>>(base.encode(a))
+    (u, c) => {
+      if (typeof u !== 'object' || u === null || Array.isArray(u)) return base.validate(u, c)
+      // the record's members from their JSON keys (a key of another member's name is not read)
+      const byMember: Record<string, unknown> = {}
+      for (const k of Object.keys(props)) defineOwn(byMember, k, (u as Record<string, unknown>)[keyOf(k)])
+      return base.validate(byMember, c)
+    },
+    (a) => {
+      const encoded = dropUndefined<Record<string, unknown>>(base.encode(a))
+      const out: Record<string, unknown> = {}
+      for (const k of Object.keys(encoded)) defineOwn(out, keyOf(k), encoded[k])
+      return out as StructureOutput<P, R>
+    }
   )
 }
+
+/** Sets an own enumerable member, even one named `__proto__`. */
+const defineOwn = (o: Record<string, unknown>, k: string, v: unknown): void => {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true })
+}
+
+/**
+ * io-ts codec of a map member (`map` of string to a value): a JSON object; `undefined` and
+ * `null` decode to `{}`, and so do `null` values of keys (which are dropped, as the AWS SDKs
+ * do). Keys such as `__proto__` are kept as plain keys.
+ *
+ * @example
+ * import * as t from 'io-ts'
+ * import { mapFromNullable } from 'fp-aws/core/RestJson'
+ *
+ * assert.deepStrictEqual(mapFromNullable(t.string).decode({ a: 'x', b: null }), { _tag: 'Right', right: { a: 'x' } })
+ * assert.deepStrictEqual(mapFromNullable(t.string).decode(null), { _tag: 'Right', right: {} })
+ * assert.strictEqual(mapFromNullable(t.string).decode({ a: 1 })._tag, 'Left')
+ *
+ * @category codecs
+ * @since 0.2.0
+ */
+export const mapFromNullable = <A, O>(
+  codec: t.Type<A, O, unknown>
+): t.Type<Readonly<Record<string, A>>, Readonly<Record<string, O>>, unknown> =>
+  new t.Type<Readonly<Record<string, A>>, Readonly<Record<string, O>>, unknown>(
+    `Map<${codec.name}>`,
+    (u): u is Readonly<Record<string, A>> =>
+      isPlainObject(u) && Object.keys(u).every((k) => codec.is((u as Record<string, unknown>)[k])),
+    (u, c) => {
+      if (u === undefined || u === null) return t.success({})
+      if (!isPlainObject(u)) return t.failure(u, c, 'expected an object')
+      const out: Record<string, A> = {}
+      for (const k of Object.keys(u)) {
+        const v = (u as Record<string, unknown>)[k]
+        if (v === null || v === undefined) continue
+        const r = codec.validate(v, t.appendContext(c, k, codec, v))
+        if (E.isLeft(r)) return r
+        defineOwn(out, k, r.right)
+      }
+      return t.success(out)
+    },
+    (a) => {
+      const out: Record<string, O> = {}
+      for (const k of Object.keys(a)) defineOwn(out, k, codec.encode(a[k] as A))
+      return out
+    }
+  )
+
+const isPlainObject = (u: unknown): u is object => typeof u === 'object' && u !== null && !Array.isArray(u) && !isSensitive(u)
+
+// -------------------------------------------------------------------------------------
+// Timestamps
+// -------------------------------------------------------------------------------------
+
+/**
+ * The wire forms of a timestamp (`smithy.api#timestampFormat`).
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export type TimestampFormat = 'epoch-seconds' | 'date-time' | 'http-date'
+
+/** The largest time a `Date` holds, in milliseconds either side of the epoch. */
+const MAX_DATE_MS = 8.64e15
+
+/** A `Date` that holds a time (not `Invalid Date`), with a four-digit year when `fourDigits`. */
+const isValidDate = (u: unknown, fourDigits: boolean): u is Date => {
+  try {
+    if (!(u instanceof Date)) return false
+    const ms = u.getTime()
+    if (!Number.isFinite(ms)) return false
+    if (!fourDigits) return true
+    const y = u.getUTCFullYear()
+    return y >= 0 && y <= 9999
+  } catch {
+    return false
+  }
+}
+
+const dateOfMs = (ms: number): Date | undefined =>
+  Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? new Date(ms) : undefined
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
+
+/** A UTC time from its fields, checked: `undefined` for a day or time that does not exist. */
+const utcDate = (y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): Date | undefined => {
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined
+  const date = new Date(0)
+  date.setUTCFullYear(y, mo - 1, d)
+  date.setUTCHours(h, mi, s, ms)
+  // a day past the month's end rolls over: that date does not exist
+  return date.getUTCDate() === d && date.getUTCMonth() === mo - 1 ? date : undefined
+}
+
+const fractionMs = (f: string | undefined): number => (f === undefined ? 0 : Math.floor(Number(`0.${f}`) * 1000))
+
+const EPOCH_STRING = /^-?\d+(\.\d+)?$/
+
+/** Seconds since the epoch, fractions of a second as decimals (no exponent). */
+const epochSecondsText = (d: Date): string => {
+  const ms = d.getTime()
+  const sign = ms < 0 ? '-' : ''
+  const abs = Math.abs(ms)
+  const frac = abs % 1000
+  return `${sign}${Math.floor(abs / 1000)}${frac === 0 ? '' : `.${String(frac).padStart(3, '0').replace(/0+$/, '')}`}`
+}
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/
+
+const parseDateTime = (s: string): Date | undefined => {
+  const m = DATE_TIME.exec(s)
+  if (m === null) return undefined
+  const [y, mo, d, h, mi, sec] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number]
+  const base = utcDate(y, mo, d, h, mi, sec, fractionMs(m[7]))
+  if (base === undefined) return undefined
+  if (m[8] !== undefined) return base
+  const oh = Number(m[10])
+  const om = Number(m[11])
+  if (oh > 23 || om > 59) return undefined
+  return dateOfMs(base.getTime() - (m[9] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000)
+}
+
+const dateTimeText = (d: Date): string => {
+  const iso = d.toISOString()
+  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso
+}
+
+const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))? GMT$/
+
+const parseHttpDate = (s: string): Date | undefined => {
+  const m = HTTP_DATE.exec(s)
+  if (m === null) return undefined
+  const date = utcDate(Number(m[4]), MONTHS.indexOf(m[3] as string) + 1, Number(m[2]), Number(m[5]), Number(m[6]), Number(m[7]), fractionMs(m[8]))
+  // the day of the week must be that date's
+  return date !== undefined && DAYS[date.getUTCDay()] === m[1] ? date : undefined
+}
+
+const pad = (n: number, w: number): string => String(n).padStart(w, '0')
+
+const httpDateText = (d: Date): string =>
+  `${DAYS[d.getUTCDay()] as string}, ${pad(d.getUTCDate(), 2)} ${MONTHS[d.getUTCMonth()] as string} ${pad(d.getUTCFullYear(), 4)} ${pad(
+    d.getUTCHours(),
+    2
+  )}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)} GMT`
+
+const timestampCodec = <O>(
+  format: string,
+  fourDigits: boolean,
+  parse: (u: unknown) => Date | undefined,
+  print: (d: Date) => O
+): t.Type<Date, O, unknown> =>
+  new t.Type<Date, O, unknown>(
+    `Timestamp(${format})`,
+    (u): u is Date => isValidDate(u, fourDigits),
+    (u, c) => {
+      const d = parse(u)
+      return d === undefined ? t.failure(u, c, `expected a timestamp (${format})`) : t.success(d)
+    },
+    print
+  )
+
+/**
+ * io-ts codec of a timestamp in `epoch-seconds` form, restJson1's default in a JSON body: a
+ * JSON number of seconds since the epoch, fractions allowed (milliseconds are kept). A
+ * number out of the `Date` range is a decoding failure, never an `Invalid Date`.
+ *
+ * @example
+ * import { EpochSeconds } from 'fp-aws/core/RestJson'
+ *
+ * const r = EpochSeconds.decode(1515531081.123)
+ * assert.ok(r._tag === 'Right' && r.right.toISOString() === '2018-01-09T20:51:21.123Z')
+ * assert.strictEqual(EpochSeconds.encode(new Date(1500)), 1.5)
+ * assert.strictEqual(EpochSeconds.decode('1515531081')._tag, 'Left')
+ *
+ * @category codecs
+ * @since 0.2.0
+ */
+export const EpochSeconds: t.Type<Date, number, unknown> = timestampCodec(
+  'epoch-seconds',
+  false,
+  (u) => (typeof u === 'number' ? dateOfMs(Math.round(u * 1000)) : undefined),
+  (d) => d.getTime() / 1000
+)
+
+/**
+ * io-ts codec of a timestamp in `epoch-seconds` form as text (a header, the query string or
+ * the path): decimal seconds since the epoch, as `1515531081` or `1515531081.123`.
+ *
+ * @example
+ * import { EpochSecondsString } from 'fp-aws/core/RestJson'
+ *
+ * assert.strictEqual(EpochSecondsString.encode(new Date(1515531081123)), '1515531081.123')
+ * assert.strictEqual(EpochSecondsString.decode('1e3')._tag, 'Left')
+ *
+ * @category codecs
+ * @since 0.2.0
+ */
+export const EpochSecondsString: t.Type<Date, string, unknown> = timestampCodec(
+  'epoch-seconds',
+  false,
+  (u) => (typeof u === 'string' && EPOCH_STRING.test(u) ? dateOfMs(Math.round(Number(u) * 1000)) : undefined),
+  epochSecondsText
+)
+
+/**
+ * io-ts codec of a timestamp in `date-time` form (RFC 3339), restJson1's default in the query
+ * string and the path: `1985-04-12T23:20:50.52Z`, offsets (`+01:00`) accepted when decoding;
+ * encodes in UTC with milliseconds when there are any. A date that does not exist (February
+ * 30th, hour 24) is a decoding failure.
+ *
+ * @example
+ * import { DateTime } from 'fp-aws/core/RestJson'
+ *
+ * const r = DateTime.decode('1985-04-12T23:20:50.52+01:00')
+ * assert.ok(r._tag === 'Right' && r.right.toISOString() === '1985-04-12T22:20:50.520Z')
+ * assert.strictEqual(DateTime.encode(new Date(0)), '1970-01-01T00:00:00Z')
+ * assert.strictEqual(DateTime.decode('2001-02-29T00:00:00Z')._tag, 'Left')
+ *
+ * @category codecs
+ * @since 0.2.0
+ */
+export const DateTime: t.Type<Date, string, unknown> = timestampCodec(
+  'date-time',
+  true,
+  (u) => (typeof u === 'string' ? parseDateTime(u) : undefined),
+  dateTimeText
+)
+
+/**
+ * io-ts codec of a timestamp in `http-date` form (RFC 7231's IMF-fixdate), restJson1's
+ * default in headers: `Tue, 29 Apr 2014 18:30:38 GMT`. The day of the week must be the
+ * date's; the obsolete RFC 850 and asctime forms are not read.
+ *
+ * @example
+ * import { HttpDate } from 'fp-aws/core/RestJson'
+ *
+ * const r = HttpDate.decode('Tue, 29 Apr 2014 18:30:38 GMT')
+ * assert.ok(r._tag === 'Right' && r.right.toISOString() === '2014-04-29T18:30:38.000Z')
+ * assert.strictEqual(HttpDate.encode(new Date(0)), 'Thu, 01 Jan 1970 00:00:00 GMT')
+ * assert.strictEqual(HttpDate.decode('Mon, 29 Apr 2014 18:30:38 GMT')._tag, 'Left')
+ *
+ * @category codecs
+ * @since 0.2.0
+ */
+export const HttpDate: t.Type<Date, string, unknown> = timestampCodec(
+  'http-date',
+  true,
+  (u) => (typeof u === 'string' ? parseHttpDate(u) : undefined),
+  httpDateText
+)
+
+/**
+ * Shows a timestamp as RFC 3339 text (`Invalid Date` for a `Date` that holds no time).
+ *
+ * @example
+ * import { TimestampShow } from 'fp-aws/core/RestJson'
+ *
+ * assert.strictEqual(TimestampShow.show(new Date(0)), '1970-01-01T00:00:00.000Z')
+ *
+ * @category instances
+ * @since 0.2.0
+ */
+export const TimestampShow: { readonly show: (d: Date) => string } = {
+  show: (d) => (isValidDate(d, false) ? d.toISOString() : 'Invalid Date')
+}
+
+/**
+ * io-ts codec of an integer as text (a header, the query string or the path).
+ *
+ * @example
+ * import { IntegerString } from 'fp-aws/core/RestJson'
+ *
+ * assert.deepStrictEqual(IntegerString.decode('-12'), { _tag: 'Right', right: -12 })
+ * assert.strictEqual(IntegerString.decode('1.5')._tag, 'Left')
+ *
+ * @category codecs
+ * @since 0.2.0
+ */
+export const IntegerString: t.Type<number, string, unknown> = new t.Type<number, string, unknown>(
+  'Integer',
+  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u),
+  (u, c) =>
+    typeof u === 'string' && /^-?\d{1,16}$/.test(u) && Number.isSafeInteger(Number(u))
+      ? t.success(Number(u))
+      : t.failure(u, c, 'expected an integer'),
+  String
+)
+
+/**
+ * io-ts codec of a boolean as text: `true` or `false`.
+ *
+ * @example
+ * import { BooleanString } from 'fp-aws/core/RestJson'
+ *
+ * assert.deepStrictEqual(BooleanString.decode('false'), { _tag: 'Right', right: false })
+ * assert.strictEqual(BooleanString.decode('yes')._tag, 'Left')
+ *
+ * @category codecs
+ * @since 0.2.0
+ */
+export const BooleanString: t.Type<boolean, string, unknown> = new t.Type<boolean, string, unknown>(
+  'boolean',
+  (u): u is boolean => typeof u === 'boolean',
+  (u, c) => (u === 'true' ? t.success(true) : u === 'false' ? t.success(false) : t.failure(u, c, 'expected a boolean')),
+  String
+)
+
+// -------------------------------------------------------------------------------------
+// Maps bound to the query string and the headers
+// -------------------------------------------------------------------------------------
+
+/**
+ * Checks and flattens a map bound by `httpQueryParams` (string to string, or to a list of
+ * strings): the pairs to append after the query members, in the map's order, each list item
+ * its own pair. A key in `bound` (one a query member or the URI binds) is skipped, never
+ * overridden. The message names the field and never contains a value.
+ *
+ * @example
+ * import { queryParams } from 'fp-aws/core/RestJson'
+ *
+ * assert.deepStrictEqual(queryParams('params', ['page'])({ a: 'x', b: ['1', '2'], page: '9' }), {
+ *   _tag: 'Right',
+ *   right: [['a', 'x'], ['b', '1'], ['b', '2']]
+ * })
+ * assert.strictEqual(queryParams('params', [])({ a: 1 })._tag, 'Left')
+ *
+ * @category validation
+ * @since 0.2.0
+ */
+export const queryParams =
+  (field: string, bound: ReadonlyArray<string>) =>
+  (value: unknown): E.Either<string, ReadonlyArray<readonly [string, string]>> => {
+    const name = fieldName(field)
+    try {
+      const skip = new Set(Array.isArray(bound) ? bound : [])
+      if (!isPlainObject(value)) return E.left(`${name} must be a map of strings`)
+      const out: Array<readonly [string, string]> = []
+      for (const k of Object.keys(value)) {
+        const v = (value as Record<string, unknown>)[k]
+        if (LONE_SURROGATE.test(k)) return E.left(`${name} has a key with a lone UTF-16 surrogate, which cannot be encoded`)
+        const items = typeof v === 'string' ? [v] : Array.isArray(v) ? (v as ReadonlyArray<unknown>) : undefined
+        if (items === undefined || !items.every((i) => typeof i === 'string'))
+          return E.left(`${name} must map each key to a string or a list of strings`)
+        for (const i of items as ReadonlyArray<string>)
+          if (LONE_SURROGATE.test(i)) return E.left(`${name} has a value with a lone UTF-16 surrogate, which cannot be encoded`)
+        if (!skip.has(k)) for (const i of items as ReadonlyArray<string>) out.push([k, i])
+      }
+      return E.right(out)
+    } catch {
+      return E.left(`${name} cannot be read`)
+    }
+  }
+
+/** An HTTP header name: an RFC 9110 token. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+
+/** Headers the runtime or the transport writes: a prefix-header map may not set them. */
+const RESERVED_HEADERS: ReadonlySet<string> = new Set([
+  'host',
+  'content-length',
+  'content-encoding',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'upgrade',
+  'expect',
+  'user-agent',
+  'accept-encoding'
+])
+
+/**
+ * Checks a map bound by `httpPrefixHeaders` and names its headers: each key, after the
+ * prefix, must make a valid header name that is not one the operation (`bound`) or the
+ * runtime sets (`host`, `content-length`, `user-agent`, …), and each value must be a valid
+ * header value (as `validateHeaderValue`). Names are lower-cased; two keys that differ only
+ * in case are refused. The message names the field and never contains a value.
+ *
+ * @example
+ * import { prefixHeaders } from 'fp-aws/core/RestJson'
+ *
+ * assert.deepStrictEqual(prefixHeaders('meta', 'x-meta-', [])({ Color: 'red' }), { _tag: 'Right', right: { 'x-meta-color': 'red' } })
+ * assert.strictEqual(prefixHeaders('meta', 'x-meta-', [])({ 'a b': 'red' })._tag, 'Left')
+ * assert.strictEqual(prefixHeaders('meta', '', [])({ host: 'evil' })._tag, 'Left')
+ *
+ * @category validation
+ * @since 0.2.0
+ */
+export const prefixHeaders =
+  (field: string, prefix: string, bound: ReadonlyArray<string>) =>
+  (value: unknown): E.Either<string, Readonly<Record<string, string>>> => {
+    const name = fieldName(field)
+    try {
+      const taken = new Set(Array.isArray(bound) ? bound.map((b) => String(b).toLowerCase()) : [])
+      const pre = typeof prefix === 'string' ? prefix : ''
+      if (!isPlainObject(value)) return E.left(`${name} must be a map of strings`)
+      const out: Record<string, string> = {}
+      for (const k of Object.keys(value)) {
+        const v = (value as Record<string, unknown>)[k]
+        const header = `${pre}${k}`.toLowerCase()
+        if (k === '' || !TOKEN.test(header)) return E.left(`${name} has a key that does not make a valid HTTP header name`)
+        if (RESERVED_HEADERS.has(header) || taken.has(header) || SECRET_HEADER_NAMES.has(header))
+          return E.left(`${name} would set the ${header} header, which the request sets itself`)
+        if (Object.prototype.hasOwnProperty.call(out, header)) return E.left(`${name} sets the ${header} header twice`)
+        const checked = validateHeaderValue(`${name}.${k}`)(v as string)
+        if (E.isLeft(checked)) return E.left(typeof v === 'string' ? checked.left : `${name} must map each key to a string`)
+        defineOwn(out, header, checked.right)
+      }
+      return E.right(out)
+    } catch {
+      return E.left(`${name} cannot be read`)
+    }
+  }
+
+/** Headers that carry credentials: a prefix-header map never sets them (they would not be redacted as secrets of the request). */
+const SECRET_HEADER_NAMES: ReadonlySet<string> = new Set(['authorization', 'x-amz-security-token', 'x-amz-sso_bearer_token', 'cookie'])
 
 // -------------------------------------------------------------------------------------
 // Lenses
@@ -443,3 +902,120 @@ const decodeChecked = <A>(operation: string, codec: t.Decoder<unknown, A>, res: 
     )
   )
 }
+
+/**
+ * Reads a response header bound to a member (`httpHeader`) with `codec` (a codec from text:
+ * `t.string`, `IntegerString`, `BooleanString`, `HttpDate`, …): `None` when it is absent, a
+ * `SerializeError` naming the header (never its value) when it does not decode.
+ *
+ * @example
+ * import * as O from 'fp-ts/lib/Option.js'
+ * import { IntegerString, readHeader } from 'fp-aws/core/RestJson'
+ *
+ * const res = { status: 200, headers: { 'x-count': '3' }, body: new Uint8Array() }
+ * assert.deepStrictEqual(readHeader('Op', 'x-count', IntegerString)(res), { _tag: 'Right', right: O.some(3) })
+ * assert.deepStrictEqual(readHeader('Op', 'x-other', IntegerString)(res), { _tag: 'Right', right: O.none })
+ *
+ * @category decoding
+ * @since 0.2.0
+ */
+export const readHeader =
+  <A>(operation: string, header: string, codec: t.Decoder<unknown, A>) =>
+  (res: HttpResponse): E.Either<SerializeError, Option<A>> => {
+    const name = typeof operation === 'string' ? operation : 'operation'
+    try {
+      const v: unknown = res.headers[String(header).toLowerCase()]
+      if (v === undefined) return E.right(O.none)
+      const r = codec.decode(v)
+      return E.isRight(r)
+        ? E.right(O.some(r.right))
+        : E.left(serializeError(`${name}: the response header ${String(header)} does not match the model (expected ${String(codec.name)})`, res.status))
+    } catch {
+      return E.left(serializeError(`${name}: the response cannot be read`, 0))
+    }
+  }
+
+/**
+ * Reads a required response header (as `readHeader`): its absence is a `SerializeError`.
+ *
+ * @example
+ * import { readRequiredHeader } from 'fp-aws/core/RestJson'
+ * import * as t from 'io-ts'
+ *
+ * const res = { status: 200, headers: {}, body: new Uint8Array() }
+ * assert.strictEqual(readRequiredHeader('Op', 'x-id', t.string)(res)._tag, 'Left')
+ *
+ * @category decoding
+ * @since 0.2.0
+ */
+export const readRequiredHeader =
+  <A>(operation: string, header: string, codec: t.Decoder<unknown, A>) =>
+  (res: HttpResponse): E.Either<SerializeError, A> => {
+    const r = readHeader(operation, header, codec)(res)
+    if (E.isLeft(r)) return r
+    return O.isSome(r.right)
+      ? E.right(r.right.value)
+      : E.left(serializeError(`${typeof operation === 'string' ? operation : 'operation'}: the response has no ${String(header)} header`, statusOf(res)))
+  }
+
+const statusOf = (res: HttpResponse): number => {
+  try {
+    return typeof res.status === 'number' ? res.status : 0
+  } catch {
+    return 0
+  }
+}
+
+/**
+ * The response headers a map member bound by `httpPrefixHeaders` holds: every header whose
+ * (lower-case) name starts with `prefix`, keyed by the rest of its name.
+ *
+ * @example
+ * import { readPrefixHeaders } from 'fp-aws/core/RestJson'
+ *
+ * const res = { status: 200, headers: { 'x-meta-color': 'red', 'content-type': 'application/json' }, body: new Uint8Array() }
+ * assert.deepStrictEqual(readPrefixHeaders('x-meta-')(res), { color: 'red' })
+ *
+ * @category decoding
+ * @since 0.2.0
+ */
+export const readPrefixHeaders =
+  (prefix: string) =>
+  (res: HttpResponse): Readonly<Record<string, string>> => {
+    const out: Record<string, string> = {}
+    try {
+      const pre = String(prefix).toLowerCase()
+      for (const k of Object.keys(res.headers)) {
+        const v: unknown = res.headers[k]
+        const name = k.toLowerCase()
+        if (name.startsWith(pre) && name.length > pre.length && typeof v === 'string') defineOwn(out, name.slice(pre.length), v)
+      }
+    } catch {
+      // headers that cannot be read hold nothing
+    }
+    return out
+  }
+
+/**
+ * Reads a response body bound to a string member (`httpPayload`): the body as UTF-8 text;
+ * bytes that are not UTF-8 are a `SerializeError`.
+ *
+ * @example
+ * import { decodeTextResponse } from 'fp-aws/core/RestJson'
+ *
+ * const body = new TextEncoder().encode('hello')
+ * assert.deepStrictEqual(decodeTextResponse('Op')({ status: 200, headers: {}, body }), { _tag: 'Right', right: 'hello' })
+ *
+ * @category decoding
+ * @since 0.2.0
+ */
+export const decodeTextResponse =
+  (operation: string) =>
+  (res: HttpResponse): E.Either<SerializeError, string> => {
+    const name = typeof operation === 'string' ? operation : 'operation'
+    try {
+      return E.right(utf8.decode(res.body))
+    } catch {
+      return E.left(serializeError(`${name}: the response body is not UTF-8 text`, statusOf(res)))
+    }
+  }

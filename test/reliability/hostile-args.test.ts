@@ -82,7 +82,7 @@ const EXCLUDED: ReadonlyMap<string, string> = new Map(
         'destructors of values the library produced (a Sensitive, an AWSError, a Date): nothing to answer for a value that is not one (an empty secret, a made-up branch or timestamp would be worse than the TypeError)'
       ],
       [
-        ['optionFromNullable', 'arrayFromNullable', 'structureCodec', 'withDefault', 'optional', 'decodeWith', 'describeErrors'],
+        ['optionFromNullable', 'arrayFromNullable', 'mapFromNullable', 'structureCodec', 'withDefault', 'optional', 'decodeWith', 'describeErrors'],
         "io-ts codec combinators: they take codecs (and io-ts's own combinators throw the same way on a non-codec)"
       ],
       [

@@ -172,6 +172,75 @@ describe('the generated tests of the fixture', () => {
       expect(titles(op).length, op).toBe(4)
     expect(r.numPassedTests).toBe(tests.length)
   }, 600_000)
+  /** A mutation of a generated file: the text it must find (so that a drift of the output fails here) and its replacement. */
+  const MUTATIONS: ReadonlyArray<readonly [file: string, find: RegExp, replace: string]> = [
+    // the endpoint table: the resolver names another host
+    [`${OUT}/fixture/Endpoint.ts`, /portal\.sso\.\{Region\}\.\{PartitionResult#dnsSuffix\}/, 'portal.ssx.{Region}.{PartitionResult#dnsSuffix}'],
+    // the lens laws: a lens whose set does nothing
+    [
+      `${OUT}/fixture/PutThing.ts`,
+      /export const putThing_meta[^\n]*\n/,
+      'export const putThing_meta: L.Lens<PutThing, RR.ReadonlyRecord<string, string>> = L.lens((s) => s.meta, () => (s) => s)\n'
+    ],
+    // the codec round trip: a date-time member of a record read back as an http-date (the milliseconds lost)
+    [`${OUT}/fixture/PutThing.ts`, /(export const PutThingResponseCodec[\s\S]*?updated: optionFromNullable\()DateTime\)/, '$1HttpDate)'],
+    // the arbitraries: prefix-header keys that are not header names, and a secret left in the clear
+    [ARBITRARIES, /0-9A-Za-z\]\{1,8\}/, '0-9A-Za-z ]{1,8}'],
+    [ARBITRARIES, /note: optional\(bodyString\.map\(sensitive\)\)/, 'note: optional(bodyString)'],
+    // the exact request, encoded and on the wire: a query parameter a bound key shadows is sent, a payload's content type
+    [`${OUT}/fixture/PutThing.ts`, /\['mode', 'since', 'level', 'flag'\]/, "['since', 'level', 'flag']"],
+    [`${OUT}/fixture/PutText.ts`, /'content-type': 'text\/plain'/, "'content-type': 'text/html'"],
+    // on the wire only: the response is read from another header, so send fails while the encoding holds
+    [`${OUT}/fixture/PutThing.ts`, /(readRequiredHeader\(\s*OPERATION,\s*)'x-request-id'/, "$1'x-request-idx'"]
+  ]
+
+  it('fail, each kind of them, on a mutation of what it checks', async () => {
+    const originals = new Map<string, string>()
+    try {
+      for (const [file, find, replace] of MUTATIONS) {
+        const text = fs.readFileSync(path.join(root, file), 'utf8')
+        if (!originals.has(file)) originals.set(file, text)
+        expect(find.test(text), `${file}: ${String(find)}`).toBe(true)
+        fs.writeFileSync(path.join(root, file), text.replace(find, replace))
+      }
+      const r = await runGeneratedTests()
+      const tests = r.testResults.flatMap((f) => f.assertionResults)
+      const status = (suite: string, title: string): string =>
+        tests.find((t) => (t.ancestorTitles[0] ?? '').startsWith(suite) && t.title === title)?.status ?? 'missing'
+      const every = 'with every member set'
+      expect({
+        endpoint: status('Fixture endpoints', `'us-east-1'`),
+        lens: status('Fixture lenses', 'putThing_meta'),
+        codec: status('Fixture codecs', 'PutThingResponseCodec'),
+        encodes: status('Fixture arbitraries', 'every putThing() encodes'),
+        secret: status('Fixture arbitraries', 'every putThing() keeps note Sensitive'),
+        queryParams: status(`PutThing (POST /things/{thingId}/at/{when}/{path+}?mode=fast) ${every}`, 'encodePutThing gives it'),
+        payloadEncoded: status(`PutText (POST /text) ${every}`, 'encodePutText gives it'),
+        payloadWire: status(`PutText (POST /text) ${every}`, 'send(PutText) puts it on the wire'),
+        responseHeader: status('PutThing (POST /things/{thingId}/at/{when}/{path+}?mode=fast) with only the members always sent', 'send(PutThing) puts it on the wire')
+      }).toEqual({
+        endpoint: 'failed',
+        lens: 'failed',
+        codec: 'failed',
+        encodes: 'failed',
+        secret: 'failed',
+        queryParams: 'failed',
+        payloadEncoded: 'failed',
+        payloadWire: 'failed',
+        responseHeader: 'failed'
+      })
+      // and the tests next to them, which the mutations do not touch, still pass
+      expect({
+        endpoint: status('Fixture endpoints', `'a custom endpoint'`),
+        lens: status('Fixture lenses', 'putThing_tags'),
+        codec: status('Fixture codecs', 'PutDocumentResponseCodec'),
+        encodes: status('Fixture arbitraries', 'every putText() encodes'),
+        encoded: status('PutThing (POST /things/{thingId}/at/{when}/{path+}?mode=fast) with only the members always sent', 'encodePutThing gives it')
+      }).toEqual({ endpoint: 'passed', lens: 'passed', codec: 'passed', encodes: 'passed', encoded: 'passed' })
+    } finally {
+      for (const [file, text] of originals) fs.writeFileSync(path.join(root, file), text)
+    }
+  }, 600_000)
 })
 
 // -------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { pipe } from 'fp-ts/lib/function.js'
+import fc from 'fast-check'
 import * as O from 'fp-ts/lib/Option.js'
 import * as prettier from 'prettier'
 import ts from 'typescript'
@@ -22,7 +23,7 @@ import { readService } from '../../gen/model.js'
 import { emitTests } from '../../gen/tests.js'
 import { send, type AWSRequest, type Env } from '../../src/index.js'
 import type { HttpRequest, HttpResponse } from '../../src/core/Request.js'
-import { prefixHeaders } from '../../src/core/RestJson.js'
+import { EpochSeconds, EpochSecondsString, prefixHeaders } from '../../src/core/RestJson.js'
 import { isSensitive, reveal, sensitive } from '../../src/core/Sensitive.js'
 import { envFor, useScriptedServers } from '../util/harness.js'
 import type { Recorded, Scripted } from '../util/scripted.js'
@@ -449,6 +450,33 @@ describe('PutThing: labels, query, headers, prefix headers, renamed body members
     for (const name of ['Host', 'content-length', 'Content-Type', 'user-agent', 'authorization', 'x-amz-security-token', 'transfer-encoding'])
       expect(all({ [name]: 'x' })).toEqual({ _tag: 'Left', left: `meta would set the ${name.toLowerCase()} header, which the request sets itself` })
     expect(all({ 'x-custom': 'x' })).toEqual({ _tag: 'Right', right: { 'x-custom': 'x' } })
+  })
+})
+
+describe('epoch seconds: every time a Date holds goes through and back to the millisecond', () => {
+  // beyond 2^52 ms, seconds times 1000 as doubles land a millisecond off: the digits must be read instead
+  const far = [4_496_427_014_056_194, -4_443_128_683_895_895, 8_640_000_000_000_000, -8_640_000_000_000_000, 8_639_999_999_999_999]
+
+  it.each(far)('%d ms, as a JSON number and as text', (ms) => {
+    const d = new Date(ms)
+    expect(EpochSeconds.decode(JSON.parse(JSON.stringify(EpochSeconds.encode(d))))).toEqual({ _tag: 'Right', right: d })
+    expect(EpochSecondsString.decode(EpochSecondsString.encode(d))).toEqual({ _tag: 'Right', right: d })
+  })
+
+  it('for any time, and reads digits past the millisecond rounded', () => {
+    fc.assert(
+      fc.property(fc.date({ noInvalidDate: true }), (d) => {
+        const n = EpochSeconds.decode(JSON.parse(JSON.stringify(EpochSeconds.encode(d))))
+        const s = EpochSecondsString.decode(EpochSecondsString.encode(d))
+        return n._tag === 'Right' && n.right.getTime() === d.getTime() && s._tag === 'Right' && s.right.getTime() === d.getTime()
+      })
+    )
+    expect(EpochSeconds.decode(1515531081.1234567)).toEqual({ _tag: 'Right', right: new Date(1515531081123) })
+    expect(EpochSeconds.decode(1515531081.9996)).toEqual({ _tag: 'Right', right: new Date(1515531082000) })
+    expect(EpochSecondsString.decode('-1.0005')).toEqual({ _tag: 'Right', right: new Date(-1001) })
+    expect(EpochSeconds.decode(1e-7)).toEqual({ _tag: 'Right', right: new Date(0) })
+    expect(EpochSeconds.decode(8.64e12 + 0.001)._tag).toBe('Left')
+    expect(EpochSeconds.decode(1e21)._tag).toBe('Left')
   })
 })
 

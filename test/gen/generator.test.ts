@@ -159,9 +159,9 @@ describe('the generated tests of the fixture', () => {
       tests.filter((t) => (t.ancestorTitles[0] ?? '').startsWith(prefix)).map((t) => t.title)
     // the four endpoint cases of the fixture model
     expect(titles('Fixture endpoints')).toEqual([`'a custom endpoint'`, `'FIPS with a custom endpoint'`, `'us-east-1'`, `'no region'`])
-    // a lens per member: 19 + 14 request and response members of PutThing, 2 + 2 of PutDocument,
+    // a lens per member: 19 + 14 request and response members of PutThing, 4 + 2 of PutDocument,
     // 2 + 2 of PutText, 3 of Attribute and 3 of Document
-    expect(titles('Fixture lenses')).toHaveLength(47)
+    expect(titles('Fixture lenses')).toHaveLength(49)
     expect(titles('Fixture lenses')).toContain('putThing_meta')
     // a codec per record: 6 requests and responses, 2 shared shapes
     expect(titles('Fixture codecs')).toHaveLength(8)

@@ -141,11 +141,17 @@ const runGeneratedTests = async (): Promise<VitestJson> => {
     config,
     `export default ${JSON.stringify({ root, test: { include: [TESTS], testTimeout: 120_000, hookTimeout: 120_000, reporters: ['json'], outputFile: report } })}\n`
   )
-  await new Promise<void>((resolve) => {
-    execFile(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', config], { cwd: root, timeout: 600_000 }, () =>
-      resolve()
+  fs.rmSync(report, { force: true })
+  // the exit status says only that some test failed: the report says which
+  const output = await new Promise<string>((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', config],
+      { cwd: root, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 },
+      (_, stdout, stderr) => resolve(`${stdout}${stderr}`)
     )
   })
+  if (!fs.existsSync(report)) throw new Error(`the nested vitest wrote no report:\n${output.slice(-4000)}`)
   return JSON.parse(fs.readFileSync(report, 'utf8')) as VitestJson
 }
 

@@ -10,7 +10,11 @@
  *    when it differs, one with only the members always sent), the `HttpRequest` its encoder
  *    must give, and what a loopback server must receive when it is sent. The expectation is
  *    written here straight from the model (the `http` trait and the member bindings), not from
- *    the templates of `emit.ts`, so that a template that drifts from the model fails its test.
+ *    the templates of `emit.ts`, so that a template that drifts from the model fails its test:
+ *    labels and the query percent-encoded, timestamps in their format, JSON members under
+ *    their `jsonName`, query parameters after the bound ones (a key a bound one shadows not
+ *    sent), prefix headers in lower case, a structure payload as the whole JSON body, a string
+ *    payload as the raw `text/plain` body, and an absent payload as no body.
  */
 import { arbitraryName, arbitraryPath, importPath, structuresOf } from './arbitrary.js'
 import { alwaysThere, header, isSecret, lensName, lowerFirst, type Output } from './emit.js'

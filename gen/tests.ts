@@ -10,14 +10,41 @@
  *    when it differs, one with only the members always sent), the `HttpRequest` its encoder
  *    must give, and what a loopback server must receive when it is sent. The expectation is
  *    written here straight from the model (the `http` trait and the member bindings), not from
- *    the templates of `emit.ts`, so that a template that drifts from the model fails its test.
+ *    the templates of `emit.ts`, so that a template that drifts from the model fails its test:
+ *    labels and the query percent-encoded, timestamps in their format, JSON members under
+ *    their `jsonName`, query parameters after the bound ones (a key a bound one shadows not
+ *    sent), prefix headers in lower case, a structure payload as the whole JSON body, a string
+ *    payload as the raw `text/plain` body, and an absent payload as no body.
  */
-import { arbitraryName, structuresOf } from './arbitrary.js'
+import { arbitraryName, arbitraryPath, importPath, structuresOf } from './arbitrary.js'
 import { alwaysThere, header, isSecret, lensName, lowerFirst, type Output } from './emit.js'
-import type { Member, Operation, Service, Structure, Type } from './model.js'
+import type { Member, Operation, Service, Structure, TimestampFormat, Type } from './model.js'
 
 /** The test module of a service, relative to the repository root. */
 export const testsPath = (svc: Service): string => `test/services/${svc.annex.module}/generated.test.ts`
+
+/** Where the test module goes and what it imports, relative to the repository root (`npm run gen`'s layout by default). */
+export interface TestPaths {
+  /** The test module. */
+  readonly file: string
+  /** The arbitraries module (without extension). */
+  readonly arbitrary: string
+  /** The folder of the service modules. */
+  readonly services: string
+  /** The folder of `core/`. */
+  readonly core: string
+  /** The folder of `laws.ts` and `util/` (the project's `test/`). */
+  readonly test: string
+}
+
+/** `npm run gen`'s layout. */
+export const defaultTestPaths = (svc: Service): TestPaths => ({
+  file: testsPath(svc),
+  arbitrary: arbitraryPath(svc).replace(/\.ts$/, ''),
+  services: `src/services/${svc.annex.module}`,
+  core: 'src/core',
+  test: 'test'
+})
 
 const q = (s: string): string => JSON.stringify(s)
 
@@ -80,12 +107,14 @@ const viewArb = (svc: Service, t: Type): string => {
       return 'fc.integer()'
     case 'boolean':
       return 'fc.boolean()'
+    case 'timestamp':
+      return 'anyDate'
     case 'list':
       return `fc.array(${viewArb(svc, t.member)}, { maxLength: 3 })`
+    case 'map':
+      return `fc.dictionary(anyString, ${viewArb(svc, t.value)}, { maxKeys: 3 })`
     case 'structure':
       return `A.${arbitraryName(svc, t.name)}()`
-    default:
-      throw new Error(`gen: ${svc.sdkId}: generated tests of a ${t.kind} are not supported yet`)
   }
 }
 
@@ -97,12 +126,14 @@ const viewEq = (t: Type): string => {
       return 'N.Eq'
     case 'boolean':
       return 'B.Eq'
+    case 'timestamp':
+      return 'D.Eq'
     case 'list':
       return `RA.getEq(${viewEq(t.member)})`
+    case 'map':
+      return `RR.getEq(${viewEq(t.value)})`
     case 'structure':
       return `M.${t.name}Eq`
-    default:
-      throw new Error(`gen: generated tests of a ${t.kind} are not supported yet`)
   }
 }
 
@@ -167,33 +198,44 @@ ${[...encodes, ...secrets].join('\n\n')}
 // 4. exact-request goldens
 // -------------------------------------------------------------------------------------
 
-/** A plain sample value of a member: what the record holds (secrets unwrapped, options unwrapped). */
-type Plain = string | number | boolean | ReadonlyArray<Plain> | { readonly [k: string]: Plain }
+/**
+ * A plain sample value of a member: what the record holds (secrets unwrapped, options
+ * unwrapped); a map or a structure is an object, told apart by the member's type.
+ */
+type Plain = string | number | boolean | Date | ReadonlyArray<Plain> | { readonly [k: string]: Plain }
 
 const sampleString = (m: Member, t: Type & { kind: 'string' }, n: number): string => {
   if (t.enum !== undefined && t.enum.length > 0) return t.enum[n % t.enum.length] as string
   const tag = n === 0 ? m.name : `${m.name}${n}`
   switch (m.location) {
     case 'header':
+    case 'prefixHeaders':
       // every character a header value may hold but white space at the ends
       return `${tag}-Value.0123~+/=`
     case 'query':
     case 'label':
+    case 'queryParams':
       // reserved characters, white space and non-ASCII: they must be percent-encoded
       return `${tag} é/?&=+!'()*~`
     case 'greedyLabel':
       return `${tag}/a b/é`
     case 'body':
+    case 'payload':
       // non-ASCII: the body is UTF-8
       return `${tag} é ✓`
-    default:
-      throw new Error(`gen: ${m.name}: generated tests of a string bound to the ${m.location} are not supported yet`)
+    case 'responseCode':
+      throw new Error(`gen: ${m.name}: a string bound to the status`)
   }
 }
 
-const sampleInteger = (m: Member): number => {
+const sampleInteger = (m: Member, t: Type & { kind: 'integer' }, n: number): number => {
+  if (t.intEnum !== undefined && t.intEnum.length > 0) {
+    const others = t.intEnum.filter((v) => v !== m.default)
+    const pool = others.length > 0 ? others : t.intEnum
+    return pool[n % pool.length] as number
+  }
   const { min, max } = m.range ?? {}
-  const n =
+  const base =
     min !== undefined && max !== undefined
       ? Math.floor((min + max) / 2)
       : min !== undefined
@@ -201,8 +243,20 @@ const sampleInteger = (m: Member): number => {
         : max !== undefined
           ? max - 1
           : 42
-  return n === m.default ? n + (max === undefined || n < max ? 1 : -1) : n
+  const v = base + n
+  return v === m.default ? v + (max === undefined || v < max ? 1 : -1) : v
 }
+
+/**
+ * A sample time: 2024-02-29 (a leap day) plus `n` days and a second per member, with 250 ms
+ * when the format carries milliseconds (an http-date carries whole seconds).
+ */
+const sampleDate = (m: Member, format: TimestampFormat, n: number): Date =>
+  new Date(Date.UTC(2024, 1, 29, 12, 30, 0) + n * 86_400_000 + m.order * 1000 + (format === 'http-date' ? 0 : 250))
+
+/** The two sample keys of a map: one with white space, one with a non-ASCII letter (a prefix-header key: a token, in mixed case). */
+const sampleKeys = (m: Member): readonly [string, string] =>
+  m.location === 'prefixHeaders' ? [`${m.name}-A`, `${m.name}b`] : [`${m.name}-a`, `${m.name} é`]
 
 const structureByName = (svc: Service, name: string): Structure => {
   const s = svc.shared.find((x) => x.name === name)
@@ -215,28 +269,37 @@ const samplePlain = (svc: Service, m: Member, t: Type, n: number): Plain => {
     case 'string':
       return sampleString(m, t, n)
     case 'integer':
-      return sampleInteger(m) + n
+      return sampleInteger(m, t, n)
     case 'boolean':
       return m.default === true ? false : true
+    case 'timestamp':
+      return sampleDate(m, t.format, n)
     case 'list':
       return [samplePlain(svc, m, t.member, n + 1), samplePlain(svc, m, t.member, n + 2)]
+    case 'map': {
+      const [a, b] = sampleKeys(m)
+      return { [a]: samplePlain(svc, m, t.value, n + 1), [b]: samplePlain(svc, m, t.value, n + 2) }
+    }
     case 'structure': {
       const s = structureByName(svc, t.name)
       return Object.fromEntries(s.members.map((x) => [x.name, samplePlain(svc, x, x.type, n)]))
     }
-    default:
-      throw new Error(`gen: ${svc.sdkId}: ${m.name}: generated tests of a ${t.kind} are not supported yet`)
   }
 }
 
-/** The record form of a plain sample (TypeScript source): secrets wrapped, optional members `O.some`, absent ones `O.none` or `[]`. */
+/** The record form of a plain sample (TypeScript source): secrets wrapped, optional members `O.some`, absent ones `O.none`, `[]` or `{}`. */
 const recordExpr = (svc: Service, m: Member, t: Type, v: Plain | undefined, top: boolean): string => {
-  if (v === undefined) return t.kind === 'list' ? '[]' : 'O.none'
+  if (v === undefined) return t.kind === 'list' ? '[]' : t.kind === 'map' ? '{}' : 'O.none'
   let e: string
   if (t.kind === 'list')
     e = `[${(v as ReadonlyArray<Plain>).map((x) => recordExpr(svc, m, t.member, x, false)).join(', ')}]`
+  else if (t.kind === 'map')
+    e = `{ ${Object.entries(v as Readonly<Record<string, Plain>>)
+      .map(([k, x]) => `${q(k)}: ${recordExpr(svc, m, t.value, x, false)}`)
+      .join(', ')} }`
   else if (t.kind === 'structure')
     e = structureExpr(svc, structureByName(svc, t.name), v as Readonly<Record<string, Plain>>)
+  else if (t.kind === 'timestamp') e = `new Date(${(v as Date).getTime()})`
   else e = JSON.stringify(v)
   if (!top) return e
   if (isSecret(m)) e = `sensitive(${e})`
@@ -246,15 +309,38 @@ const recordExpr = (svc: Service, m: Member, t: Type, v: Plain | undefined, top:
 const structureExpr = (svc: Service, s: Structure, v: Readonly<Record<string, Plain | undefined>>): string =>
   `{ ${s.members.map((m) => `${m.name}: ${recordExpr(svc, m, m.type, v[m.name], true)}`).join(', ')} }`
 
-/** The JSON form of a plain sample: structure members by their wire name, in model order. */
+/**
+ * A time as its format writes it, by the format's definition (Smithy's timestampFormat):
+ * epoch-seconds are seconds with the milliseconds as decimals, date-time is RFC 3339 in UTC
+ * (fractional seconds only when there are some, as the AWS SDKs write it), http-date is
+ * RFC 7231's IMF-fixdate.
+ */
+const timestampJson = (format: TimestampFormat, d: Date): string | number =>
+  format === 'epoch-seconds'
+    ? d.getTime() / 1000
+    : format === 'date-time'
+      ? d.toISOString().replace(/\.000Z$/, 'Z')
+      : d.toUTCString()
+
+/** The JSON form of a plain sample: structure members by their wire name, in model order; an empty list or map left out. */
 const jsonOf = (svc: Service, t: Type, v: Plain): unknown => {
-  if (t.kind === 'list') return (v as ReadonlyArray<Plain>).map((x) => jsonOf(svc, t.member, x))
-  if (t.kind !== 'structure') return v
-  const s = structureByName(svc, t.name)
-  const o = v as Readonly<Record<string, Plain>>
-  return Object.fromEntries(
-    [...s.members].sort((a, b) => a.order - b.order).map((m) => [m.wireName, jsonOf(svc, m.type, o[m.name] as Plain)])
-  )
+  switch (t.kind) {
+    case 'timestamp':
+      return timestampJson(t.format, v as Date)
+    case 'list':
+      return (v as ReadonlyArray<Plain>).map((x) => jsonOf(svc, t.member, x))
+    case 'map':
+      return Object.fromEntries(Object.entries(v as Readonly<Record<string, Plain>>).map(([k, x]) => [k, jsonOf(svc, t.value, x)]))
+    case 'structure': {
+      const s = structureByName(svc, t.name)
+      const o = v as Readonly<Record<string, Plain>>
+      return Object.fromEntries(
+        [...s.members].sort((a, b) => a.order - b.order).map((m) => [m.wireName, jsonOf(svc, m.type, o[m.name] as Plain)])
+      )
+    }
+    default:
+      return v
+  }
 }
 
 /** The AWS SDKs' percent-encoding: RFC 3986 unreserved bytes stay, every other UTF-8 byte is `%XX`. */
@@ -267,7 +353,9 @@ const awsEncode = (s: string): string =>
     )
     .join('')
 
-const scalarText = (v: Plain): string => (typeof v === 'string' ? v : String(v))
+/** A scalar as the text of a header, a query value or a label. */
+const scalarText = (t: Type, v: Plain): string =>
+  t.kind === 'timestamp' ? String(timestampJson(t.format, v as Date)) : typeof v === 'string' ? v : String(v)
 
 interface Golden {
   readonly sample: string
@@ -288,24 +376,15 @@ const alwaysSent = (m: Member): boolean => m.required || m.default !== undefined
  * The expected request of an operation, from its `http` trait and its members' bindings: with
  * every member set (`all`), or with only the members always sent (the others absent: not in the
  * query, the headers or the body).
+ *
+ * A map of query parameters gets one more key, one the request binds itself (a literal or an
+ * `httpQuery` member): the bound value wins, the map's is not sent. A map of prefix headers
+ * has keys in mixed case: header names are sent in lower case.
  */
 const golden = (svc: Service, op: Operation, all: boolean): Golden => {
   const s = op.input
   const byModel = [...s.members].sort((a, b) => a.order - b.order)
-  const plain = new Map(
-    byModel.filter((m) => all || alwaysSent(m)).map((m) => [m.name, samplePlain(svc, m, m.type, 0)])
-  )
-  const sent = byModel.filter((m) => plain.has(m.name))
-  const value = (m: Member): Plain => plain.get(m.name) as Plain
-  const sample = structureExpr(svc, s, Object.fromEntries(plain))
-  const [rawPath, rawQuery] = op.uri.split('?', 2) as [string, string | undefined]
-  const path = rawPath.replace(/\{([A-Za-z_][A-Za-z0-9_]*)(\+?)\}/g, (_, label: string, greedy: string) => {
-    const m = byModel.find((x) => x.name === label && (x.location === 'label' || x.location === 'greedyLabel'))
-    if (m === undefined) throw new Error(`gen: ${op.name}: no member for the label ${label}`)
-    const text = scalarText(value(m))
-    return greedy === '+' ? text.split('/').map(awsEncode).join('/') : awsEncode(text)
-  })
-  const literals = (rawQuery ?? '')
+  const literals = (op.uri.split('?', 2)[1] ?? '')
     .split('&')
     .filter((kv) => kv !== '')
     .map((kv): readonly [string, string] => {
@@ -314,24 +393,71 @@ const golden = (svc: Service, op: Operation, all: boolean): Golden => {
         ? [decodeURIComponent(kv), '']
         : [decodeURIComponent(kv.slice(0, i)), decodeURIComponent(kv.slice(i + 1))]
     })
+  const plain = new Map(
+    byModel.filter((m) => all || alwaysSent(m)).map((m) => [m.name, samplePlain(svc, m, m.type, 0)])
+  )
+  const sent = byModel.filter((m) => plain.has(m.name))
+  const value = (m: Member): Plain => plain.get(m.name) as Plain
+  // a key of the query parameters that a bound query value shadows
+  const boundKeys = [...literals.map(([k]) => k), ...sent.filter((m) => m.location === 'query').map((m) => m.wireName)]
+  const shadowed = boundKeys[0]
+  for (const m of sent)
+    if (m.location === 'queryParams' && shadowed !== undefined && m.type.kind === 'map')
+      plain.set(m.name, { ...(value(m) as Readonly<Record<string, Plain>>), [shadowed]: samplePlain(svc, m, m.type.value, 3) })
+  const sample = structureExpr(svc, s, Object.fromEntries(plain))
+  const [rawPath] = op.uri.split('?', 2) as [string]
+  const path = rawPath.replace(/\{([A-Za-z_][A-Za-z0-9_]*)(\+?)\}/g, (_, label: string, greedy: string) => {
+    const m = byModel.find((x) => x.name === label && (x.location === 'label' || x.location === 'greedyLabel'))
+    if (m === undefined) throw new Error(`gen: ${op.name}: no member for the label ${label}`)
+    const text = scalarText(m.type, value(m))
+    return greedy === '+' ? text.split('/').map(awsEncode).join('/') : awsEncode(text)
+  })
   const query = [
     ...literals,
     ...sent
       .filter((m) => m.location === 'query')
-      .map((m): readonly [string, string] => [m.wireName, scalarText(value(m))])
-  ]
-  // a JSON body as soon as the input has a member bound to it, even when none is sent (`{}`)
-  const body = byModel.some((m) => m.location === 'body')
-    ? JSON.stringify(
-        Object.fromEntries(
-          sent.filter((m) => m.location === 'body').map((m) => [m.wireName, jsonOf(svc, m.type, value(m))])
-        )
+      .map((m): readonly [string, string] => [m.wireName, scalarText(m.type, value(m))]),
+    ...sent
+      .filter((m) => m.location === 'queryParams')
+      .flatMap((m) =>
+        Object.entries(value(m) as Readonly<Record<string, Plain>>)
+          .filter(([k]) => !boundKeys.includes(k))
+          .flatMap(([k, v]) => (Array.isArray(v) ? (v as ReadonlyArray<string>) : [v as string]).map((x): readonly [string, string] => [k, x]))
       )
-    : undefined
+  ]
+  const payload = byModel.find((m) => m.location === 'payload')
+  // a payload is the whole body (absent: no body); else a JSON body as soon as the input has
+  // a member bound to it, even when none is sent (`{}`), empty lists and maps left out
+  const body =
+    payload !== undefined
+      ? plain.has(payload.name)
+        ? payload.type.kind === 'string'
+          ? (value(payload) as string)
+          : JSON.stringify(jsonOf(svc, payload.type, value(payload)))
+        : undefined
+      : byModel.some((m) => m.location === 'body')
+        ? JSON.stringify(
+            Object.fromEntries(
+              sent
+                .filter((m) => m.location === 'body')
+                .filter((m) => !((m.type.kind === 'list' || m.type.kind === 'map') && Object.keys(value(m) as object).length === 0))
+                .map((m) => [m.wireName, jsonOf(svc, m.type, value(m))])
+            )
+          )
+        : undefined
+  const contentType =
+    body === undefined ? undefined : payload !== undefined && payload.type.kind === 'string' ? 'text/plain' : 'application/json'
   const headerMembers = sent.filter((m) => m.location === 'header')
   const headers = [
-    ...headerMembers.map((m): readonly [string, string] => [m.wireName, scalarText(value(m))]),
-    ...(body === undefined ? [] : [['content-type', 'application/json'] as const])
+    ...headerMembers.map((m): readonly [string, string] => [m.wireName, scalarText(m.type, value(m))]),
+    ...sent
+      .filter((m) => m.location === 'prefixHeaders')
+      .flatMap((m) =>
+        Object.entries(value(m) as Readonly<Record<string, Plain>>).map(
+          ([k, v]): readonly [string, string] => [`${m.wireName}${k}`.toLowerCase(), v as string]
+        )
+      ),
+    ...(contentType === undefined ? [] : [['content-type', contentType] as const])
   ]
   const url =
     query.length === 0 ? path : `${path}?${query.map(([k, v]) => `${awsEncode(k)}=${awsEncode(v)}`).join('&')}`
@@ -345,6 +471,41 @@ const golden = (svc: Service, op: Operation, all: boolean): Golden => {
     secretHeaders: headerMembers.filter((m) => m.sensitive).map((m) => m.wireName),
     body
   }
+}
+
+/**
+ * The smallest response an operation accepts: its success status, the required headers, and
+ * a body with the required members (a required payload: the required members of its
+ * structure, or a text). `{}` when nothing is required; nothing for a `Unit` output.
+ */
+const minimalResponse = (svc: Service, op: Operation): { readonly headers: ReadonlyArray<readonly [string, string]>; readonly body: string } => {
+  if (op.unitOutput) return { headers: [], body: '' }
+  const out = [...op.output.members].sort((a, b) => a.order - b.order)
+  const requiredJson = (members: ReadonlyArray<Member>): Readonly<Record<string, unknown>> =>
+    Object.fromEntries(
+      [...members]
+        .sort((a, b) => a.order - b.order)
+        .filter((m) => m.required)
+        .map((m) => [
+          m.wireName,
+          m.type.kind === 'structure'
+            ? requiredJson(structureByName(svc, m.type.name).members)
+            : jsonOf(svc, m.type, samplePlain(svc, m, m.type, 0))
+        ])
+    )
+  const headers = out
+    .filter((m) => m.required && m.location === 'header')
+    .map((m): readonly [string, string] => [m.wireName, scalarText(m.type, samplePlain(svc, m, m.type, 0))])
+  const payload = out.find((m) => m.location === 'payload')
+  const body =
+    payload === undefined
+      ? JSON.stringify(requiredJson(out.filter((m) => m.location === 'body')))
+      : !payload.required
+        ? ''
+        : payload.type.kind === 'string'
+          ? sampleString(payload, payload.type, 0)
+          : JSON.stringify(requiredJson(structureByName(svc, (payload.type as Type & { kind: 'structure' }).name).members))
+  return { headers, body }
 }
 
 const goldenTests = (svc: Service): string => {
@@ -375,6 +536,8 @@ const goldenTests = (svc: Service): string => {
     expect(req.headers['content-type']).toBeUndefined()`
         : `expect(req.body).toBe(${q(g.body)})
     expect(req.headers['content-length']).toBe('${Buffer.byteLength(g.body, 'utf8')}')`
+    const res = minimalResponse(svc, op)
+    const resHeaders = res.headers.length === 0 ? '' : `, headers: { ${res.headers.map(([k, v]) => `${q(k)}: ${q(v)}`).join(', ')} }`
     return `/** A \`${op.name}\` ${what}. */
 const ${sampleName}: M.${op.input.name} = ${g.sample}
 
@@ -394,7 +557,7 @@ describe('${op.name} (${op.method} ${op.uri}) ${what}: the exact request', () =>
   })
 
   it('send(${op.name}) puts it on the wire', async () => {
-    const s = await serve([{ status: ${op.successCode}, body: '${op.unitOutput ? '' : '{}'}' }])
+    const s = await serve([{ status: ${op.successCode}${resHeaders}, body: ${res.body === '' || res.body === '{}' ? `'${res.body}'` : q(res.body)} }])
     const r = await pipe(${sampleName}, send(M.${op.name}))(envFor(s.url))()
     expect(r._tag).toBe('Right')
     expect(s.requests).toHaveLength(1)
@@ -415,33 +578,52 @@ describe('${op.name} (${op.method} ${op.uri}) ${what}: the exact request', () =>
 // -------------------------------------------------------------------------------------
 
 /** Import lines, each kept only when the body uses it. */
-const IMPORTS = (svc: Service, body: string): ReadonlyArray<readonly [RegExp, string]> => [
+const IMPORTS = (paths: TestPaths, body: string): ReadonlyArray<readonly [RegExp, string]> => {
+  const from = (to: string): string => importPath(paths.file, to)
+  return [
   [/\bIncomingHttpHeaders\b/, `import type { IncomingHttpHeaders } from 'node:http'`],
   [/\bfc\./, `import fc from 'fast-check'`],
   [/\bB\./, `import * as B from 'fp-ts/lib/boolean.js'`],
+  [/\bD\./, `import * as D from 'fp-ts/lib/Date.js'`],
   [/\bE\./, `import * as E from 'fp-ts/lib/Either.js'`],
   [/\bpipe\(/, `import { pipe } from 'fp-ts/lib/function.js'`],
   [/\bN\./, `import * as N from 'fp-ts/lib/number.js'`],
   [/\bO\./, `import * as O from 'fp-ts/lib/Option.js'`],
   [/\bRA\./, `import * as RA from 'fp-ts/lib/ReadonlyArray.js'`],
+  [/\bRR\./, `import * as RR from 'fp-ts/lib/ReadonlyRecord.js'`],
   [/\bS\./, `import * as S from 'fp-ts/lib/string.js'`],
   [/./, `import { describe, expect, it } from 'vitest'`],
-  [/\bA\./, `import * as A from '../../../src/arbitrary/${svc.annex.module}.js'`],
-  [/\bEndpointParams\b/, `import type { EndpointParams } from '../../../src/core/Endpoint.js'`],
-  [/\bsend\(/, `import { send } from '../../../src/core/AWSRequest.js'`],
-  [/\brevealHeaders\(/, `import { revealHeaders, type HttpRequest } from '../../../src/core/Request.js'`],
+  [/\bA\./, `import * as A from '${from(paths.arbitrary)}'`],
+  [/\bEndpointParams\b/, `import type { EndpointParams } from '${from(`${paths.core}/Endpoint`)}'`],
+  [/\bsend\(/, `import { send } from '${from(`${paths.core}/AWSRequest`)}'`],
+  [/\brevealHeaders\(/, `import { revealHeaders, type HttpRequest } from '${from(`${paths.core}/Request`)}'`],
   [
     /\b(isSensitive|reveal|sensitive)\(/,
-    `import { ${['isSensitive', 'reveal', 'sensitive'].filter((n) => new RegExp(`\\b${n}\\(`).test(body)).join(', ')} } from '../../../src/core/Sensitive.js'`
+    `import { ${['isSensitive', 'reveal', 'sensitive'].filter((n) => new RegExp(`\\b${n}\\(`).test(body)).join(', ')} } from '${from(`${paths.core}/Sensitive`)}'`
   ],
-  [/./, `import * as M from '../../../src/services/${svc.annex.module}/index.js'`],
-  [/\b(lensLaws|codecLaws)\(/, `import { codecLaws, lensLaws } from '../../laws.js'`],
-  [/\benvFor\(/, `import { envFor, useScriptedServers } from '../../util/harness.js'`],
-  [/\bRecorded\b/, `import type { Recorded } from '../../util/scripted.js'`]
-]
+  [/./, `import * as M from '${from(`${paths.services}/index`)}'`],
+  [/\b(lensLaws|codecLaws)\(/, `import { codecLaws, lensLaws } from '${from(`${paths.test}/laws`)}'`],
+  [/\benvFor\(/, `import { envFor, useScriptedServers } from '${from(`${paths.test}/util/harness`)}'`],
+  [/\bRecorded\b/, `import type { Recorded } from '${from(`${paths.test}/util/scripted`)}'`]
+  ]
+}
 
 /** `test/services/<module>/generated.test.ts`. */
-export const emitTests = (svc: Service): Output => {
+export const emitTests = (svc: Service, paths: TestPaths = defaultTestPaths(svc)): Output => {
+  const sections = [
+    endpointCases(svc),
+    lensTests(svc),
+    codecTests(svc),
+    arbitraryTests(svc),
+    `// -------------------------------------------------------------------------------------
+// exact requests: expectations written from the model's http trait and member bindings
+// -------------------------------------------------------------------------------------
+
+${goldenTests(svc)}`
+  ]
+  const anyDate = /\banyDate\b/.test(sections.join('\n'))
+    ? '\n/** Any valid time a `Date` holds. */\nconst anyDate = fc.date({ noInvalidDate: true })\n'
+    : ''
   const helpers = `type Expected = { readonly url: string } | { readonly error: string }
 
 interface EndpointCase {
@@ -452,7 +634,7 @@ interface EndpointCase {
 
 /** Any string at all (lone surrogates included): a lens holds for every value its type admits. */
 const anyString = fc.string({ unit: 'binary', maxLength: 16 })
-
+${anyDate}
 const opt = <X>(arb: fc.Arbitrary<X>): fc.Arbitrary<O.Option<X>> =>
   fc.option(arb.map((x): O.Option<X> => O.some(x)), { nil: O.none })
 
@@ -470,19 +652,8 @@ const pick = (h: IncomingHttpHeaders, names: ReadonlyArray<string>): Record<stri
   Object.fromEntries(names.map((n) => [n, h[n]]))
 
 const serve = useScriptedServers()`
-  const sections = [
-    endpointCases(svc),
-    lensTests(svc),
-    codecTests(svc),
-    arbitraryTests(svc),
-    `// -------------------------------------------------------------------------------------
-// exact requests: expectations written from the model's http trait and member bindings
-// -------------------------------------------------------------------------------------
-
-${goldenTests(svc)}`
-  ]
   const body = `${helpers}\n\n${sections.join('\n\n')}`
-  const imports = IMPORTS(svc, body)
+  const imports = IMPORTS(paths, body)
     .filter(([re]) => re.test(body))
     .map(([, line]) => line)
   const intro = `/**
@@ -490,5 +661,5 @@ ${goldenTests(svc)}`
  * laws of every lens, a codec round trip of every record, the promise of the request
  * arbitraries, and the exact request of every operation, encoded and on the wire.
  */`
-  return { path: testsPath(svc), text: `${header(svc)}\n${intro}\n${imports.join('\n')}\n\n${body}\n` }
+  return { path: paths.file, text: `${header(svc)}\n${intro}\n${imports.join('\n')}\n\n${body}\n` }
 }

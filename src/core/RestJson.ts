@@ -490,7 +490,30 @@ const utcDate = (y: number, mo: number, d: number, h: number, mi: number, s: num
 
 const fractionMs = (f: string | undefined): number => (f === undefined ? 0 : Math.floor(Number(`0.${f}`) * 1000))
 
-const EPOCH_STRING = /^-?\d+(\.\d+)?$/
+const EPOCH_STRING = /^(-?)(\d+)(?:\.(\d+))?$/
+
+/**
+ * The time of seconds since the epoch written in decimal, read from the digits: the whole
+ * seconds times 1000 plus the first three decimals, the fourth rounding. (Seconds times 1000
+ * as doubles land a millisecond off beyond 2^52 ms.)
+ */
+const dateOfEpochDigits = (s: string): Date | undefined => {
+  const m = EPOCH_STRING.exec(s)
+  if (m === null) return undefined
+  const whole = Number(m[2])
+  if (!(whole <= MAX_DATE_MS / 1000 + 1)) return undefined
+  const frac = (m[3] ?? '').padEnd(4, '0')
+  const ms = whole * 1000 + Number(frac.slice(0, 3)) + (Number(frac.charAt(3)) >= 5 ? 1 : 0)
+  return dateOfMs(m[1] === '-' ? -ms : ms)
+}
+
+/** The time of seconds since the epoch as a JSON number: its shortest decimal form, read by its digits. */
+const dateOfEpochNumber = (u: number): Date | undefined => {
+  if (!Number.isFinite(u)) return undefined
+  const text = String(u)
+  // an exponent: below a microsecond (0 ms) or far beyond the Date range
+  return text.includes('e') ? dateOfMs(Math.round(u * 1000)) : dateOfEpochDigits(text)
+}
 
 /** Seconds since the epoch, fractions of a second as decimals (no exponent). */
 const epochSecondsText = (d: Date): string => {
@@ -574,7 +597,7 @@ const timestampCodec = <O>(
 export const EpochSeconds: t.Type<Date, number, unknown> = timestampCodec(
   'epoch-seconds',
   false,
-  (u) => (typeof u === 'number' ? dateOfMs(Math.round(u * 1000)) : undefined),
+  (u) => (typeof u === 'number' ? dateOfEpochNumber(u) : undefined),
   (d) => d.getTime() / 1000
 )
 
@@ -594,7 +617,7 @@ export const EpochSeconds: t.Type<Date, number, unknown> = timestampCodec(
 export const EpochSecondsString: t.Type<Date, string, unknown> = timestampCodec(
   'epoch-seconds',
   false,
-  (u) => (typeof u === 'string' && EPOCH_STRING.test(u) ? dateOfMs(Math.round(Number(u) * 1000)) : undefined),
+  (u) => (typeof u === 'string' ? dateOfEpochDigits(u) : undefined),
   epochSecondsText
 )
 

@@ -410,8 +410,9 @@ const VERIFIER_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 export const codeVerifier = (bytes: (n: number) => Uint8Array = randomBytes): string => {
   const limit = 256 - (256 % VERIFIER_ALPHABET.length)
   let out = ''
-  while (out.length < 64) {
-    for (const b of bytes(64)) {
+  // a source that keeps giving rejected bytes (a test's constant) falls back to the system's
+  for (let round = 0; out.length < 64; round++) {
+    for (const b of round < 16 ? bytes(64) : randomBytes(64)) {
       if (b < limit && out.length < 64) out += VERIFIER_ALPHABET[b % VERIFIER_ALPHABET.length]
     }
   }

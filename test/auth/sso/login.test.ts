@@ -7,10 +7,13 @@ import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { newEnv } from '../../../src/index.js'
 import {
   codeChallenge,
   cliCacheJson,
+  fromSSO,
   login,
+  logoutSession,
   readToken,
   tokenCacheFile,
   type LoginOptions,
@@ -18,7 +21,7 @@ import {
   type LoginTarget
 } from '../../../src/auth/sso/index.js'
 import { closedPort, scriptedServer, type Recorded, type Scripted, type Step } from '../../util/scripted.js'
-import { makeHome, type Home } from './helpers.js'
+import { makeHome, start, type Home } from './helpers.js'
 
 const sha1 = (s: string): string => createHash('sha1').update(s, 'utf8').digest('hex')
 
@@ -436,5 +439,51 @@ describe('login: configuration and options', () => {
     })
     expect(r5._tag === 'Left' && r5.left._tag === 'LoginFailure' && r5.left.reason).toBe('InvalidOptions')
     expect(s.requests.filter((q) => q.url === '/token')).toHaveLength(0)
+  })
+})
+
+describe('login: the token works for fromSSO and logout, and an AWS CLI registration is reused', () => {
+  it('fromSSO gets credentials with an fp-aws login, logoutSession invalidates it', async () => {
+    const emu = await start({
+      tokens: {
+        'access-token-1': {
+          accounts: [{ accountId: '123456789012', accountName: 'acct', emailAddress: 'a@example.com', roles: ['ReadOnly'] }]
+        }
+      }
+    })
+    try {
+      const s = await setup({ '/client/register': [registered()], '/token': [tokenOk()] })
+      const r = await run({ profile: 'dev' }, s, {
+        now: Date.now,
+        openBrowser: browser((q) => `code=c&state=${q.get('state') as string}`)
+      })
+      expect(r._tag).toBe('Right')
+      const creds = await fromSSO({ profile: 'dev', homedir: home.home, env: { AWS_ENDPOINT_URL_SSO: emu.url } })()
+      expect(creds._tag === 'Right' && creds.right.accessKeyId.length > 0).toBe(true)
+      const out = await logoutSession({
+        homedir: home.home,
+        env: {},
+        target: { _tag: 'Profile', profile: 'dev' },
+        envForRegion: (region) => newEnv({ region, endpoint: emu.url })
+      })()
+      expect(out._tag).toBe('Right')
+      expect(emu.isLoggedOut('access-token-1')).toBe(true)
+    } finally {
+      await emu.close()
+    }
+  })
+
+  it("reuses a registration in the older AWS CLI form ('…UTC' timestamps)", async () => {
+    const s = await setup({ '/client/register': [registered()], '/token': [tokenOk()] })
+    fs.mkdirSync(home.tokens, { recursive: true })
+    fs.writeFileSync(
+      path.join(home.tokens, regFileName('null', '"corp"')),
+      '{"clientId": "cli-client", "clientSecret": "cli-secret", "expiresAt": "2999-01-01T00:00:00UTC", ' +
+        '"scopes": ["sso:account:access"], "grantTypes": ["authorization_code", "refresh_token"]}'
+    )
+    const r = await run({ profile: 'dev' }, s, { openBrowser: browser((q) => `code=c&state=${q.get('state') as string}`) })
+    expect(r._tag === 'Right' && r.right.registrationReused).toBe(true)
+    expect(s.requests.map((q) => q.url)).toEqual(['/token'])
+    expect(JSON.parse(s.requests[0]?.body ?? '{}')).toMatchObject({ clientId: 'cli-client', clientSecret: 'cli-secret' })
   })
 })

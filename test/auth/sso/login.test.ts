@@ -487,3 +487,12 @@ describe('login: the token works for fromSSO and logout, and an AWS CLI registra
     expect(JSON.parse(s.requests[0]?.body ?? '{}')).toMatchObject({ clientId: 'cli-client', clientSecret: 'cli-secret' })
   })
 })
+
+describe('cliCacheJson', () => {
+  it("writes what Python's json.dumps writes (the reference below is its output)", () => {
+    const value = { a: 'é\u0000\u001f\u007f"\\/\n\t\b\f\r', b: ['😀', 'x'], c: null, d: 12, e: '\u2028' }
+    expect(cliCacheJson(value)).toBe(
+      String.raw`{"a": "\u00e9\u0000\u001f\u007f\"\\/\n\t\b\f\r", "b": ["\ud83d\ude00", "x"], "c": null, "d": 12, "e": "\u2028"}`
+    )
+  })
+})

@@ -659,10 +659,13 @@ const ssoLogin: Command = {
       prompt: (p) => say(promptLines(p, browser)),
       ...(browser ? { openBrowser: io.openBrowser ?? systemOpenBrowser(io.env) } : {}),
       ...(flags['use-device-code'] === true ? { useDeviceCode: true } : {}),
-      ...(redirectPort === undefined ? {} : { redirectPort })
+      ...(redirectPort === undefined ? {} : { redirectPort }),
+      ...(io.signal === undefined ? {} : { signal: io.signal })
     })()
     if (E.isLeft(r)) {
       const e = r.left
+      // an abort is asked for by the embedder (or the output is gone): stop without a word
+      if (e._tag === 'LoginFailure' && e.reason === 'Aborted') return 1
       if (e._tag === 'LoginFailure') {
         return fail(io, asJson, { type: e._tag, message: `login failed (${e.reason}): ${e.message}` }, 1)
       }

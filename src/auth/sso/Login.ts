@@ -23,6 +23,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as O from 'fp-ts/lib/Option.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
+import { onAbort } from '../../core/Abort.js'
 import { send } from '../../core/AWSRequest.js'
 import { readEnv, readOptions } from '../../core/Args.js'
 import { type ConfigError, type ConfigFile, type ReadFile } from '../../core/Config.js'
@@ -110,6 +111,8 @@ export interface LoginOptions {
   readonly randomBytes?: (n: number) => Uint8Array
   /** How the config file is read (default `nodeReadFile`). */
   readonly readFile?: ReadFile
+  /** Aborting it stops the login (the wait for the browser, the polling, a call in flight): `Aborted`. */
+  readonly signal?: AbortSignal
   /**
    * The `Env` of the SSO OIDC calls in the SSO region. Default: `fromEnvironment` with this
    * `env` (its `AWS_PROFILE` set to the profile), `homedir` and `readFile`, for the service
@@ -133,7 +136,8 @@ export interface LoginOptions {
  * - `ListenerFailed`: the loopback listener cannot listen (`code`, e.g. `EADDRINUSE`);
  * - `CacheWriteFailed`: the registration or the token cannot be written (`file`);
  * - `ServiceFailed`: `StartDeviceAuthorization` or `CreateToken` failed otherwise (`cause`);
- * - `InvalidResponse`: a response lacks a member the login needs.
+ * - `InvalidResponse`: a response lacks a member the login needs;
+ * - `Aborted`: the `signal` of the options aborted.
  *
  * @category model
  * @since 0.2.0
@@ -152,6 +156,7 @@ export interface LoginFailure {
     | 'CacheWriteFailed'
     | 'ServiceFailed'
     | 'InvalidResponse'
+    | 'Aborted'
   readonly message: string
   /** The operation that failed, for `RegistrationFailed`, `ServiceFailed`, `InvalidResponse`, …. */
   readonly operation?: string | undefined
@@ -506,11 +511,12 @@ type Callback =
   | { readonly _tag: 'Code'; readonly code: string; readonly state: string }
   | { readonly _tag: 'Error'; readonly error: string }
   | { readonly _tag: 'TimedOut' }
+  | { readonly _tag: 'Aborted' }
 
 interface Listener {
   readonly port: number
   /** Waits for the redirect (or the timeout); the listener is closed when it resolves. */
-  readonly wait: (timeoutMs: number) => Promise<Callback>
+  readonly wait: (timeoutMs: number, signal: AbortSignal | undefined) => Promise<Callback>
   readonly close: () => Promise<void>
 }
 
@@ -555,15 +561,21 @@ const listen = (port: number): Promise<E.Either<{ code: string | undefined }, Li
         E.right({
           port: address.port,
           close,
-          wait: (timeoutMs) =>
+          wait: (timeoutMs, signal) =>
             new Promise<Callback>((done) => {
+              let finished = false
               const timer = setTimeout(() => finish({ _tag: 'TimedOut' }), timeoutMs)
+              const off = signal === undefined ? undefined : onAbort(signal, () => finish({ _tag: 'Aborted' }))
               const finish = (c: Callback): void => {
+                if (finished) return
+                finished = true
                 clearTimeout(timer)
+                off?.()
                 settle = undefined
                 void close().then(() => done(c))
               }
               if (received !== undefined) finish(received)
+              else if (signal?.aborted === true) finish({ _tag: 'Aborted' })
               else settle = finish
             })
         })
@@ -652,7 +664,7 @@ export const login = (target: LoginTarget, options: LoginOptions): TE.TaskEither
   const checkedTarget: LoginTarget = tp !== undefined ? { profile: tp as string } : { ssoSession: ts as string }
   const read = readOptions(options, [
     'homedir', 'env', 'prompt', 'openBrowser', 'useDeviceCode', 'redirectPort', 'timeoutMs', 'now', 'sleep',
-    'randomBytes', 'readFile', 'envForRegion'
+    'randomBytes', 'readFile', 'envForRegion', 'signal'
   ])
   if (E.isLeft(read)) return bad(read.left)
   const o = read.right
@@ -663,6 +675,7 @@ export const login = (target: LoginTarget, options: LoginOptions): TE.TaskEither
   for (const k of ['openBrowser', 'now', 'sleep', 'randomBytes', 'readFile', 'envForRegion'] as const) {
     if (o[k] !== undefined && typeof o[k] !== 'function') return bad(`${k} must be a function`)
   }
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) return bad('signal must be an AbortSignal')
   if (o.useDeviceCode !== undefined && typeof o.useDeviceCode !== 'boolean') return bad('useDeviceCode must be a boolean')
   if (o.redirectPort !== undefined && !(Number.isInteger(o.redirectPort) && (o.redirectPort as number) >= 0 && (o.redirectPort as number) <= 65535)) {
     return bad('redirectPort must be an integer from 0 to 65535')
@@ -690,7 +703,7 @@ const loginChecked = (target: LoginTarget, options: LoginOptions): TE.TaskEither
             homedir: options.homedir,
             ...(options.readFile === undefined ? {} : { readFile: options.readFile }),
             services: ['SSO OIDC'],
-            overrides: { region, now }
+            overrides: { region, now, ...(options.signal === undefined ? {} : { signal: options.signal }) }
           })))(r.region)
     ),
     TE.chainW(({ target: r, env }) =>
@@ -847,6 +860,20 @@ const openQuietly = async (open: OpenBrowser | undefined, url: string): Promise<
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
+const isAborted = (signal: AbortSignal | undefined): boolean => signal?.aborted === true
+
+const aborted = (): LoginFailure => failure('Aborted', 'the login was aborted')
+
+/** `sleep(ms)`, cut short by an abort (the sleep's own timer is left to end). */
+const sleepUnlessAborted = (sleep: (ms: number) => Promise<void>, ms: number, signal: AbortSignal | undefined): Promise<void> => {
+  if (signal === undefined) return sleep(ms)
+  if (signal.aborted) return Promise.resolve()
+  let off: (() => void) | undefined
+  // listening first: a sleep that aborts as it starts is heard too
+  const abort = new Promise<void>((resolve) => (off = onAbort(signal, resolve)))
+  return Promise.race([abort, sleep(ms)]).finally(() => off?.())
+}
+
 /**
  * The device code grant (`SSOTokenFetcher._poll_for_token`): register, start the device
  * authorization, one `CreateToken` attempt before prompting (a pre-authorized client needs
@@ -893,9 +920,11 @@ const deviceCodeFlow = (r: Resolved, env: Env, options: LoginOptions): TE.TaskEi
       let interval = auth.intervalMs
       let prompted = false
       for (;;) {
+        if (isAborted(options.signal)) return E.left(aborted())
         const issuedAt = now()
         const res = await send(CreateToken)(rq)(env)()
         if (E.isRight(res)) return saveToken(r, options, 'DeviceCode', reg, res.right, issuedAt)()
+        if (isAborted(options.signal)) return E.left(aborted())
         const e = res.left
         if (e._tag === 'ServiceError' && e.code === 'SlowDownException') interval += SLOW_DOWN_DELAY_MS
         else if (!(e._tag === 'ServiceError' && e.code === 'AuthorizationPendingException')) return E.left(createTokenFailure(e))
@@ -908,7 +937,7 @@ const deviceCodeFlow = (r: Resolved, env: Env, options: LoginOptions): TE.TaskEi
         if (now() + interval > auth.expiresAtMs) {
           return E.left(failure('Expired', 'the device code expired before the login was approved: log in again', { operation: 'CreateToken' }))
         }
-        await sleep(interval)
+        await sleepUnlessAborted(sleep, interval, options.signal)
       }
     })
   )
@@ -961,7 +990,8 @@ const authorizationCodeFlow = (r: Resolved, env: Env, options: LoginOptions): TE
       })
       options.prompt({ _tag: 'AuthorizationCode', authorizeUrl: url })
       await openQuietly(options.openBrowser, url)
-      const cb = await listener.wait(options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS)
+      const cb = await listener.wait(options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS, options.signal)
+      if (cb._tag === 'Aborted') return E.left(aborted())
       if (cb._tag === 'TimedOut') return E.left(failure('TimedOut', 'the browser did not complete the login in time'))
       if (cb._tag === 'Error') {
         return E.left(
@@ -979,7 +1009,7 @@ const authorizationCodeFlow = (r: Resolved, env: Env, options: LoginOptions): TE
       }
       const issuedAt = now()
       const res = await send(CreateToken)(rq)(env)()
-      if (E.isLeft(res)) return E.left(createTokenFailure(res.left))
+      if (E.isLeft(res)) return E.left(isAborted(options.signal) ? aborted() : createTokenFailure(res.left))
       return await saveToken(r, options, 'AuthorizationCode', reg.right, res.right, issuedAt)()
     } finally {
       await listener.close()

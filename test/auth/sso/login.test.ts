@@ -419,6 +419,33 @@ describe('login: device code', () => {
   })
 })
 
+describe('login: abort', () => {
+  it('an abort ends the wait for the browser and the polling: Aborted, nothing exchanged or written', async () => {
+    const s = await setup({
+      '/client/register': [registered()],
+      '/device_authorization': [
+        json(200, { deviceCode: 'd', userCode: 'U', verificationUri: 'https://v/', verificationUriComplete: 'https://v/?u', expiresIn: 600, interval: 1 })
+      ],
+      '/token': [oauthError('authorization_pending')]
+    })
+    const pkce = new AbortController()
+    const r1 = await run({ profile: 'dev' }, s, { signal: pkce.signal, openBrowser: async () => (pkce.abort(), true) })
+    expect(r1._tag === 'Left' && r1.left._tag === 'LoginFailure' && r1.left.reason).toBe('Aborted')
+    expect(s.requests.map((q) => q.url)).toEqual(['/client/register'])
+    const device = new AbortController()
+    let sleeps = 0
+    const r2 = await run({ profile: 'old' }, s, {
+      signal: device.signal,
+      // the first sleep is cut short by the abort, and never ends by itself
+      sleep: () => ((sleeps += 1), device.abort(), new Promise<void>(() => undefined))
+    })
+    expect(r2._tag === 'Left' && r2.left._tag === 'LoginFailure' && r2.left.reason).toBe('Aborted')
+    expect(sleeps).toBe(1)
+    expect(s.requests.filter((q) => q.url === '/token')).toHaveLength(1)
+    expect(home.ls(home.tokens).filter((f) => f === `${sha1('corp')}.json` || f === `${sha1('https://old.awsapps.com/start')}.json`)).toEqual([])
+  })
+})
+
 describe('login: configuration and options', () => {
   it('reports a missing profile, session or setting, and bad options, as values', async () => {
     const s = await setup({ '/client/register': [registered()], '/token': [tokenOk()] })

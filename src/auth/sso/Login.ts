@@ -556,6 +556,8 @@ const listen = (port: number): Promise<E.Either<{ code: string | undefined }, Li
       })
     server.once('error', (e: NodeJS.ErrnoException) => resolve(E.left({ code: typeof e.code === 'string' ? e.code : undefined })))
     server.listen(port, '127.0.0.1', () => {
+      // once listening, a server error (rare) must not crash the process: the wait still ends
+      server.on('error', () => undefined)
       const address = server.address() as AddressInfo
       resolve(
         E.right({

@@ -107,7 +107,10 @@ export interface LoginOptions {
   readonly now?: () => number
   /** Waits between two polls of the device code grant (default: a timer). */
   readonly sleep?: (ms: number) => Promise<void>
-  /** `n` random bytes (default `crypto.randomBytes`): the PKCE verifier and the `state`. */
+  /**
+   * `n` random bytes (default `crypto.randomBytes`): the PKCE verifier and the `state`. One
+   * that throws or gives no `Uint8Array` of `n` bytes is replaced by `crypto.randomBytes`.
+   */
   readonly randomBytes?: (n: number) => Uint8Array
   /** How the config file is read (default `nodeReadFile`). */
   readonly readFile?: ReadFile
@@ -397,12 +400,31 @@ export const cliTokenText = (token: SSOToken): string =>
 // PKCE
 // -------------------------------------------------------------------------------------
 
+/**
+ * `n` bytes from `bytes`, or from `crypto.randomBytes` when it is not a function, throws, or
+ * gives anything but a `Uint8Array` of `n` bytes (a promise it gives is left to settle, its
+ * rejection handled).
+ */
+const safeBytes = (bytes: (n: number) => Uint8Array, n: number): Uint8Array => {
+  try {
+    const got: unknown = typeof bytes === 'function' ? bytes(n) : undefined
+    if (got instanceof Uint8Array && got.length >= n) return got.subarray(0, n)
+    if (typeof (got as PromiseLike<unknown> | null | undefined)?.then === 'function') {
+      void Promise.resolve(got).catch(() => undefined)
+    }
+  } catch {
+    // replaced below
+  }
+  return randomBytes(n)
+}
+
 const VERIFIER_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~'
 
 /**
  * A PKCE code verifier: 64 characters drawn uniformly from `[A-Za-z0-9-._~]`, as
- * `SSOTokenFetcherAuth` draws it (RFC 7636 allows 43 to 128). `bytes` gives random bytes;
- * bytes that would bias the draw are rejected.
+ * `SSOTokenFetcherAuth` draws it (RFC 7636 allows 43 to 128). `bytes` gives random bytes
+ * (one that gives no `Uint8Array` is replaced by `crypto.randomBytes`); bytes that would
+ * bias the draw are rejected.
  *
  * @example
  * import { codeVerifier } from 'fp-aws/auth/sso'
@@ -417,7 +439,7 @@ export const codeVerifier = (bytes: (n: number) => Uint8Array = randomBytes): st
   let out = ''
   // a source that keeps giving rejected bytes (a test's constant) falls back to the system's
   for (let round = 0; out.length < 64; round++) {
-    for (const b of round < 16 ? bytes(64) : randomBytes(64)) {
+    for (const b of round < 16 ? safeBytes(bytes, 64) : randomBytes(64)) {
       if (b < limit && out.length < 64) out += VERIFIER_ALPHABET[b % VERIFIER_ALPHABET.length]
     }
   }
@@ -980,7 +1002,7 @@ const authorizationCodeFlow = (r: Resolved, env: Env, options: LoginOptions): TE
       if (E.isLeft(reg)) return reg
       const verifier = codeVerifier(bytes)
       // `uuid.uuid4()` in the AWS CLI: a random UUID from the given bytes
-      const state = uuidFromBytes(bytes(16))
+      const state = uuidFromBytes(safeBytes(bytes, 16))
       const redirectUri = `http://127.0.0.1:${listener.port}/oauth/callback`
       const url = authorizeUrl({
         origin,

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { newEnv } from '../../../src/index.js'
 import {
   codeChallenge,
+  codeVerifier,
   cliCacheJson,
   fromSSO,
   login,
@@ -76,7 +77,7 @@ let server: Scripted | undefined
 afterEach(async () => {
   await server?.close()
   server = undefined
-  home.cleanup()
+  ;(home as Home | undefined)?.cleanup()
 })
 
 const setup = async (script: Readonly<Record<string, ReadonlyArray<Step>>>): Promise<Scripted> => {
@@ -512,6 +513,17 @@ describe('login: the token works for fromSSO and logout, and an AWS CLI registra
     expect(r._tag === 'Right' && r.right.registrationReused).toBe(true)
     expect(s.requests.map((q) => q.url)).toEqual(['/token'])
     expect(JSON.parse(s.requests[0]?.body ?? '{}')).toMatchObject({ clientId: 'cli-client', clientSecret: 'cli-secret' })
+  })
+})
+
+describe('codeVerifier', () => {
+  it('draws 64 characters, and falls back to crypto.randomBytes for a source that gives no usable bytes', () => {
+    expect(codeVerifier(() => new Uint8Array(64).fill(0))).toBe('A'.repeat(64))
+    // 255 is always rejected (it would bias the draw): the loop ends on the system's bytes
+    expect(codeVerifier(() => new Uint8Array(64).fill(255))).toMatch(/^[A-Za-z0-9._~-]{64}$/)
+    const rejecting = (() => Promise.reject(new Error('no bytes'))) as unknown as (n: number) => Uint8Array
+    expect(codeVerifier(rejecting)).toMatch(/^[A-Za-z0-9._~-]{64}$/)
+    expect(codeVerifier(undefined)).toMatch(/^[A-Za-z0-9._~-]{64}$/)
   })
 })
 

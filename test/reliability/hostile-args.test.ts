@@ -93,6 +93,10 @@ const EXCLUDED: ReadonlyMap<string, string> = new Map(
         'cache path and key computations over typed values: logoutAll, logoutSession and fromSSO call them only after checking their options, and a made-up path for a home that is not a string would be worse than the TypeError'
       ],
       [
+        ['cliCacheJson', 'formatCliTimestamp', 'registrationCacheKey', 'cliTokenText', 'codeChallenge', 'authorizeUrl'],
+        'cache formats, keys and PKCE steps over the typed values login builds after checking its options: a made-up file, key or URL for a value that is not one would be worse than the TypeError'
+      ],
+      [
         [
           'makeState', 'encodePageToken', 'faultKind', 'statusResponse', 'targets', 'takeFault'
         ],

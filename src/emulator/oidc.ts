@@ -675,7 +675,10 @@ const issue = (st: OidcState, client: Client, session: Session, scopes: Readonly
   const accessToken = secret('aoa')
   const expiresAt = now + o.accessTokenTtlSeconds * 1000
   if (st.issued.size >= MAX_OIDC_ENTRIES) {
-    makeRoom(st.issued, (e) => e, now, (token) => st.portal.tokens.delete(token))
+    makeRoom(st.issued, (e) => e, now, (token) => {
+      st.portal.tokens.delete(token)
+      st.portal.logouts.delete(token)
+    })
   }
   st.issued.set(accessToken, expiresAt)
   st.portal.tokens.set(accessToken, { accounts: o.identity.accounts ?? [], loggedOut: false, expiresAt, session })

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { DEMO_SEED, DEMO_TOKEN, startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js'
 import { handleOidc, makeOidcState, MAX_OIDC_ENTRIES, OIDC_DEFAULTS, oidcStats } from '../../src/emulator/oidc.js'
-import { makeState } from '../../src/emulator/operations.js'
+import { makeState, route } from '../../src/emulator/operations.js'
 import { useEmulators } from '../util/emulator.js'
 
 const start = useEmulators()
@@ -561,8 +561,13 @@ describe('routing, options, log, bounds', () => {
     expect(oidcStats(st).deviceAuthorizations).toBe(MAX_OIDC_ENTRIES)
     for (let i = 0; i < n; i++) {
       const d = JSON.parse(call('/device_authorization', { ...c, startUrl: START_URL }).body) as { deviceCode?: string }
-      expect(call('/token', { ...c, grantType: DEVICE_GRANT, deviceCode: d.deviceCode }).status).toBe(200)
+      const t = call('/token', { ...c, grantType: DEVICE_GRANT, deviceCode: d.deviceCode })
+      expect(t.status).toBe(200)
+      // each login logged out: the portal counts logouts per token it knows
+      const token = (JSON.parse(t.body) as { accessToken: string }).accessToken
+      expect(route({ method: 'POST', path: '/logout', query: new URLSearchParams(), token, now: 0 }, portalState).status).toBe(200)
     }
+    expect(portalState.logouts.size).toBeLessThanOrEqual(MAX_OIDC_ENTRIES)
     const stats = oidcStats(st)
     for (const v of Object.values(stats)) expect(v).toBeLessThanOrEqual(MAX_OIDC_ENTRIES)
     expect(stats.issuedTokens).toBe(MAX_OIDC_ENTRIES)

@@ -630,7 +630,7 @@ export const startEmulator =
           const origin = req.headers.origin
           return write(
             res,
-            handleOidc(oidc, { method, path, query, body, origin, base, now: at }),
+            handleOidc(oidc, { method, path, query, body, origin, host: req.headers.host, base, now: at }),
             closing !== undefined
           )
         }

@@ -221,6 +221,8 @@ export interface OidcRequest {
   readonly body: string | undefined
   /** The `Origin` header, if any. */
   readonly origin: string | undefined
+  /** The `Host` header, if any: a form posted from `http://<host>` is same-origin too. */
+  readonly host?: string | undefined
   /** The emulator's base URL, e.g. `http://127.0.0.1:54321`. */
   readonly base: string
   /** Current time, epoch milliseconds. */
@@ -899,7 +901,8 @@ const approvalStatus = (st: OidcState, req: OidcRequest): RawResponse => {
 
 /** `POST /approval` (form `id`, `decision`): decides the pending request the id names. */
 const approve = (st: OidcState, req: OidcRequest): RawResponse => {
-  if (req.origin !== undefined && req.origin !== req.base) return page(403, 'Forbidden', '<p>Cross-origin request refused.</p>')
+  const sameOrigin = req.origin === req.base || (req.host !== undefined && req.origin === `http://${req.host}`)
+  if (req.origin !== undefined && !sameOrigin) return page(403, 'Forbidden', '<p>Cross-origin request refused.</p>')
   if (req.body === undefined) return page(413, 'Too large', '<p>The form is too large.</p>')
   const form = new URLSearchParams(req.body)
   const id = form.get('id') ?? ''

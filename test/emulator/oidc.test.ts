@@ -4,6 +4,7 @@
  * them. Lifetimes are crossed with the emulator's injected clock.
  */
 import { createHash, randomBytes } from 'node:crypto'
+import * as http from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { DEMO_SEED, DEMO_TOKEN, startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js'
 import { handleOidc, makeOidcState, MAX_OIDC_ENTRIES, OIDC_DEFAULTS, oidcStats } from '../../src/emulator/oidc.js'
@@ -322,6 +323,26 @@ describe('the verification page', () => {
     // a cross-origin post is refused; an unknown id changes nothing
     expect((await form(emu, { id: approvalId(page.text), decision: 'allow' }, { origin: 'http://evil.example' })).status).toBe(403)
     expect((await form(emu, { id: 'nope', decision: 'allow' })).status).toBe(404)
+    // the origin as the browser names it (the Host it used) is the same origin
+    const port = new URL(emu.url).port
+    const viaLocalhost = await new Promise<number>((resolve, reject) => {
+      const body = 'id=nope&decision=allow'
+      const req = http.request(
+        `${emu.url}/approval`,
+        {
+          method: 'POST',
+          agent: false,
+          headers: { host: `localhost:${port}`, origin: `http://localhost:${port}`, 'content-type': 'application/x-www-form-urlencoded' }
+        },
+        (res) => {
+          res.resume()
+          res.on('end', () => resolve(res.statusCode ?? 0))
+        }
+      )
+      req.on('error', reject)
+      req.end(body)
+    })
+    expect(viaLocalhost).toBe(404)
     expect(errorOf(await poll(emu, c, d['deviceCode']))[1]).toBe('authorization_pending')
     const done = await form(emu, { id: approvalId(page.text), decision: 'allow' }, { origin: emu.url })
     expect(done.status).toBe(200)
@@ -501,6 +522,14 @@ describe('routing, options, log, bounds', () => {
     expect(r.status).toBe(405)
     expect(r.headers.get('allow')).toBe('POST')
     expect((await portal(emu, DEMO_TOKEN)).status).toBe(200)
+  })
+
+  it('a failure inside a handler is a 500 InternalServerException in the service shape', () => {
+    const st = makeOidcState({ ...OIDC_DEFAULTS, identity: {} }, makeState({}))
+    const r = handleOidc(st, { method: 'GET', path: '/authorize', query: null as never, body: '', origin: undefined, base: 'http://x', now: 0 })
+    expect(r.status).toBe(500)
+    expect(JSON.parse(r.body)).toStrictEqual({ error: 'server_error', error_description: 'Internal server error' })
+    expect(r.headers['x-amzn-ErrorType']).toBe('InternalServerException:http://internal.amazon.com/coral/com.amazonaws.ssooidc/')
   })
 
   it('every bad option is an EmulatorError', async () => {

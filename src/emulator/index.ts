@@ -153,7 +153,11 @@ export interface EmulatorOptions {
  * One request the emulator received, as {@link Emulator.requests} reports it. It holds no
  * token: only whether one was sent. Every seeded token, and the request's own bearer token,
  * is replaced by `<redacted>` wherever it appears in the method, the path (also when
- * percent-encoded) and the query keys and values. A path, a query key or a query value is
+ * percent-encoded) and the query keys and values; so is every secret the OIDC side issues
+ * (client secrets, device codes, authorization codes, access and refresh tokens, approval
+ * ids), and the value of a query key that names a secret (`code`, `id`, `client_secret`,
+ * `device_code`, `refresh_token`, `code_verifier`, `access_token`, and their camelCase forms;
+ * since 0.2.0). OIDC request bodies are never logged. A path, a query key or a query value is
  * cut after {@link LOG_FIELD_MAX_CHARS} characters (ending in `…`), and at most
  * {@link LOG_QUERY_MAX_KEYS} query keys are kept.
  *

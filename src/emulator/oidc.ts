@@ -174,21 +174,21 @@ interface Refresh {
 export interface OidcState {
   readonly options: OidcOptions
   readonly portal: EmulatorState
-  /** @internal */
+  /** Registered clients, by client id. */
   readonly clients: Map<string, Client>
-  /** @internal device code → authorization */
+  /** Device authorizations, by device code. */
   readonly devices: Map<string, DeviceAuth>
-  /** @internal user code → device code */
+  /** User code → device code. */
   readonly userCodes: Map<string, string>
-  /** @internal approval id → device code */
+  /** Approval id (of a device authorization's page) → device code. */
   readonly approvals: Map<string, string>
-  /** @internal approval id → authorization request */
+  /** Pending authorization requests (`GET /authorize`), by approval id. */
   readonly authRequests: Map<string, AuthRequest>
-  /** @internal */
+  /** Authorization codes not yet exchanged. */
   readonly codes: Map<string, AuthCode>
-  /** @internal */
+  /** Live refresh tokens. */
   readonly refreshTokens: Map<string, Refresh>
-  /** @internal access token → expiry, oldest first */
+  /** Access tokens issued (also in the portal's tokens) → expiry, oldest first. */
   readonly issued: Map<string, number>
 }
 

@@ -867,9 +867,11 @@ const devicePage = (st: OidcState, req: OidcRequest): RawResponse => {
   if (code === undefined) return userCodePage(undefined)
   const deviceCode = st.userCodes.get(code.trim().toUpperCase())
   const d = deviceCode === undefined ? undefined : st.devices.get(deviceCode)
-  if (d === undefined || d.decision !== 'pending' || req.now >= d.expiresAt) {
-    return userCodePage('That code is not pending: it is unknown, expired or already decided.', 404)
+  if (d === undefined || req.now >= d.expiresAt) {
+    return userCodePage('That code is not pending: it is unknown, expired or already used.', 404)
   }
+  // already decided (by the page, the emulator's API, or --auto-approve): say so, offer nothing
+  if (d.decision !== 'pending') return donePage(d.decision === 'approved')
   const client = st.clients.get(d.clientId)
   return approvalPage({
     id: d.approvalId,

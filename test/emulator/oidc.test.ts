@@ -286,6 +286,7 @@ describe('POST /token, device_code grant', () => {
     const c = await registerDevice(emu)
     const d = await startDevice(emu, c)
     expect(emu.approve(String(d['userCode']))).toBe(false)
+    expect((await get(String(d['verificationUriComplete']))).text).toContain('Request approved')
     expect((await poll(emu, c, d['deviceCode'])).status).toBe(200)
   })
 
@@ -347,8 +348,11 @@ describe('the verification page', () => {
     const done = await form(emu, { id: approvalId(page.text), decision: 'allow' }, { origin: emu.url })
     expect(done.status).toBe(200)
     expect(done.text).toContain('Request approved')
+    // decided: the page says so and offers nothing
+    const decided = await get(String(d['verificationUriComplete']))
+    expect([decided.status, decided.text.includes('Request approved'), decided.text.includes('<form')]).toStrictEqual([200, true, false])
     expect((await poll(emu, c, d['deviceCode'])).status).toBe(200)
-    // decided: the page no longer offers it
+    // used: the code is gone
     expect((await get(String(d['verificationUriComplete']))).status).toBe(404)
   })
 

@@ -264,6 +264,14 @@ export const readOidcOptions = (
   o: Readonly<Record<string, unknown>>,
   defaultIdentity: TokenSeed
 ): E.Either<string, OidcOptions> => {
+  try {
+    return readChecked(typeof o === 'object' && o !== null ? o : {}, copySeed(defaultIdentity) ?? Object.freeze({ accounts: [] }))
+  } catch {
+    return E.left('the options cannot be read (a member threw)')
+  }
+}
+
+const readChecked = (o: Readonly<Record<string, unknown>>, defaultIdentity: TokenSeed): E.Either<string, OidcOptions> => {
   const out: Record<string, unknown> = { ...OIDC_DEFAULTS, identity: defaultIdentity }
   for (const k of TTL_KEYS) {
     const v = o[k]
@@ -349,14 +357,21 @@ export const makeOidcState = (options: OidcOptions, portal: EmulatorState): Oidc
  * @category destructors
  * @since 0.2.0
  */
-export const oidcStats = (st: OidcState): OidcStats => ({
-    clients: st.clients.size,
-    deviceAuthorizations: st.devices.size,
-    authorizationRequests: st.authRequests.size,
-    authorizationCodes: st.codes.size,
-    refreshTokens: st.refreshTokens.size,
-    issuedTokens: st.issued.size
-})
+export const oidcStats = (st: OidcState): OidcStats => {
+  const size = (m: unknown): number => (m instanceof Map ? m.size : 0)
+  try {
+    return {
+      clients: size(st.clients),
+      deviceAuthorizations: size(st.devices),
+      authorizationRequests: size(st.authRequests),
+      authorizationCodes: size(st.codes),
+      refreshTokens: size(st.refreshTokens),
+      issuedTokens: size(st.issued)
+    }
+  } catch {
+    return { clients: 0, deviceAuthorizations: 0, authorizationRequests: 0, authorizationCodes: 0, refreshTokens: 0, issuedTokens: 0 }
+  }
+}
 
 // -------------------------------------------------------------------------------------
 // decisions
@@ -378,6 +393,14 @@ export const oidcStats = (st: OidcState): OidcStats => ({
  * @since 0.2.0
  */
 export const decide = (st: OidcState, code: string, approve: boolean, now: number): boolean => {
+  try {
+    return decideChecked(st, code, approve === true, typeof now === 'number' ? now : Date.now())
+  } catch {
+    return false
+  }
+}
+
+const decideChecked = (st: OidcState, code: string, approve: boolean, now: number): boolean => {
   if (typeof code !== 'string') return false
   const deviceCode = st.userCodes.get(code.toUpperCase())
   const device = deviceCode === undefined ? undefined : st.devices.get(deviceCode)
@@ -434,11 +457,14 @@ const STATUS_OF: Readonly<Record<string, number>> = { InvalidClientException: 40
  * @category wire
  * @since 0.2.0
  */
-export const oidcError = (code: string, description: string): RawResponse => ({
-  status: STATUS_OF[code] ?? 400,
-  headers: { 'x-amzn-ErrorType': `${code}:http://internal.amazon.com/coral/${NAMESPACE}/` },
-  body: JSON.stringify({ error: ERROR_OF[code] ?? 'invalid_request', error_description: description })
-})
+export const oidcError = (code: string, description: string): RawResponse => {
+  const c = typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERROR_OF, code) ? code : 'InternalServerException'
+  return {
+    status: STATUS_OF[c] ?? 400,
+    headers: { 'x-amzn-ErrorType': `${c}:http://internal.amazon.com/coral/${NAMESPACE}/` },
+    body: JSON.stringify({ error: ERROR_OF[c] ?? 'server_error', error_description: typeof description === 'string' ? description : c })
+  }
+}
 
 const json = (body: unknown): RawResponse => ({
   status: 200,
@@ -956,7 +982,7 @@ export const OIDC_ROUTES: ReadonlyArray<{ readonly path: string; readonly method
  * @category routing
  * @since 0.2.0
  */
-export const isOidcPath = (path: string): boolean => OIDC_ROUTES.some((r) => r.path === path)
+export const isOidcPath = (path: string): boolean => typeof path === 'string' && OIDC_ROUTES.some((r) => r.path === path)
 
 /**
  * Answers a request on an OIDC path (see {@link isOidcPath}); a wrong method is a 405 with

@@ -59,7 +59,7 @@ const ENTITIES: Readonly<Record<string, string>> = {
  * @since 0.2.0
  */
 export const escapeHtml = (s: string): string =>
-  String(s).replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c)
+  typeof s === 'string' ? s.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c) : ''
 
 // -------------------------------------------------------------------------------------
 // pages
@@ -96,10 +96,12 @@ const layout = (title: string, body: string, head = ''): string =>
  * @since 0.2.0
  */
 export const page = (status: number, title: string, bodyHtml: string, head = ''): RawResponse => ({
-  status,
+  status: typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599 ? status : 500,
   headers: PAGE_HEADERS,
-  body: layout(title, bodyHtml, head)
+  body: layout(textOr(title), textOr(bodyHtml), textOr(head))
 })
+
+const textOr = (u: unknown): string => (typeof u === 'string' ? u : '')
 
 /**
  * The approval page: the user code (device flow), the client and scopes, and Allow and Deny
@@ -117,20 +119,28 @@ export const page = (status: number, title: string, bodyHtml: string, head = '')
  * @since 0.2.0
  */
 export const approvalPage = (view: ApprovalView): RawResponse => {
+  try {
+    return approvalPageOf(view)
+  } catch {
+    return page(500, 'Internal error', '<p>This request cannot be shown.</p>')
+  }
+}
+
+const approvalPageOf = (view: ApprovalView): RawResponse => {
   const id = escapeHtml(view.id)
   const form = (decision: 'allow' | 'deny', label: string): string =>
     `<form method="post" action="/approval"><input type="hidden" name="id" value="${id}">` +
     `<input type="hidden" name="decision" value="${decision}"><button type="submit" id="${decision}">${label}</button></form>`
   const code =
-    view.userCode === undefined
+    typeof view.userCode !== 'string'
       ? ''
       : `<p>Check that this code matches the one shown by the application:</p><p class="code" id="user-code">${escapeHtml(view.userCode)}</p>`
   const scopes =
-    view.scopes.length === 0
+    !Array.isArray(view.scopes) || view.scopes.length === 0
       ? ''
       : `<p>Scopes: ${view.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(', ')}</p>`
   const head =
-    view.refreshSeconds === undefined
+    typeof view.refreshSeconds !== 'number' || !Number.isFinite(view.refreshSeconds)
       ? ''
       : `<meta http-equiv="refresh" content="${Math.max(1, Math.floor(view.refreshSeconds))};url=/approval?id=${id}">`
   return page(
@@ -159,7 +169,7 @@ export const userCodePage = (notice: string | undefined, status = 200): RawRespo
   page(
     status,
     'Enter your code',
-    (notice === undefined ? '' : `<p id="notice">${escapeHtml(notice)}</p>`) +
+    (typeof notice !== 'string' ? '' : `<p id="notice">${escapeHtml(notice)}</p>`) +
       '<form method="get" action="/device"><input name="user_code" autocomplete="off" autofocus>' +
       '<button type="submit">Next</button></form>'
   )
@@ -176,6 +186,6 @@ export const userCodePage = (notice: string | undefined, status = 200): RawRespo
  * @since 0.2.0
  */
 export const donePage = (approved: boolean): RawResponse =>
-  approved
+  approved === true
     ? page(200, 'Request approved', '<p>You may close this window and return to the application.</p>')
     : page(200, 'Request denied', '<p>The application was not given access. You may close this window.</p>')

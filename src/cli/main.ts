@@ -19,8 +19,11 @@
  * bidirectional formatting characters, which `JSON.stringify` leaves raw, are written as
  * `\uHHHH` escapes in it, so that printing it to a terminal is safe too.
  *
- * `fp-aws sso emulator --port N [--host H] [--seed file.json]` runs the local SSO portal
- * emulator until SIGINT or SIGTERM (or `io.signal` aborts), then closes it and exits 0.
+ * `fp-aws sso emulator --port N [--host H] [--seed file.json] [OIDC options]` runs the local
+ * SSO portal and SSO OIDC emulator until SIGINT or SIGTERM (or `io.signal` aborts), then
+ * closes it and exits 0. The OIDC options are `--auto-approve`, `--access-token-ttl S`,
+ * `--refresh-token-ttl S`, `--device-code-ttl S`, `--registration-ttl S`, `--poll-interval S`
+ * and `--no-rotate-refresh-tokens` (see `startEmulator` in `fp-aws/emulator`).
  * It never prints an access token, except the public demo token {@link DEMO_TOKEN}.
  *
  * `fp-aws sso logout [--profile P | --sso-session S | --start-url U] [--dry-run] [--json]`
@@ -415,13 +418,28 @@ const demoLines = (url: string): string => {
   )
 }
 
+/** The OIDC lifetime flags, and the `startEmulator` option each sets. */
+const OIDC_SECONDS: ReadonlyArray<readonly [string, string]> = [
+  ['access-token-ttl', 'accessTokenTtlSeconds'],
+  ['refresh-token-ttl', 'refreshTokenTtlSeconds'],
+  ['device-code-ttl', 'deviceCodeTtlSeconds'],
+  ['registration-ttl', 'registrationTtlSeconds'],
+  ['poll-interval', 'pollIntervalSeconds']
+]
+
+/** The longest lifetime accepted, as `startEmulator` does: ten years, in seconds. */
+const MAX_TTL_SECONDS = 10 * 365 * 24 * 3600
+
 const ssoEmulator: Command = {
   words: ['sso', 'emulator'],
   summary: 'run a local AWS SSO portal emulator',
   description:
     'Runs a local emulator of the AWS SSO portal API (Logout, ListAccounts, ListAccountRoles,\n' +
-    'GetRoleCredentials) until SIGINT or SIGTERM, and prints its URL. Without --seed it accepts\n' +
-    `the public demo token ${DEMO_TOKEN}. A seed file is JSON (up to 16 MiB):\n` +
+    'GetRoleCredentials) and of SSO OIDC (RegisterClient, StartDeviceAuthorization, CreateToken,\n' +
+    'the /authorize endpoint and approval pages) until SIGINT or SIGTERM, and prints its URL.\n' +
+    'A login grants the demo accounts; its tokens work on the portal until Logout.\n' +
+    `Without --seed it accepts the public demo token ${DEMO_TOKEN}. A seed file is JSON\n` +
+    '(up to 16 MiB):\n' +
     '  { "tokens": { "<accessToken>": { "accounts": [\n' +
     '      { "accountId": "…", "accountName": "…", "emailAddress": "…", "roles": ["…"] } ] } } }\n' +
     'Tokens from a seed file are never printed. A write to a closed standard output (e.g. piped\n' +
@@ -430,7 +448,14 @@ const ssoEmulator: Command = {
   flags: [
     { name: 'port', value: 'n', required: true, description: 'port to listen on (0: any free port)' },
     { name: 'host', value: 'host', description: 'address to listen on (default 127.0.0.1)' },
-    { name: 'seed', value: 'file.json', description: 'the tokens to accept, and what each can see' }
+    { name: 'seed', value: 'file.json', description: 'the tokens to accept, and what each can see' },
+    { name: 'auto-approve', description: 'approve every login at once (device code and /authorize)' },
+    { name: 'access-token-ttl', value: 's', description: 'lifetime of access tokens, seconds (default 3600)' },
+    { name: 'refresh-token-ttl', value: 's', description: 'lifetime of refresh tokens, seconds (default 28800)' },
+    { name: 'device-code-ttl', value: 's', description: 'lifetime of device codes and login requests, seconds (default 600)' },
+    { name: 'registration-ttl', value: 's', description: 'lifetime of client registrations, seconds (default 7776000)' },
+    { name: 'poll-interval', value: 's', description: 'device flow polling interval, seconds (default 1)' },
+    { name: 'no-rotate-refresh-tokens', description: 'keep the refresh token at each refresh (default: rotate)' }
   ],
   run: async (flags, io) => {
     const usage = (message: string): number => fail(io, false, usageError(message, ssoEmulator.words), 2)
@@ -439,13 +464,28 @@ const ssoEmulator: Command = {
     if (!(port >= 0 && port <= 65535)) return usage('--port must be an integer in 0..65535')
     const host = flags['host'] === undefined ? '127.0.0.1' : String(flags['host'])
     if (host === '') return usage('--host must not be empty')
+    const seconds: Record<string, number> = {}
+    for (const [flag, option] of OIDC_SECONDS) {
+      const raw = flags[flag]
+      if (raw === undefined) continue
+      const n = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN
+      if (!(n >= 1 && n <= MAX_TTL_SECONDS)) return usage(`--${flag} must be an integer of seconds in 1..${MAX_TTL_SECONDS}`)
+      seconds[option] = n
+    }
     const seedPath = flags['seed'] === undefined ? undefined : String(flags['seed'])
     const seed = seedPath === undefined ? E.right(undefined) : await readSeed(seedPath)
     if (E.isLeft(seed)) {
       io.stderr(seed.left)
       return 2
     }
-    const started = await startEmulator({ port, host, tokens: seed.right ?? DEMO_SEED })()
+    const started = await startEmulator({
+      port,
+      host,
+      tokens: seed.right ?? DEMO_SEED,
+      ...seconds,
+      autoApprove: flags['auto-approve'] === true,
+      rotateRefreshTokens: flags['no-rotate-refresh-tokens'] !== true
+    })()
     if (E.isLeft(started)) return fail(io, false, { type: started.left._tag, message: started.left.message }, 1)
     const emulator = started.right
     try {
@@ -454,6 +494,10 @@ const ssoEmulator: Command = {
         seed.right === undefined
           ? demoLines(escapeControl(emulator.url))
           : line(`Seeded ${plural(Object.keys(seed.right).length, 'token')} from ${seedPath ?? ''} (tokens are not shown)`)
+      )
+      io.stdout(
+        line(`SSO OIDC: the same URL; approval pages at ${escapeControl(emulator.url)}/device`) +
+          (flags['auto-approve'] === true ? 'Every login is approved at once (--auto-approve).\n' : '')
       )
       io.stdout('Press Ctrl-C to stop.\n')
       const why = await untilStopped(io)

@@ -19,8 +19,16 @@
  * - Unknown path → 404, known path with the wrong method → 405 with `Allow`; both
  *   `com.amazon.coral.service#UnknownOperationException`.
  *
+ * Since 0.2.0 the same server also answers SSO OIDC (`oidc.<region>.amazonaws.com`), so it
+ * is a local IAM Identity Center: `POST /client/register`, `POST /device_authorization`,
+ * `POST /token` (device code, authorization code with PKCE, refresh token with rotation),
+ * `GET /authorize`, and approval pages at `/device` and `/approval` (see
+ * `fp-aws/emulator/oidc`). The access tokens a login issues are live portal tokens with the
+ * `identity` option's accounts; portal `Logout` kills them and their refresh tokens.
+ * `approve(userCode)` and `deny(userCode)` decide a pending login.
+ *
  * Every response carries `x-amzn-RequestId` (a random UUID) and `content-type:
- * application/json`; errors also carry `x-amzn-ErrorType`. Request bodies are drained and
+ * application/json`; errors also carry `x-amzn-ErrorType`. Portal request bodies are drained and
  * ignored. The emulator never logs, and never throws.
  *
  * Without a `tokens` option it starts with {@link DEMO_SEED}: the public demo token
@@ -49,7 +57,18 @@ import {
   type EmulatorResponse,
   type TokenSeed
 } from './operations.js'
-import { DEMO_SEED } from './seed.js'
+import {
+  decide,
+  handleOidc,
+  isOidcPath,
+  ISSUED_SECRET,
+  makeOidcState,
+  OIDC_ROUTES,
+  oidcStats,
+  readOidcOptions,
+  type OidcStats
+} from './oidc.js'
+import { DEMO_SEED, DEMO_TOKEN } from './seed.js'
 
 export * from './faults.js'
 export * from './seed.js'
@@ -105,15 +124,40 @@ export interface EmulatorOptions {
    * (pass `{}` for no token at all).
    */
   readonly tokens?: Readonly<Record<string, TokenSeed>>
-  /** Faults queued from the start (see {@link Fault}). */
+  /** Faults queued from the start (see {@link Fault}); they target the portal's operations only. */
   readonly faults?: ReadonlyArray<Fault>
+  /**
+   * What a login (SSO OIDC `CreateToken`) grants on the portal: accounts and roles, as a
+   * token seed. Default: the accounts of {@link DEMO_SEED} (since 0.2.0).
+   */
+  readonly identity?: TokenSeed
+  /** Approve every device authorization and authorization request at once (default `false`; since 0.2.0). */
+  readonly autoApprove?: boolean
+  /** Lifetime of the access tokens a login issues, seconds (default 3600; since 0.2.0). */
+  readonly accessTokenTtlSeconds?: number
+  /** Lifetime of refresh tokens, seconds (default 28800; since 0.2.0). */
+  readonly refreshTokenTtlSeconds?: number
+  /** Lifetime of device codes, and of pending authorization requests, seconds (default 600; since 0.2.0). */
+  readonly deviceCodeTtlSeconds?: number
+  /** Lifetime of client registrations, seconds (default 7776000, 90 days; since 0.2.0). */
+  readonly registrationTtlSeconds?: number
+  /** The device flow's polling interval, seconds (default 1; since 0.2.0). */
+  readonly pollIntervalSeconds?: number
+  /** Rotate refresh tokens: each refresh issues a new one and refuses the old (default `true`; since 0.2.0). */
+  readonly rotateRefreshTokens?: boolean
+  /** The clock, epoch milliseconds (default `Date.now`; since 0.2.0): every lifetime and the request log follow it. */
+  readonly clock?: () => number
 }
 
 /**
  * One request the emulator received, as {@link Emulator.requests} reports it. It holds no
  * token: only whether one was sent. Every seeded token, and the request's own bearer token,
  * is replaced by `<redacted>` wherever it appears in the method, the path (also when
- * percent-encoded) and the query keys and values. A path, a query key or a query value is
+ * percent-encoded) and the query keys and values; so is every secret the OIDC side issues
+ * (client secrets, device codes, authorization codes, access and refresh tokens, approval
+ * ids), and the value of a query key that names a secret (`code`, `id`, `client_secret`,
+ * `device_code`, `refresh_token`, `code_verifier`, `access_token`, and their camelCase forms;
+ * since 0.2.0). OIDC request bodies are never logged. A path, a query key or a query value is
  * cut after {@link LOG_FIELD_MAX_CHARS} characters (ending in `…`), and at most
  * {@link LOG_QUERY_MAX_KEYS} query keys are kept.
  *
@@ -167,6 +211,15 @@ export interface Emulator {
   readonly requests: () => ReadonlyArray<RequestRecord>
   /** The sizes of what the emulator keeps in memory (since 0.2.0). */
   readonly stats: () => EmulatorStats
+  /**
+   * Approves a pending login (since 0.2.0), addressed by the user code of a device
+   * authorization (case-insensitive), or else by the `state` of a pending `GET /authorize`
+   * request. `true` when one was pending. An approved authorization request redirects with
+   * its code when its page is next loaded or submitted (the page reloads itself).
+   */
+  readonly approve: (code: string) => boolean
+  /** Denies a pending login, addressed as {@link Emulator.approve} (since 0.2.0). `true` when one was pending. */
+  readonly deny: (code: string) => boolean
 }
 
 /**
@@ -181,6 +234,8 @@ export interface EmulatorStats {
   readonly requests: number
   /** Seeded tokens (fixed at start). */
   readonly seededTokens: number
+  /** The SSO OIDC tables: each at most `MAX_OIDC_ENTRIES` of `fp-aws/emulator/oidc` (since 0.2.0). */
+  readonly oidc: OidcStats
   /** Tokens never seeded whose logouts are counted: at most {@link MAX_UNKNOWN_TOKENS}. */
   readonly unknownTokens: number
   /** Records in the request log: at most {@link REQUEST_LOG_SIZE}. */
@@ -247,6 +302,9 @@ export const emulatorError = (message: string): EmulatorError => ({ _tag: 'Emula
 // -------------------------------------------------------------------------------------
 
 const TOKEN_HEADER = 'x-amz-sso_bearer_token'
+
+/** The largest request body read on the OIDC paths (64 KiB); a larger one is refused. */
+const MAX_BODY_BYTES = 64 * 1024
 
 /** How long `close()` lets in-flight requests finish before cutting their sockets. */
 const CLOSE_GRACE_MS = 1000
@@ -317,6 +375,28 @@ const makeScrubber = (tokens: Iterable<string>): Scrub => {
   }
 }
 
+/** Query keys whose values are secrets of a login: their values are never logged. */
+const SECRET_KEYS = new Set([
+  'access_token',
+  'accesstoken',
+  'client_secret',
+  'clientsecret',
+  'code',
+  'code_verifier',
+  'codeverifier',
+  'device_code',
+  'devicecode',
+  'id',
+  'refresh_token',
+  'refreshtoken'
+])
+
+/** `scrub`, and every secret the OIDC side issues, wherever it appears. */
+const withIssued =
+  (scrub: Scrub): Scrub =>
+  (s, extra) =>
+    scrub(s, extra).replace(ISSUED_SECRET, REDACTED)
+
 const cut = (s: string): string => (s.length > LOG_FIELD_MAX_CHARS ? `${s.slice(0, LOG_FIELD_MAX_CHARS)}…` : s)
 
 const safeDecode = (s: string): string => {
@@ -353,7 +433,7 @@ const loggedQuery = (search: string, scrub: Scrub, token: string | undefined): R
     if (Object.prototype.hasOwnProperty.call(out, k)) continue
     if (keys === LOG_QUERY_MAX_KEYS) break
     keys += 1
-    out[k] = cut(scrub(v, token))
+    out[k] = SECRET_KEYS.has(rawKey.toLowerCase()) && v !== '' ? REDACTED : cut(scrub(v, token))
   }
   return Object.freeze(out)
 }
@@ -459,7 +539,21 @@ export const startEmulator =
   (options: EmulatorOptions = {}): TE.TaskEither<EmulatorError, Emulator> =>
   () =>
     new Promise((resolve) => {
-      const read = readOptions(options, ['port', 'host', 'tokens', 'faults'])
+      const read = readOptions(options, [
+        'port',
+        'host',
+        'tokens',
+        'faults',
+        'identity',
+        'autoApprove',
+        'accessTokenTtlSeconds',
+        'refreshTokenTtlSeconds',
+        'deviceCodeTtlSeconds',
+        'registrationTtlSeconds',
+        'pollIntervalSeconds',
+        'rotateRefreshTokens',
+        'clock'
+      ])
       if (E.isLeft(read)) return resolve(E.left(emulatorError(`invalid options: ${read.left}`)))
       options = read.right as EmulatorOptions
       const port = options.port ?? 0
@@ -479,9 +573,24 @@ export const startEmulator =
       if (E.isLeft(seeded)) return resolve(seeded)
       const faultsChecked = checkFaults(options.faults ?? [])
       if (E.isLeft(faultsChecked)) return resolve(faultsChecked)
+      const oidcOptions = readOidcOptions(read.right, DEMO_SEED[DEMO_TOKEN] ?? {})
+      if (E.isLeft(oidcOptions)) return resolve(E.left(emulatorError(oidcOptions.left)))
+      const clock = options.clock ?? Date.now
+      if (typeof clock !== 'function') return resolve(E.left(emulatorError('invalid clock: expected a function')))
+      /** The clock's time, or the system's when it fails or returns something else than a finite number. */
+      const now = (): number => {
+        try {
+          const t = clock()
+          return typeof t === 'number' && Number.isFinite(t) ? t : Date.now()
+        } catch {
+          return Date.now()
+        }
+      }
       const state = seeded.right
+      const oidc = makeOidcState(oidcOptions.right, state)
       let queue: ReadonlyArray<Fault> = faultsChecked.right
-      const scrub = makeScrubber(state.tokens.keys())
+      const scrub = withIssued(makeScrubber(state.tokens.keys()))
+      let base = ''
       /** The request log: a ring buffer of REQUEST_LOG_SIZE records; `logged` counts every record ever added. */
       const log: Array<RequestRecord> = []
       let logged = 0
@@ -505,17 +614,37 @@ export const startEmulator =
           ? [...log]
           : [...log.slice(logged % REQUEST_LOG_SIZE), ...log.slice(0, logged % REQUEST_LOG_SIZE)]
 
-      const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+      const handle = (req: http.IncomingMessage, res: http.ServerResponse, body: string | undefined): void => {
         const { path, search, query } = parseTarget(req.url)
         const method = req.method ?? ''
         const token = bearerToken(req)
+        if (isOidcPath(path)) {
+          const at = now()
+          record(
+            Object.freeze({
+              at,
+              method: cut(scrub(method, token)),
+              path: loggedPath(path, scrub, token),
+              query: loggedQuery(search, scrub, token),
+              operation: OIDC_ROUTES.find((r) => r.path === path && r.method === method)?.name,
+              hasToken: token !== undefined && token !== '',
+              fault: undefined
+            })
+          )
+          const origin = req.headers.origin
+          return write(
+            res,
+            handleOidc(oidc, { method, path, query, body, origin, host: req.headers.host, base, now: at }),
+            closing !== undefined
+          )
+        }
         const operation = findOperation(method, path)?.name
         const taken = takeFault(queue, operation)
         if (taken !== undefined) queue = taken.rest
         const fault = taken?.fault
         record(
           Object.freeze({
-            at: Date.now(),
+            at: now(),
             method: cut(scrub(method, token)),
             path: loggedPath(path, scrub, token),
             query: loggedQuery(search, scrub, token),
@@ -524,7 +653,7 @@ export const startEmulator =
             fault: fault === undefined ? undefined : faultKind(fault)
           })
         )
-        const answer = (): RawResponse => serialize(route({ method, path, query, token, now: Date.now() }, state))
+        const answer = (): RawResponse => serialize(route({ method, path, query, token, now: now() }, state))
 
         if (fault === undefined) return write(res, answer(), closing !== undefined)
         if ('status' in fault) {
@@ -555,8 +684,16 @@ export const startEmulator =
         state.requests += 1
         req.on('error', () => undefined)
         res.on('error', () => undefined)
-        req.on('end', () => handle(req, res))
-        req.resume()
+        // bodies are read only on the OIDC paths, up to MAX_BODY_BYTES (larger: `undefined`)
+        const reading = isOidcPath(parseTarget(req.url).path)
+        const chunks: Array<Buffer> = []
+        let size = 0
+        req.on('data', (c: Buffer) => {
+          if (!reading) return
+          size += c.length
+          if (size <= MAX_BODY_BYTES) chunks.push(c)
+        })
+        req.on('end', () => handle(req, res, size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')))
       })
       server.keepAliveTimeout = 5000
 
@@ -598,9 +735,10 @@ export const startEmulator =
           server.off('error', onListenError)
           server.on('error', () => undefined)
           const address = server.address() as AddressInfo
+          base = formatUrl(host, address.port)
           resolve(
             E.right({
-              url: formatUrl(host, address.port),
+              url: base,
               close,
               isLoggedOut: (token) => state.tokens.get(token)?.loggedOut ?? false,
               logoutCount: (token) => logoutsOf(state, token),
@@ -613,13 +751,16 @@ export const startEmulator =
               requests,
               stats: () => ({
                 requests: state.requests,
-                seededTokens: state.tokens.size,
+                seededTokens: state.tokens.size - oidc.issued.size,
+                oidc: oidcStats(oidc),
                 unknownTokens: state.unknownLogouts.size,
                 logEntries: log.length,
                 pendingFaults: queue.length,
                 delayedAnswers: delayed.size,
                 hangingConnections: hanging.size
-              })
+              }),
+              approve: (code) => decide(oidc, code, true, now()),
+              deny: (code) => decide(oidc, code, false, now())
             })
           )
         })

@@ -49,6 +49,13 @@ export interface TokenSeed {
 export interface TokenState {
   readonly accounts: ReadonlyArray<AccountSeed>
   loggedOut: boolean
+  /** When the token stops working, epoch milliseconds (tokens a login issued; since 0.2.0). */
+  readonly expiresAt?: number
+  /**
+   * The login that issued the token (since 0.2.0): `Logout` ends it, which kills every
+   * access token and refresh token of that login.
+   */
+  readonly session?: { ended: boolean }
 }
 
 /**
@@ -387,7 +394,9 @@ const paginate = <A>(
  */
 const authenticate = (req: EmulatorRequest, state: EmulatorState): E.Either<EmulatorResponse, TokenState> => {
   const t = req.token === undefined ? undefined : state.tokens.get(req.token)
-  return t === undefined || t.loggedOut ? E.left(unauthorized()) : E.right(t)
+  return t === undefined || t.loggedOut || t.session?.ended === true || (t.expiresAt !== undefined && req.now >= t.expiresAt)
+    ? E.left(unauthorized())
+    : E.right(t)
 }
 
 const validated = <A>(checked: Checked<A>): E.Either<EmulatorResponse, A> =>
@@ -412,6 +421,7 @@ const logout: Operation['handle'] = (req, state) => {
     authenticate(req, state),
     E.map((t) => {
       t.loggedOut = true
+      if (t.session !== undefined) t.session.ended = true
       return { status: 200, headers: {}, body: undefined }
     }),
     merge

@@ -109,7 +109,16 @@ describe('usage', () => {
       [['sso', 'logout', '--dryrun'], "unknown option --dryrun (did you mean --dry-run?). Run 'fp-aws sso logout --help' for usage."],
       [['sso', 'logout', '-p', 'dev'], "unknown option -p (did you mean --profile?). Run 'fp-aws sso logout --help' for usage."],
       [['sso', 'logout', '-s', 'x'], "unknown option -s (did you mean --sso-session or --start-url?). Run 'fp-aws sso logout --help' for usage."],
-      [['sso', 'emulator', '-p', '0'], "unknown option -p (did you mean --port?). Run 'fp-aws sso emulator --help' for usage."],
+      [['sso', 'emulator', '-p', '0'], "unknown option -p (did you mean --port or --poll-interval?). Run 'fp-aws sso emulator --help' for usage."],
+      [
+        ['sso', 'emulator', '--port', '0', '--access-token-ttl', '0'],
+        "--access-token-ttl must be an integer of seconds in 1..315360000. Run 'fp-aws sso emulator --help' for usage."
+      ],
+      [
+        ['sso', 'emulator', '--port', '0', '--poll-interval=1.5'],
+        "--poll-interval must be an integer of seconds in 1..315360000. Run 'fp-aws sso emulator --help' for usage."
+      ],
+      [['sso', 'emulator', '--port', '0', '--auto-approve=yes'], "--auto-approve takes no value. Run 'fp-aws sso emulator --help' for usage."],
       [['sso', 'emulator', '--port', '0', '--bogus'], "unknown option --bogus. Run 'fp-aws sso emulator --help' for usage."],
       [['sso', 'emulator'], "missing --port <n>. Run 'fp-aws sso emulator --help' for usage."],
       [['sso', 'emulator', '--port'], "--port needs a value <n>. Run 'fp-aws sso emulator --help' for usage."],
@@ -263,6 +272,56 @@ describe('sso emulator', () => {
     expect(await running).toBe(0)
     expect(unsubscribed).toBe(1)
     expect(f.err()).toContain('SIGTERM')
+  })
+
+  it('takes the OIDC options as flags: a device login, auto-approved, with the lifetimes given', async () => {
+    const f = fakeIO()
+    const running = main(
+      [
+        'sso',
+        'emulator',
+        '--port',
+        '0',
+        '--auto-approve',
+        '--access-token-ttl',
+        '7',
+        '--device-code-ttl=9',
+        '--poll-interval',
+        '3',
+        '--registration-ttl',
+        '11',
+        '--refresh-token-ttl',
+        '13',
+        '--no-rotate-refresh-tokens'
+      ],
+      f.io
+    )
+    const url = await f.url
+    expect(f.out()).toContain(`approval pages at ${url}/device`)
+    expect(f.out()).toContain('--auto-approve')
+    const post = async (p: string, body: unknown) =>
+      (await (await fetch(`${url}${p}`, { method: 'POST', body: JSON.stringify(body) })).json()) as Record<string, unknown>
+    const reg = await post('/client/register', { clientName: 'cli', clientType: 'public', scopes: ['sso:account:access'] })
+    expect(Number(reg['clientSecretExpiresAt']) - Number(reg['clientIdIssuedAt'])).toBe(11)
+    const client = { clientId: reg['clientId'], clientSecret: reg['clientSecret'] }
+    const dev = await post('/device_authorization', { ...client, startUrl: 'https://d-1.awsapps.com/start' })
+    expect([dev['expiresIn'], dev['interval']]).toStrictEqual([9, 3])
+    const tok = await post('/token', { ...client, grantType: 'urn:ietf:params:oauth:grant-type:device_code', deviceCode: dev['deviceCode'] })
+    expect(tok['expiresIn']).toBe(7)
+    expect((await listAccounts(url, String(tok['accessToken']))).status).toBe(200)
+    const again = await post('/token', { ...client, grantType: 'refresh_token', refreshToken: tok['refreshToken'] })
+    expect(again['refreshToken']).toBe(tok['refreshToken'])
+    expect(f.out() + f.err()).not.toContain(String(tok['accessToken']))
+    f.stop.abort()
+    expect(await running).toBe(0)
+  })
+
+  it('--help lists the OIDC flags', async () => {
+    const f = fakeIO()
+    expect(await main(['sso', 'emulator', '--help'], f.io)).toBe(0)
+    for (const flag of ['--auto-approve', '--access-token-ttl <s>', '--refresh-token-ttl <s>', '--device-code-ttl <s>', '--registration-ttl <s>', '--poll-interval <s>', '--no-rotate-refresh-tokens']) {
+      expect(f.out()).toContain(flag)
+    }
   })
 
   it('returns 0 at once when the signal is already aborted', async () => {

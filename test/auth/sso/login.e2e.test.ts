@@ -7,7 +7,16 @@
  */
 import * as fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { fromSSO, login, tokenCacheFile, type LoginOptions, type LoginPrompt, type LoginResult, type LoginTarget } from '../../../src/auth/sso/index.js'
+import {
+  codeChallenge,
+  fromSSO,
+  login,
+  tokenCacheFile,
+  type LoginOptions,
+  type LoginPrompt,
+  type LoginResult,
+  type LoginTarget
+} from '../../../src/auth/sso/index.js'
 import type { Emulator, EmulatorOptions } from '../../../src/emulator/index.js'
 import { runCli } from '../../util/cli.js'
 import { call, useEmulators } from '../../util/emulator.js'
@@ -82,8 +91,19 @@ const world = async (options: EmulatorOptions = {}): Promise<World> => {
     clock,
     env,
     prompts,
-    run: (target, more = {}) =>
-      login(target, { homedir: home.home, env, prompt: (p) => prompts.push(p), now: clock.now, sleep: clock.sleep, ...more })()
+    run: (target, more = {}) => {
+      controller = new AbortController()
+      const signal = controller.signal
+      return login(target, {
+        homedir: home.home,
+        env,
+        prompt: (p) => prompts.push(p),
+        now: clock.now,
+        sleep: clock.sleep,
+        signal,
+        ...more
+      })()
+    }
   }
 }
 
@@ -109,12 +129,16 @@ const checkSession = async (w: World, ok: LoginResult, profile: string, refresh:
   const session = profile === 'dev'
   const startUrl = session ? START_URL : OLD_URL
   const region = session ? 'eu-west-1' : 'us-east-1'
-  expect(ok.tokenFile).toBe(tokenCacheFile(w.home.home, session ? { _tag: 'SSOSession', name: 'corp' } : { _tag: 'StartUrl', startUrl }))
+  expect(ok.tokenFile).toBe(
+    tokenCacheFile(w.home.home, session ? { _tag: 'SSOSession', name: 'corp' } : { _tag: 'StartUrl', startUrl })
+  )
   const text = fs.readFileSync(ok.tokenFile, 'utf8')
   const expiresAt = new Date(w.clock.now() + 3600_000).toISOString().replace('.000Z', 'Z')
   expect(text).toMatch(
     new RegExp(
-      `^\\{"startUrl": "${ESC(startUrl)}", "region": "${region}", "accessToken": "aoa[A-Za-z0-9_-]{64}", "expiresAt": "${expiresAt}", ` +
+      `^\\{"startUrl": "${ESC(
+        startUrl
+      )}", "region": "${region}", "accessToken": "aoa[A-Za-z0-9_-]{64}", "expiresAt": "${expiresAt}", ` +
         `"clientId": "[^"]+", "clientSecret": "ocs[A-Za-z0-9_-]{64}", "registrationExpiresAt": "${ISO}"` +
         (refresh ? `, "refreshToken": "aor[A-Za-z0-9_-]{64}"` : '') +
         '\\}$'
@@ -144,7 +168,13 @@ describe('login e2e: the device code grant against the emulator', () => {
   it('auto-approved: logged in at the first attempt, nobody prompted; the session works and logs out', async () => {
     const w = await world({ autoApprove: true })
     const ok = rightOf(await w.run({ profile: 'old' }))
-    expect(ok).toMatchObject({ flow: 'DeviceCode', profile: 'old', startUrl: OLD_URL, region: 'us-east-1', registrationReused: false })
+    expect(ok).toMatchObject({
+      flow: 'DeviceCode',
+      profile: 'old',
+      startUrl: OLD_URL,
+      region: 'us-east-1',
+      registrationReused: false
+    })
     expect(w.prompts).toEqual([])
     expect(w.clock.sleeps).toEqual([])
     expect(operations(w.emu)).toEqual(['POST /client/register', 'POST /device_authorization', 'POST /token'])
@@ -169,11 +199,18 @@ describe('login e2e: the device code grant against the emulator', () => {
     )
     const p = w.prompts[0]
     expect(w.prompts).toHaveLength(1)
-    expect(p?._tag === 'DeviceCode' && p.verificationUriComplete).toBe(`${w.emu.url}/device?user_code=${p?._tag === 'DeviceCode' ? p.userCode : ''}`)
+    expect(p?._tag === 'DeviceCode' && p.verificationUriComplete).toBe(
+      `${w.emu.url}/device?user_code=${p?._tag === 'DeviceCode' ? p.userCode : ''}`
+    )
     expect(opened).toEqual([p?._tag === 'DeviceCode' ? p.verificationUriComplete : ''])
     // one pending attempt before the prompt, one interval, the token
     expect(w.clock.sleeps).toEqual([2000])
-    expect(operations(w.emu)).toEqual(['POST /client/register', 'POST /device_authorization', 'POST /token', 'POST /token'])
+    expect(operations(w.emu)).toEqual([
+      'POST /client/register',
+      'POST /device_authorization',
+      'POST /token',
+      'POST /token'
+    ])
     await checkSession(w, ok, 'old', false)
   })
 
@@ -186,7 +223,10 @@ describe('login e2e: the device code grant against the emulator', () => {
 
   it('denied with emu.deny(userCode): Denied, no token written', async () => {
     const w = await world()
-    const r = await w.run({ profile: 'old' }, { prompt: (p) => void (p._tag === 'DeviceCode' && w.emu.deny(p.userCode)) })
+    const r = await w.run(
+      { profile: 'old' },
+      { prompt: (p) => void (p._tag === 'DeviceCode' && w.emu.deny(p.userCode)) }
+    )
     expect(reason(r)).toBe('Denied')
     expect(fs.existsSync(tokenCacheFile(w.home.home, { _tag: 'StartUrl', startUrl: OLD_URL }))).toBe(false)
   })
@@ -219,5 +259,261 @@ describe('login e2e: the device code grant against the emulator', () => {
     const ok = rightOf(await w.run({ profile: 'old' }))
     expect(w.clock.sleeps).toEqual([2000, 7000, 7000])
     await checkSession(w, ok, 'old', false)
+  })
+})
+
+// -------------------------------------------------------------------------------------
+// authorization code with PKCE
+// -------------------------------------------------------------------------------------
+
+/** What the played browser saw, step by step. */
+interface Visit {
+  readonly authorizeStatus: number
+  readonly buttons: ReadonlyArray<string>
+  readonly redirect: string | undefined
+  readonly callbackStatus: number | undefined
+  readonly callbackPage: string | undefined
+}
+
+/**
+ * A browser played with plain HTTP: loads the authorization URL (the emulator's approval
+ * page), submits the form of the button `click` names, and follows the 302 to the loopback
+ * listener, after `tamper` has had its way with the redirect URL.
+ */
+const playBrowser =
+  (emu: Emulator, click: 'Allow' | 'Deny', visits: Array<Visit>, tamper: (redirect: URL) => void = () => undefined) =>
+  (url: string): Promise<boolean> =>
+    visit(emu, click, visits, tamper, url).finally(() => {
+      // a browser that did not get back to the listener ends the wait (Aborted) rather than the test's timeout
+      if (visits.at(-1)?.callbackStatus === undefined) controller?.abort()
+    })
+
+/** The abort of the login in progress. */
+let controller: AbortController | undefined
+
+const visit = async (
+  emu: Emulator,
+  click: 'Allow' | 'Deny',
+  visits: Array<Visit>,
+  tamper: (redirect: URL) => void,
+  url: string
+): Promise<boolean> => {
+  const page = await fetch(url, { redirect: 'manual' })
+  const html = await page.text()
+  const forms = [...html.matchAll(/<form method="post" action="([^"]+)">(.*?)<\/form>/g)].map((m) => ({
+    action: m[1] as string,
+    fields: Object.fromEntries(
+      [...(m[2] as string).matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((f) => [f[1], f[2]])
+    ),
+    button: /<button[^>]*>([^<]*)<\/button>/.exec(m[2] as string)?.[1] ?? ''
+  }))
+  const form = forms.find((f) => f.button === click)
+  if (form === undefined) {
+    console.log(html)
+    visits.push({
+      authorizeStatus: page.status,
+      buttons: forms.map((f) => f.button),
+      redirect: undefined,
+      callbackStatus: undefined,
+      callbackPage: undefined
+    })
+    return true
+  }
+  const posted = await fetch(new URL(form.action, emu.url), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: emu.url },
+    body: new URLSearchParams(form.fields as Record<string, string>).toString()
+  })
+  await posted.text()
+  const location = posted.headers.get('location') ?? undefined
+  let callbackStatus: number | undefined
+  let callbackPage: string | undefined
+  if (posted.status === 302 && location !== undefined) {
+    const target = new URL(location)
+    tamper(target)
+    const cb = await fetch(target)
+    callbackStatus = cb.status
+    callbackPage = await cb.text()
+  }
+  visits.push({
+    authorizeStatus: page.status,
+    buttons: forms.map((f) => f.button),
+    redirect: location,
+    callbackStatus,
+    callbackPage
+  })
+  return true
+}
+
+describe('login e2e: the authorization code grant with PKCE against the emulator', () => {
+  it('Allow on the approval page: redirected to the listener with a code, exchanged; the session works and logs out', async () => {
+    const w = await world()
+    const visits: Array<Visit> = []
+    const ok = rightOf(await w.run({ profile: 'dev' }, { openBrowser: playBrowser(w.emu, 'Allow', visits) }))
+    expect(ok).toMatchObject({
+      flow: 'AuthorizationCode',
+      profile: 'dev',
+      ssoSession: 'corp',
+      startUrl: START_URL,
+      region: 'eu-west-1'
+    })
+    const authorizeUrl = w.prompts[0]?._tag === 'AuthorizationCode' ? new URL(w.prompts[0].authorizeUrl) : undefined
+    expect(authorizeUrl?.origin).toBe(w.emu.url)
+    const redirectUri = authorizeUrl?.searchParams.get('redirect_uri') as string
+    expect(visits).toHaveLength(1)
+    expect(visits[0]).toMatchObject({ authorizeStatus: 200, buttons: ['Allow', 'Deny'], callbackStatus: 200 })
+    const back = new URL(visits[0]?.redirect as string)
+    expect(back.origin + back.pathname).toBe(redirectUri)
+    expect(back.searchParams.get('state')).toBe(authorizeUrl?.searchParams.get('state'))
+    expect(back.searchParams.get('code')).toMatch(/^oac/)
+    expect(visits[0]?.callbackPage).toContain('You may close this tab')
+    expect(operations(w.emu)).toEqual(['POST /client/register', 'GET /authorize', 'POST /approval', 'POST /token'])
+    await checkSession(w, ok, 'dev', true)
+  })
+
+  it('Deny on the approval page: Denied, the listener still shows its page, nothing exchanged', async () => {
+    const w = await world()
+    const visits: Array<Visit> = []
+    const r = await w.run({ profile: 'dev' }, { openBrowser: playBrowser(w.emu, 'Deny', visits) })
+    expect(reason(r)).toBe('Denied')
+    expect(new URL(visits[0]?.redirect as string).searchParams.get('error')).toBe('access_denied')
+    expect(visits[0]?.callbackPage).toContain('You may close this tab')
+    expect(operations(w.emu)).toEqual(['POST /client/register', 'GET /authorize', 'POST /approval'])
+    expect(fs.existsSync(tokenCacheFile(w.home.home, { _tag: 'SSOSession', name: 'corp' }))).toBe(false)
+  })
+
+  it('a redirect whose state was tampered with: StateMismatch, and the code is never exchanged', async () => {
+    const w = await world()
+    const visits: Array<Visit> = []
+    const tamper = (u: URL): void => u.searchParams.set('state', `${u.searchParams.get('state') as string}x`)
+    const r = await w.run({ profile: 'dev' }, { openBrowser: playBrowser(w.emu, 'Allow', visits, tamper) })
+    expect(reason(r)).toBe('StateMismatch')
+    expect(new URL(visits[0]?.redirect as string).searchParams.get('code')).toMatch(/^oac/)
+    expect(operations(w.emu)).toEqual(['POST /client/register', 'GET /authorize', 'POST /approval'])
+    expect(fs.existsSync(tokenCacheFile(w.home.home, { _tag: 'SSOSession', name: 'corp' }))).toBe(false)
+  })
+
+  it('the code of a login replayed to /token, with the very same request: InvalidGrantException', async () => {
+    const w = await world()
+    const visits: Array<Visit> = []
+    // a constant random source: the verifier the login sent is known ('H' is the 8th character)
+    const bytes = (n: number): Uint8Array => new Uint8Array(n).fill(7)
+    const ok = rightOf(
+      await w.run({ profile: 'dev' }, { openBrowser: playBrowser(w.emu, 'Allow', visits), randomBytes: bytes })
+    )
+    const back = new URL(visits[0]?.redirect as string)
+    const sent =
+      w.prompts[0]?._tag === 'AuthorizationCode'
+        ? new URL(w.prompts[0].authorizeUrl).searchParams.get('code_challenge')
+        : undefined
+    expect(sent).toBe(codeChallenge('H'.repeat(64)))
+    const cached = JSON.parse(fs.readFileSync(ok.tokenFile, 'utf8')) as { clientId: string; clientSecret: string }
+    const replay = await fetch(`${w.emu.url}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        clientId: cached.clientId,
+        clientSecret: cached.clientSecret,
+        grantType: 'authorization_code',
+        code: back.searchParams.get('code'),
+        redirectUri: `${back.origin}${back.pathname}`,
+        codeVerifier: 'H'.repeat(64)
+      })
+    })
+    expect(replay.status).toBe(400)
+    expect(replay.headers.get('x-amzn-errortype')?.split(':')[0]).toBe('InvalidGrantException')
+    expect(((await replay.json()) as { error: string }).error).toBe('invalid_grant')
+    expect(operations(w.emu)).toEqual([
+      'POST /client/register',
+      'GET /authorize',
+      'POST /approval',
+      'POST /token',
+      'POST /token'
+    ])
+    await checkSession(w, ok, 'dev', true)
+  })
+})
+
+// -------------------------------------------------------------------------------------
+// the command line
+// -------------------------------------------------------------------------------------
+
+describe('login e2e: fp-aws sso login against the emulator', () => {
+  it('--no-browser --use-device-code --json, auto-approved: exit 0, a report without secrets; the token works', async () => {
+    const w = await world({ autoApprove: true })
+    const env = { ...w.env, HOME: w.home.home }
+    const out = await runCli(['sso', 'login', '--profile', 'old', '--no-browser', '--use-device-code', '--json'], env)
+    expect(out.code).toBe(0)
+    expect(out.err).toBe('')
+    const file = tokenCacheFile(w.home.home, { _tag: 'StartUrl', startUrl: OLD_URL })
+    const report = JSON.parse(out.out) as Record<string, unknown>
+    expect(report).toMatchObject({
+      flow: 'DeviceCode',
+      profile: 'old',
+      startUrl: OLD_URL,
+      region: 'us-east-1',
+      tokenFile: file,
+      registrationReused: false
+    })
+    expect(Object.keys(report).sort()).toEqual([
+      'expiresAt',
+      'flow',
+      'profile',
+      'region',
+      'registrationReused',
+      'startUrl',
+      'tokenFile'
+    ])
+    const cached = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>
+    for (const secret of [cached['accessToken'], cached['clientSecret']]) expect(out.out).not.toContain(secret)
+    expect(out.out).not.toMatch(/aoa|aor|ocs|odc|oac/)
+    const creds = await fromSSO({ profile: 'old', homedir: w.home.home, env: w.env })()
+    expect(creds._tag).toBe('Right')
+  })
+
+  it('--no-browser --use-device-code --json, approved on the emulator from the printed code: the prompt on stderr, no secret anywhere', async () => {
+    const w = await world({ clock: Date.now, pollIntervalSeconds: 1 })
+    const env = { ...w.env, HOME: w.home.home }
+    let err = ''
+    const out = await runCli(
+      ['sso', 'login', '--sso-session', 'corp', '--no-browser', '--use-device-code', '--json'],
+      env,
+      {
+        stderr: (s) => {
+          err += s
+          // the user reads the code and approves it
+          const code = /Then enter the code:\n\n(\S+)\n/.exec(err)?.[1]
+          if (code !== undefined) w.emu.approve(code)
+        }
+      }
+    )
+    expect(out.code).toBe(0)
+    expect(err).toContain(`${w.emu.url}/device\n`)
+    expect(err).toContain('Browser will not be automatically opened.')
+    const report = JSON.parse(out.out) as Record<string, unknown>
+    expect(report).toMatchObject({ flow: 'DeviceCode', ssoSession: 'corp', startUrl: START_URL })
+    const cached = JSON.parse(fs.readFileSync(report['tokenFile'] as string, 'utf8')) as Record<string, string>
+    for (const secret of [cached['accessToken'], cached['clientSecret']]) expect(out.out + err).not.toContain(secret)
+    expect(out.out + err).not.toMatch(/aoa|aor|ocs|odc|oac/)
+  })
+
+  it('a denied login: exit 1, the failure as JSON', async () => {
+    const w = await world({ pollIntervalSeconds: 1 })
+    let err = ''
+    const out = await runCli(
+      ['sso', 'login', '--profile', 'old', '--no-browser', '--json'],
+      { ...w.env, HOME: w.home.home },
+      {
+        stderr: (s) => {
+          err += s
+          const code = /Then enter the code:\n\n(\S+)\n/.exec(err)?.[1]
+          if (code !== undefined) w.emu.deny(code)
+        }
+      }
+    )
+    expect(out.code).toBe(1)
+    expect(JSON.parse(out.out)).toMatchObject({ error: { type: 'LoginFailure' } })
+    expect(out.out).toContain('Denied')
   })
 })

@@ -11,16 +11,16 @@ class ClosingLine implements Reporter {
     let failed = unhandledErrors.length
     let skipped = 0
     for (const m of testModules) {
-      let tests = 0
+      let failedTests = 0
       for (const t of m.children.allTests()) {
-        tests += 1
         const state = t.result().state
         if (state === 'passed') passed += 1
-        else if (state === 'failed') failed += 1
+        else if (state === 'failed') failedTests += 1
         else skipped += 1
       }
-      // A file that failed to load (syntax error, failing beforeAll with no test run).
-      if (tests === 0 && m.state() === 'failed') failed += 1
+      failed += failedTests
+      // A file that failed with no failed test: a syntax error, or a failing beforeAll (its tests skipped).
+      if (failedTests === 0 && m.state() === 'failed') failed += 1
     }
     process.stdout.write(`\nvitest: ${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`)
   }

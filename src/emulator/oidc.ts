@@ -577,6 +577,32 @@ const isLoopbackRedirect = (u: string): boolean => {
   }
 }
 
+/**
+ * Whether a requested redirect URI is a registered one: the same URI, or, for a loopback IP
+ * literal, the same but for the port (RFC 8252 7.3: the AWS CLI registers
+ * `http://127.0.0.1/oauth/callback` and asks for its listener's random port).
+ */
+const registeredRedirect = (registered: ReadonlyArray<string>, requested: string): boolean =>
+  registered.some((r) => {
+    if (r === requested) return true
+    try {
+      const a = new URL(r)
+      const b = new URL(requested)
+      return (
+        ['127.0.0.1', '[::1]'].includes(a.hostname) &&
+        a.protocol === b.protocol &&
+        a.hostname === b.hostname &&
+        a.pathname === b.pathname &&
+        a.search === b.search &&
+        a.hash === b.hash &&
+        a.username === b.username &&
+        a.password === b.password
+      )
+    } catch {
+      return false
+    }
+  })
+
 const isUrl = (u: string): boolean => {
   try {
     const url = new URL(u)
@@ -851,7 +877,7 @@ const authorize = (st: OidcState, req: OidcRequest): RawResponse => {
   const client = clientId === undefined ? undefined : st.clients.get(clientId)
   // no redirect to an unverified redirect_uri: an error page instead
   if (client === undefined || req.now >= client.expiresAt) return page(400, 'Invalid client', '<p>Unknown or expired client_id.</p>')
-  if (redirectUri === undefined || !client.redirectUris.includes(redirectUri)) {
+  if (redirectUri === undefined || !registeredRedirect(client.redirectUris, redirectUri)) {
     return page(400, 'Invalid redirect URI', '<p>redirect_uri is not one the client registered.</p>')
   }
   const state = first(q, 'state')

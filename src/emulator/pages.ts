@@ -71,7 +71,10 @@ const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'cache-control': 'no-store',
   'x-frame-options': 'DENY',
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-  'referrer-policy': 'no-referrer'
+  // not 'no-referrer': with it a browser sends `Origin: null` with the Allow and Deny forms,
+  // which the approval endpoint refuses as cross-origin; 'same-origin' still sends nothing
+  // to the loopback listener the approval redirects to
+  'referrer-policy': 'same-origin'
 }
 
 const layout = (title: string, body: string, head = ''): string =>

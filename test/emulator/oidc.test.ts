@@ -432,6 +432,26 @@ describe('GET /authorize and the authorization_code grant with PKCE', () => {
     expect(new URL(plain.headers.get('location') ?? '').searchParams.get('error')).toBe('invalid_request')
   })
 
+  it('a loopback redirect URI registered without a port matches any port (RFC 8252 7.3), as the AWS CLI registers it', async () => {
+    const emu = await start({})
+    const c = await registerDevice(emu, {
+      grantTypes: ['authorization_code', 'refresh_token'],
+      redirectUris: ['http://127.0.0.1/oauth/callback'],
+      issuerUrl: ISSUER
+    })
+    const { verifier, challenge } = pkce()
+    const withPort = 'http://127.0.0.1:54321/oauth/callback'
+    const loc = await authorizeBy(emu, authorizeUrl(emu, c.clientId, challenge, 'st-port', withPort), 'allow')
+    expect(`${loc.origin}${loc.pathname}`).toBe(withPort)
+    const code = loc.searchParams.get('code')
+    const t = await post(emu, '/token', { ...c, grantType: 'authorization_code', code, redirectUri: withPort, codeVerifier: verifier })
+    expect(t.status).toBe(200)
+    // the path, the host and the scheme still have to be the registered ones
+    for (const other of ['http://127.0.0.1:54321/other', 'http://localhost:54321/oauth/callback', 'http://[::1]:54321/oauth/callback']) {
+      expect((await get(authorizeUrl(emu, c.clientId, challenge, 's', other))).status).toBe(400)
+    }
+  })
+
   it('emu.approve(state) decides a pending request; the page, reloaded, redirects with the code', async () => {
     const emu = await start({})
     const c = await registerCode(emu)

@@ -13,6 +13,11 @@
  *   `GetRoleCredentials` with it (it shows the last four characters of the access key, and
  *   caches the credentials in `~/.aws/cli/cache`); then `aws sso logout` invalidates that very
  *   token on the emulator and removes the files.
+ * - Each reuses the client registration the other cached (one `RegisterClient` for two
+ *   logins, either order), and the AWS CLI refreshes an fp-aws token near its expiry with the
+ *   refresh token and registration fp-aws wrote.
+ * - A known difference: after an fp-aws PKCE login, AWS CLI 2.9.19 reuses that registration
+ *   for its device code grant and is refused; fp-aws then registers anew.
  * - The cache files both tools write for the same session: the same names, the same keys in
  *   the same order, the same timestamp format, the same bytes once the secrets and the
  *   instants are masked; and each tool's file, read and written back by fp-aws, is
@@ -39,8 +44,9 @@ import {
   tokenCacheDir
 } from '../../../src/auth/sso/index.js'
 import { reveal } from '../../../src/core/Sensitive.js'
-import type { Emulator } from '../../../src/emulator/index.js'
+import type { Emulator, EmulatorOptions } from '../../../src/emulator/index.js'
 import { findAwsCliV2, runAwsCli, snapshotTree, ssoEndpointDataPath, type AwsCli, type AwsEnv } from '../../util/awscli.js'
+import { main } from '../../../src/cli/main.js'
 import { runCli } from '../../util/cli.js'
 import { start } from './helpers.js'
 
@@ -114,8 +120,8 @@ interface World {
 }
 
 /** A fresh home with the config file, and an emulator (auto-approving unless told otherwise). */
-const world = async (autoApprove = true): Promise<World> => {
-  const emu = await start({ tokens: {}, autoApprove })
+const world = async (autoApprove = true, options: Omit<EmulatorOptions, 'tokens' | 'autoApprove'> = {}): Promise<World> => {
+  const emu = await start({ ...options, tokens: {}, autoApprove })
   emulators.push(emu)
   const root = fs.mkdtempSync(path.join(scratch, 'w-'))
   const home = path.join(root, 'home')
@@ -153,11 +159,14 @@ const awsLogin = async (cli: AwsCli, w: World, profile: Profile): Promise<void> 
   expect(r.code).toBe(0)
 }
 
-const fpLoginDevice = async (w: World, profile: Profile): Promise<void> => {
-  const r = await runCli(['sso', 'login', '--profile', profile, '--use-device-code', '--no-browser'], w.env)
+const fpLoginDevice = async (w: World, profile: Profile): Promise<Record<string, unknown>> => {
+  const r = await runCli(['sso', 'login', '--profile', profile, '--use-device-code', '--no-browser', '--json'], w.env)
   expect(r.err).toBe('')
   expect(r.code).toBe(0)
+  return JSON.parse(r.out) as Record<string, unknown>
 }
+
+const calls = (w: World, operation: string): number => w.emu.requests().filter((r) => r.operation === operation).length
 
 /** A browser over plain HTTP: loads the authorize URL, submits Allow, follows the redirect to the loopback listener. */
 const httpBrowser = async (url: string): Promise<boolean> => {
@@ -317,6 +326,87 @@ describe.skipIf(cliFound === undefined)(`login parity (real AWS CLI v2: ${cliFou
         expect(ls(cliCache)).toStrictEqual([])
       })
     }
+  })
+
+  describe('each reuses the client registration the other cached', () => {
+    for (const profile of ['dev', 'old'] as const) {
+      it(`${profile}: aws sso login, then fp-aws sso login: one RegisterClient`, async () => {
+        const w = await world()
+        await awsLogin(cli, w, profile)
+        const registration = fs.readFileSync(path.join(w.cache, PROFILES[profile].registrationFile), 'utf8')
+        expect((await fpLoginDevice(w, profile))['registrationReused']).toBe(true)
+        expect(calls(w, 'RegisterClient')).toBe(1)
+        expect(calls(w, 'CreateToken')).toBe(2)
+        expect(fs.readFileSync(path.join(w.cache, PROFILES[profile].registrationFile), 'utf8')).toBe(registration)
+      })
+
+      it(`${profile}: fp-aws sso login, then aws sso login: one RegisterClient`, async () => {
+        const w = await world()
+        expect((await fpLoginDevice(w, profile))['registrationReused']).toBe(false)
+        const registration = fs.readFileSync(path.join(w.cache, PROFILES[profile].registrationFile), 'utf8')
+        await awsLogin(cli, w, profile)
+        expect(calls(w, 'RegisterClient')).toBe(1)
+        expect(calls(w, 'CreateToken')).toBe(2)
+        expect(fs.readFileSync(path.join(w.cache, PROFILES[profile].registrationFile), 'utf8')).toBe(registration)
+      })
+    }
+  })
+
+  it('the AWS CLI refreshes an fp-aws token near its expiry with the refresh token and registration fp-aws cached', async () => {
+    // an access token of 10 minutes is inside the CLI's refresh window (15 minutes)
+    const w = await world(true, { accessTokenTtlSeconds: 600 })
+    await fpLoginDevice(w, 'dev')
+    const file = path.join(w.cache, PROFILES.dev.tokenFile)
+    const before = readJson(file)
+    const list = await runAwsCli(cli, ['configure', 'list', '--profile', 'dev'], w.aws)
+    expect(list.stderr).toBe('')
+    expect(list.code).toBe(0)
+    // two CreateToken calls: fp-aws's device code grant, the CLI's refresh
+    expect(calls(w, 'CreateToken')).toBe(2)
+    const after = readJson(file)
+    expect(after['accessToken']).not.toBe(before['accessToken'])
+    expect(after['refreshToken']).not.toBe(before['refreshToken']) // rotated
+    expect([after['clientId'], after['clientSecret'], after['registrationExpiresAt']]).toStrictEqual([
+      before['clientId'],
+      before['clientSecret'],
+      before['registrationExpiresAt']
+    ])
+    expect(masked(fs.readFileSync(file, 'utf8'))).toBe(
+      cliCacheJson({ ...before, accessToken: '<accessToken>', expiresAt: '<instant>', clientId: '<clientId>', clientSecret: '<clientSecret>', registrationExpiresAt: '<instant>', refreshToken: '<refreshToken>' })
+    )
+    expect(await portalStatus(w.emu, String(after['accessToken']))).toBe(200)
+    await roundTripsToken(file)
+  })
+
+  it('known difference: after a PKCE login, AWS CLI 2.9.19 (device code only) reuses its registration and is refused', async () => {
+    // One cache key for both grants (`_registration_cache_key` has no grant in it): the 2.9.19
+    // `_registration` reuses any unexpired registration, also one for the authorization code
+    // grant, which the service refuses the device code grant. fp-aws reuses a registration only
+    // for its own grant, and registers anew: a device code registration, which the old CLI
+    // then reuses (see 'each reuses the client registration the other cached').
+    const w = await world(false)
+    const pkce = await login({ profile: 'dev' }, { homedir: w.home, env: w.env, prompt: () => undefined, openBrowser: httpBrowser, timeoutMs: 15_000 })()
+    expect(pkce._tag).toBe('Right')
+    const file = path.join(w.cache, PROFILES.dev.registrationFile)
+    expect(readJson(file)['grantTypes']).toStrictEqual(['authorization_code', 'refresh_token'])
+    const refused = await runAwsCli(cli, ['sso', 'login', '--no-browser', '--profile', 'dev'], w.aws)
+    expect(refused.stderr).toContain('(UnauthorizedClientException) when calling the StartDeviceAuthorization operation')
+    expect(refused.code).not.toBe(0)
+
+    // fp-aws's device code login: a new registration (approved here as a person would, by its code)
+    let out = ''
+    const device = await main(['sso', 'login', '--profile', 'dev', '--use-device-code', '--no-browser', '--json'], {
+      env: w.env,
+      stdout: (s) => void (out += s),
+      stderr: (s) => {
+        const code = /Then enter the code:\n\n(\S+)\n/.exec(s)?.[1]
+        if (code !== undefined) w.emu.approve(code)
+      }
+    })
+    expect(device).toBe(0)
+    expect((JSON.parse(out) as Record<string, unknown>)['registrationReused']).toBe(false)
+    expect(readJson(file)['grantTypes']).toBeUndefined()
+    expect(calls(w, 'RegisterClient')).toBe(2)
   })
 
   describe('the cache files both write for the same session', () => {

@@ -406,4 +406,14 @@ describe('the packed package', () => {
     const r = ok(await run(bin, ['--help'], consumer), 'fp-aws --help')
     expect(r.stdout).toContain('sso emulator')
   })
+
+  it('npm run demo: the whole session on the emulator, from the built dist, without printing a secret', async () => {
+    // the demo imports fp-aws by its own name (the built dist), and checks its own output for secrets
+    const r = ok(await run(process.execPath, [path.join(repo, 'scripts', 'demo.mjs')], repo), 'node scripts/demo.mjs')
+    for (const step of ['1. fp-aws sso login', 'Then enter the code:', 'clicks Allow: approved', 'Successfully logged into Start URL', '2. the accounts', '3. fromSSO', '4. fp-aws sso logout', 'Invalidated the SSO session', '5. the same token', '401 UnauthorizedException']) {
+      expect(r.stdout).toContain(step)
+    }
+    expect(r.stdout.trimEnd().endsWith('The whole session ran on the emulator: logged in, listed, got credentials, logged out.')).toBe(true)
+    expect(r.stderr).toBe('')
+  })
 })

@@ -7,7 +7,8 @@
  * for its service data in the `AWS_DATA_PATH` directories before its own, so a directory
  * holding only `sso/2019-06-10/endpoint-rule-set-1.json` — a rule set whose single rule
  * resolves every region to the emulator's URL — redirects every SSO call of that process
- * (the service model, `service-2.json`, still comes from the CLI's own data).
+ * (the service model, `service-2.json`, still comes from the CLI's own data). The same file
+ * under `sso-oidc/2019-06-10/` redirects the SSO OIDC calls of `aws sso login`.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
@@ -63,11 +64,18 @@ export const findAwsCliV2 = (): AwsCli | undefined => {
   return undefined
 }
 
+/** The services whose calls an `AWS_DATA_PATH` directory can redirect (both on the emulator). */
+export type EmulatedService = 'sso' | 'sso-oidc'
+
 /**
- * Writes an `AWS_DATA_PATH` directory under `dir` that sends every SSO call to `url`, and
- * returns it.
+ * Writes an `AWS_DATA_PATH` directory under `dir` that sends every call of `services`
+ * (default: the SSO portal only) to `url`, and returns it.
  */
-export const ssoEndpointDataPath = (dir: string, url: string): string => {
+export const ssoEndpointDataPath = (
+  dir: string,
+  url: string,
+  services: ReadonlyArray<EmulatedService> = ['sso']
+): string => {
   const ruleSet = {
     version: '1.0',
     parameters: {
@@ -78,9 +86,11 @@ export const ssoEndpointDataPath = (dir: string, url: string): string => {
     },
     rules: [{ conditions: [], type: 'endpoint', endpoint: { url, properties: {}, headers: {} } }]
   }
-  const serviceDir = path.join(dir, 'sso', '2019-06-10')
-  fs.mkdirSync(serviceDir, { recursive: true })
-  fs.writeFileSync(path.join(serviceDir, 'endpoint-rule-set-1.json'), JSON.stringify(ruleSet, null, 2))
+  for (const service of services) {
+    const serviceDir = path.join(dir, service, '2019-06-10')
+    fs.mkdirSync(serviceDir, { recursive: true })
+    fs.writeFileSync(path.join(serviceDir, 'endpoint-rule-set-1.json'), JSON.stringify(ruleSet, null, 2))
+  }
   return dir
 }
 

@@ -369,7 +369,9 @@ export const structureCodec = <P extends t.Props, const R extends { readonly [K 
     return new t.Type<{ readonly [K in keyof P]: t.TypeOf<P[K]> }, StructureOutput<P, R>, unknown>(
       name,
       (u): u is { readonly [K in keyof P]: t.TypeOf<P[K]> } => base.is(u),
-      (u, c) => base.validate(u, c),
+      // JSON.parse makes `"__proto__"` an own member, which io-ts's copy would turn into the
+      // prototype of the result: such an object is read member by member instead
+      (u, c) => base.validate(hasOwnProto(u) ? ownMembers(u as Record<string, unknown>, Object.keys(props)) : u, c),
       (a) => dropUndefined<StructureOutput<P, R>>(base.encode(a))
     )
   const toWire = new Map(renames)
@@ -391,6 +393,16 @@ export const structureCodec = <P extends t.Props, const R extends { readonly [K 
       return out as StructureOutput<P, R>
     }
   )
+}
+
+const hasOwnProto = (u: unknown): boolean =>
+  typeof u === 'object' && u !== null && Object.prototype.hasOwnProperty.call(u, '__proto__')
+
+/** The members `keys` of `u`, own ones only, on a fresh object. */
+const ownMembers = (u: Record<string, unknown>, keys: ReadonlyArray<string>): Record<string, unknown> => {
+  const out: Record<string, unknown> = {}
+  for (const k of keys) if (k !== '__proto__' && Object.prototype.hasOwnProperty.call(u, k)) defineOwn(out, k, u[k])
+  return out
 }
 
 /** Sets an own enumerable member, even one named `__proto__`. */

@@ -10,6 +10,8 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { SECRET_HEADERS } from '../src/core/Request.js'
+import { RESERVED_HEADERS } from '../src/core/RestJson.js'
 import { alwaysThere, doc, isSecret, lowerFirst, moduleDoc, type Output } from './emit.js'
 import type { Member, Operation, Service, Structure, TimestampFormat, Type } from './model.js'
 
@@ -142,26 +144,7 @@ const TIMESTAMP_ARB: Readonly<Record<TimestampFormat, string>> = {
  * Headers a prefix-header map with an empty prefix must not set: the transport's and the
  * credentials' (the runtime refuses them), besides the headers the request binds.
  */
-const HEADERS_NOT_SET = [
-  'host',
-  'content-length',
-  'content-encoding',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'upgrade',
-  'expect',
-  'user-agent',
-  'accept-encoding',
-  'authorization',
-  'x-amz-security-token',
-  'x-amz-sso_bearer_token',
-  'cookie'
-]
+const HEADERS_NOT_SET: ReadonlyArray<string> = [...RESERVED_HEADERS, ...SECRET_HEADERS]
 
 /** What a member's arbitrary needs besides the member: the service and, for a request, its operation. */
 interface Context {

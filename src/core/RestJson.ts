@@ -12,7 +12,7 @@ import type { Option } from 'fp-ts/lib/Option.js'
 import * as t from 'io-ts'
 import * as L from 'monocle-ts/lib/Lens.js'
 import { serializeError, validationError, type SerializeError, type ValidationError } from './Error.js'
-import type { HttpResponse } from './Request.js'
+import { SECRET_HEADERS, type HttpResponse } from './Request.js'
 import { isSensitive, reveal, sensitive, type Sensitive } from './Sensitive.js'
 
 // -------------------------------------------------------------------------------------
@@ -785,8 +785,14 @@ export const queryParams =
 /** An HTTP header name: an RFC 9110 token. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
-/** Headers the runtime or the transport writes: a prefix-header map may not set them. */
-const RESERVED_HEADERS: ReadonlySet<string> = new Set([
+/**
+ * Headers the runtime or the transport writes: a prefix-header map may not set them (nor
+ * one of `SECRET_HEADERS`).
+ *
+ * @category constants
+ * @since 0.2.0
+ */
+export const RESERVED_HEADERS: ReadonlySet<string> = new Set([
   'host',
   'content-length',
   'content-encoding',
@@ -833,7 +839,7 @@ export const prefixHeaders =
         const v = (value as Record<string, unknown>)[k]
         const header = `${pre}${k}`.toLowerCase()
         if (k === '' || !TOKEN.test(header)) return E.left(`${name} has a key that does not make a valid HTTP header name`)
-        if (RESERVED_HEADERS.has(header) || taken.has(header) || SECRET_HEADER_NAMES.has(header))
+        if (RESERVED_HEADERS.has(header) || taken.has(header) || SECRET_HEADERS.has(header))
           return E.left(`${name} would set the ${header} header, which the request sets itself`)
         if (Object.prototype.hasOwnProperty.call(out, header)) return E.left(`${name} sets the ${header} header twice`)
         const checked = validateHeaderValue(`${name}.${k}`)(v as string)
@@ -847,7 +853,6 @@ export const prefixHeaders =
   }
 
 /** Headers that carry credentials: a prefix-header map never sets them (they would not be redacted as secrets of the request). */
-const SECRET_HEADER_NAMES: ReadonlySet<string> = new Set(['authorization', 'x-amz-security-token', 'x-amz-sso_bearer_token', 'cookie'])
 
 // -------------------------------------------------------------------------------------
 // Lenses

@@ -14,7 +14,7 @@ import * as path from 'node:path'
 import { pipe } from 'fp-ts/lib/function.js'
 import fc from 'fast-check'
 import * as O from 'fp-ts/lib/Option.js'
-import * as prettier from 'prettier'
+import { format } from '../../gen/format.js'
 import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { emitArbitraries, handWrittenArbitraries } from '../../gen/arbitrary.js'
@@ -34,16 +34,6 @@ const OUT = `test/gen/.out-${crypto.randomBytes(6).toString('hex')}`
 const MODEL = 'test/gen/fixture.json'
 const ANNEX = 'test/gen/annex.json'
 
-/** The options of gen/main.ts. */
-const PRETTIER: prettier.Options = {
-  parser: 'typescript',
-  printWidth: 120,
-  semi: false,
-  singleQuote: true,
-  trailingComma: 'none',
-  arrowParens: 'always',
-  endOfLine: 'lf'
-}
 
 const generate = (model: string = MODEL, out: string = OUT): ReadonlyArray<Output> =>
   emitService_(readService(root, model, ANNEX), { dir: (svc) => `${out}/${svc.annex.module}`, core: '../../../../src/core' })
@@ -65,7 +55,7 @@ const generateTests = (): ReadonlyArray<Output> => {
 }
 
 const formatted = (outputs: ReadonlyArray<Output>): ReadonlyArray<readonly [string, string]> =>
-  outputs.map((o) => [o.path, prettier.format(o.text, PRETTIER)] as const)
+  outputs.map((o) => [o.path, format(o.text, o.path)] as const)
 
 type Module = Readonly<Record<string, unknown>>
 let fx: Module = {}

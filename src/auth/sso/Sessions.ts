@@ -221,8 +221,13 @@ export const listSessions = (options: SessionsOptions): TE.TaskEither<ConfigErro
         const shown = nodePath.join(requested, entry.name)
         const problem = (reason: string, what: string): void => void problems.push({ file: shown, reason, message: `${shown} ${what}` })
         if (entry.kind === 'directory') continue
-        if (entry.kind !== 'file' || entry.undecodable === true) {
-          problem(entry.kind === 'symlink' ? 'Symlink' : entry.kind === 'file' ? 'Unreadable' : 'NotAFile', 'is not a regular file with a readable name: not read')
+        if (entry.kind === 'symlink' || entry.kind === 'other') {
+          const f = { _tag: entry.kind === 'symlink' ? 'Symlink' : 'NotAFile' } as const
+          problem(f._tag, describeReadFailure(f))
+          continue
+        }
+        if (entry.undecodable === true) {
+          problem('Unreadable', 'has a name that is not valid UTF-8: it cannot be read by name')
           continue
         }
         const text = await readBounded(entry.path)()

@@ -1009,7 +1009,8 @@ const ssoCredentials: Command = {
           AccessKeyId: creds.accessKeyId,
           SecretAccessKey: creds.secretAccessKey,
           SessionToken: creds.sessionToken,
-          Expiration: creds.expiration
+          // whole seconds, as botocore writes it (and as it is printed)
+          Expiration: new Date(Math.floor(creds.expiration.getTime() / 1000) * 1000)
         }
       })()
       if (E.isLeft(w)) io.stderr(line(`${PROGRAM}: warning: the credentials were not cached: ${w.left.message}`))

@@ -97,8 +97,8 @@ describe('usage', () => {
   it('a usage error is one line on stderr: the problem, a near miss, where to get help; exit 2', async () => {
     const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
       [[], "missing command (sso credentials, sso emulator, sso login, sso logout, sso sessions, sso status). Run 'fp-aws --help' for usage."],
-      [['sso'], "missing command after 'sso' (emulator, login, logout). Run 'fp-aws sso --help' for usage."],
-      [['sso', '--port', '0'], "missing command after 'sso' (emulator, login, logout). Run 'fp-aws sso --help' for usage."],
+      [['sso'], "missing command after 'sso' (credentials, emulator, login, logout, sessions, status). Run 'fp-aws sso --help' for usage."],
+      [['sso', '--port', '0'], "missing command after 'sso' (credentials, emulator, login, logout, sessions, status). Run 'fp-aws sso --help' for usage."],
       [['nope'], "unknown command 'nope'. Run 'fp-aws --help' for usage."],
       [['ssso', 'logout'], "unknown command 'ssso' (did you mean 'sso'?). Run 'fp-aws --help' for usage."],
       [['sso', 'logot'], "unknown command 'sso logot' (did you mean 'sso logout'?). Run 'fp-aws sso --help' for usage."],

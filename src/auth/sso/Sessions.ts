@@ -15,8 +15,9 @@ import * as nodePath from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import { isPlainObject } from '../../core/Args.js'
-import type { ConfigError, ReadFile } from '../../core/Config.js'
+import { isPlainObject, readEnv, readOptions } from '../../core/Args.js'
+import { configError, type ConfigError, type ReadFile } from '../../core/Config.js'
+import { isSensitive } from '../../core/Sensitive.js'
 import { decodeWith } from './Codec.js'
 import { describeReadFailure, listDir, readBounded } from './File.js'
 import { resolveSecure } from './Secure.js'
@@ -155,13 +156,54 @@ const before = (d: Date | undefined, nowMs: number): boolean => {
  * @category destructors
  * @since 0.2.0
  */
-export const isRefreshable = (token: SSOToken, nowMs: number, legacy = false): boolean =>
-  legacy !== true &&
-  token.refreshToken !== undefined &&
-  token.clientSecret !== undefined &&
-  typeof token.clientId === 'string' &&
-  token.clientId !== '' &&
-  before(token.registrationExpiresAt, nowMs)
+export const isRefreshable = (token: SSOToken, nowMs: number, legacy = false): boolean => {
+  try {
+    return (
+      legacy !== true &&
+      typeof token === 'object' &&
+      token !== null &&
+      isSensitive(token.refreshToken) &&
+      isSensitive(token.clientSecret) &&
+      typeof token.clientId === 'string' &&
+      token.clientId !== '' &&
+      before(token.registrationExpiresAt, nowMs)
+    )
+  } catch {
+    return false
+  }
+}
+
+/** The options checked as a JavaScript caller may pass anything: `Left` says what is wrong. */
+const checkOptions = (options: unknown, who: string): E.Either<ConfigError, SessionsOptions> => {
+  const bad = (what: string): E.Either<ConfigError, SessionsOptions> => E.left(configError(who, `the options of ${who}: ${what}`))
+  const read = readOptions(options, ['homedir', 'env', 'now', 'readFile'])
+  if (E.isLeft(read)) return bad(read.left)
+  const o = read.right
+  const env = readEnv(o.env)
+  if (E.isLeft(env)) return bad(`env ${env.left}`)
+  if (typeof o.homedir !== 'string') return bad('homedir must be a string')
+  if (typeof o.now !== 'function') return bad('now must be a function')
+  if (o.readFile !== undefined && typeof o.readFile !== 'function') return bad('readFile must be a function')
+  return E.right({
+    homedir: o.homedir,
+    env: env.right,
+    now: o.now as () => number,
+    ...(o.readFile === undefined ? {} : { readFile: o.readFile as ReadFile })
+  })
+}
+
+/** Runs a task of checked options; a function the caller gave (`now`, `readFile`) that throws is a `Left`, never a rejection. */
+const guarded =
+  <Err, A>(who: string, options: unknown, run: (o: SessionsOptions) => TE.TaskEither<Err, A>): TE.TaskEither<Err | ConfigError, A> =>
+  async () => {
+    const o = checkOptions(options, who)
+    if (E.isLeft(o)) return o
+    try {
+      return await run(o.right)()
+    } catch {
+      return E.left(configError(who, `a function given in the options of ${who} failed`))
+    }
+  }
 
 // -------------------------------------------------------------------------------------
 // listSessions
@@ -189,6 +231,9 @@ interface Known {
  * @since 0.2.0
  */
 export const listSessions = (options: SessionsOptions): TE.TaskEither<ConfigError, SessionListing> =>
+  guarded('listSessions', options, listChecked)
+
+const listChecked = (options: SessionsOptions): TE.TaskEither<ConfigError, SessionListing> =>
   pipe(
     loadConfigFile({ env: options.env, homedir: options.homedir, readFile: options.readFile }),
     TE.chain(({ path, file }) => async () => {
@@ -291,6 +336,11 @@ export const profileStatus = (
   profile: string,
   options: SessionsOptions
 ): TE.TaskEither<ConfigError | SSOConfigError, ProfileStatus> =>
+  typeof profile !== 'string'
+    ? TE.left(configError('profileStatus', 'the profile of profileStatus must be a string'))
+    : guarded('profileStatus', options, (o) => statusChecked(profile, o))
+
+const statusChecked = (profile: string, options: SessionsOptions): TE.TaskEither<ConfigError | SSOConfigError, ProfileStatus> =>
   pipe(
     loadConfigFile({ env: options.env, homedir: options.homedir, readFile: options.readFile }),
     TE.chainEitherKW(({ path, file }) => ssoProfile(file, profile, path)),

@@ -129,7 +129,7 @@ describe('fp-aws sso credentials', () => {
     const r = await w.cli(['sso', 'credentials', '--profile', 'dev'])
     expect(r.code).toBe(1)
     expect(r.out).toBe('')
-    expect(r.err).toMatch(/^fp-aws: GetRoleCredentials failed: [^\n]*\n$/)
+    expect(r.err).toMatch(/^fp-aws: cannot get role credentials for profile 'dev': [^\n]*: run `fp-aws sso login --profile dev`\n$/)
     for (const s of ['forged-secret-token-xyz', token, ...w.secrets()]) expect(r.err).not.toContain(s)
   })
 

@@ -36,6 +36,17 @@
  * `fp-aws/auth/sso`): exit 0 when logged in, 1 when the login failed, was denied or timed
  * out, 2 on a usage error.
  *
+ * `fp-aws sso sessions [--json]` lists the cached SSO sessions (see `listSessions` in
+ * `fp-aws/auth/sso`): exit 0, also with none or with a corrupt file (reported on stderr).
+ *
+ * `fp-aws sso status [--profile P] [--json]` tells whether a profile's session is usable
+ * (see `profileStatus`): exit 0 when valid or refreshable, 1 when a login is needed (it
+ * names the command), 2 on a usage error (an unknown or non-SSO profile included).
+ *
+ * `fp-aws sso credentials --profile P` prints role credentials as `credential_process` JSON
+ * (the one output that holds secrets), cached in `~/.aws/cli/cache` as the AWS CLI caches
+ * them: exit 0, 1 when they cannot be had, 2 on a usage error.
+ *
  * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
@@ -46,20 +57,34 @@ import { escapeControl } from '../core/Text.js'
 import { VERSION } from '../core/version.js'
 import { openBrowser as systemOpenBrowser } from './Browser.js'
 import {
+  credentialCacheFile,
+  credentialCacheKey,
   describeReadFailure,
+  formatCliTimestamp,
+  fromSSO,
   isLogoutSuccessful,
+  listSessions,
+  loadConfigFile,
   login,
   logoutAll,
   logoutSession,
+  profileStatus,
   readBounded,
+  readCachedCredentials,
+  resolveSecure,
   showLogoutProblems,
   showLogoutResults,
+  ssoProfile,
+  writeCachedCredentials,
+  type AwsCredentials,
   type LoginPrompt,
   type LoginTarget,
   type LogoutReport,
   type LogoutTarget,
-  type SSOConfigError
+  type SSOConfigError,
+  type SSOSessionRef
 } from '../auth/sso/index.js'
+import { reveal } from '../core/Sensitive.js'
 import { DEMO_SEED, DEMO_TOKEN, parseSeedFile, startEmulator, type TokenSeed } from '../emulator/index.js'
 
 // -------------------------------------------------------------------------------------
@@ -737,6 +762,268 @@ const ssoLogin: Command = {
 }
 
 // -------------------------------------------------------------------------------------
+// sso sessions, sso status, sso credentials
+// -------------------------------------------------------------------------------------
+
+const homeOf = (io: CliIO): string | undefined => nonEmpty(io.homedir) ?? nonEmpty(io.env['HOME']) ?? nonEmpty(io.env['USERPROFILE'])
+
+const NO_HOME: Failure = { type: 'NoHomeDirectory', message: 'cannot find the home directory (HOME is not set)' }
+
+/** The profile of a command: `--profile`, else `AWS_PROFILE`, else `default`; with where it came from. */
+const profileOf = (flags: Flags, io: CliIO): { readonly profile: string; readonly origin: string } =>
+  typeof flags['profile'] === 'string'
+    ? { profile: flags['profile'], origin: '--profile' }
+    : nonEmpty(io.env['AWS_PROFILE']) !== undefined
+      ? { profile: nonEmpty(io.env['AWS_PROFILE']) ?? 'default', origin: 'AWS_PROFILE' }
+      : { profile: 'default', origin: 'the default profile' }
+
+/** A config error of a profile command: an unknown or non-SSO profile is a usage error (2), the rest 1. */
+const profileFailure = (e: ConfigError | SSOConfigError): readonly [Failure, number] =>
+  [configFailure(e), e._tag === 'SSOConfigError' ? 2 : 1] as const
+
+const iso = (d: Date): string => formatCliTimestamp(d)
+
+const sessionName = (s: SSOSessionRef): string =>
+  s._tag === 'SSOSession' ? `sso-session '${s.name}'` : `start URL ${s.startUrl}`
+
+const loginCommand = (profile: string): string => `${PROGRAM} sso login --profile ${profile}`
+
+const ssoSessions: Command = {
+  words: ['sso', 'sessions'],
+  summary: 'list the cached SSO sessions: expiry, whether they can be refreshed, their profiles',
+  description:
+    'Lists every SSO session cached in ~/.aws/sso/cache (by fp-aws or the AWS CLI v2): its sso-session\n' +
+    'name (or start URL for a legacy profile), region, when its access token expires and whether it\n' +
+    'has, whether it can be refreshed (an sso-session token with a refresh token and an unexpired\n' +
+    'client registration), and the profiles of the config file that use it. Client registrations are\n' +
+    'not sessions. Nothing is called, nothing written; tokens are never printed. A file that cannot\n' +
+    'be read as a token, or a cache another user could change (refused, not read), is reported on\n' +
+    'stderr and does not stop the listing.\n\n' +
+    'With --json, stdout holds only JSON: {"sessions":[{"file","kind","ssoSession"?,"startUrl",\n' +
+    '"region","expiresAt","expired","refreshable","registrationExpiresAt"?,"profiles"}],"problems":\n' +
+    '[{"file","reason","message"}]}, or {"error":{…}}.\n\n' +
+    'Exit status: 0 (also when there is no session, or a file is corrupt), 1 when the config file\n' +
+    'cannot be read or parsed, 2 on a usage error.',
+  flags: [{ name: 'json', description: 'print only the listing (or the error), as JSON, on stdout' }],
+  run: async (flags, io) => {
+    const asJson = flags['json'] === true
+    const homedir = homeOf(io)
+    if (homedir === undefined) return fail(io, asJson, NO_HOME, 1)
+    const r = await listSessions({ homedir, env: io.env, now: Date.now })()
+    if (E.isLeft(r)) return fail(io, asJson, configFailure(r.left), 1)
+    const { sessions, problems } = r.right
+    if (asJson) {
+      io.stdout(
+        json({
+          sessions: sessions.map((s) => ({
+            ...s,
+            expiresAt: iso(s.expiresAt),
+            ...(s.registrationExpiresAt === undefined ? {} : { registrationExpiresAt: iso(s.registrationExpiresAt) })
+          })),
+          problems
+        })
+      )
+      return 0
+    }
+    if (sessions.length === 0) io.stdout('No cached SSO session.\n')
+    for (const s of sessions) {
+      const title = s.ssoSession !== undefined ? `sso-session ${s.ssoSession}` : s.kind === 'Legacy' ? `legacy ${s.startUrl}` : `unknown ${s.startUrl}`
+      const refresh = s.refreshable
+        ? `yes (client registration until ${iso(s.registrationExpiresAt ?? s.expiresAt)})`
+        : 'no'
+      io.stdout(
+        line(title) +
+          line(`  start URL:   ${s.startUrl}`) +
+          line(`  region:      ${s.region}`) +
+          line(`  expires:     ${iso(s.expiresAt)} (${s.expired ? 'expired' : 'valid'})`) +
+          line(`  refreshable: ${refresh}`) +
+          line(`  profiles:    ${s.profiles.length === 0 ? '(none)' : s.profiles.join(', ')}`) +
+          line(`  file:        ${s.file}`)
+      )
+    }
+    for (const p of problems) io.stderr(line(`${PROGRAM}: ${p.message}`))
+    return 0
+  }
+}
+
+const ssoStatus: Command = {
+  words: ['sso', 'status'],
+  summary: "tell whether a profile's SSO session is usable, or which login it needs",
+  description:
+    "Tells whether the SSO session of a profile (--profile, else AWS_PROFILE, else default) is usable:\n" +
+    'its access token has not expired (valid until when), or it has but the session can be refreshed\n' +
+    '(an sso-session token with a refresh token and an unexpired client registration: until when that\n' +
+    'registration lasts). Otherwise it says which command logs in again. Only the config file and\n' +
+    '~/.aws/sso/cache are read; nothing is called; tokens are never printed.\n\n' +
+    'With --json, stdout holds only JSON: {"profile","state","ssoSession"?|"startUrl","file",\n' +
+    '"expiresAt"?,"refreshable"?,"registrationExpiresAt"?,"message"?,"login"?}, state one of Valid,\n' +
+    'Refreshable, Expired, Missing, Invalid, Refused; or {"error":{…}}.\n\n' +
+    'Exit status: 0 when the session is valid or can be refreshed, 1 when a login is needed (or the\n' +
+    'cache cannot be used, or the config file cannot be read), 2 on a usage error (including a profile\n' +
+    'that is not in the config file, or is not an SSO profile).',
+  flags: [
+    { name: 'profile', value: 'name', description: 'the profile (default: AWS_PROFILE, else default)' },
+    { name: 'json', description: 'print only the status (or the error), as JSON, on stdout' }
+  ],
+  run: async (flags, io) => {
+    const asJson = flags['json'] === true
+    if (flags['profile'] === '') return fail(io, asJson, usageError('--profile must not be empty', ssoStatus.words), 2)
+    const homedir = homeOf(io)
+    if (homedir === undefined) return fail(io, asJson, NO_HOME, 1)
+    const { profile } = profileOf(flags, io)
+    const r = await profileStatus(profile, { homedir, env: io.env, now: Date.now })()
+    if (E.isLeft(r)) return fail(io, asJson, ...profileFailure(r.left))
+    const s = r.right
+    const ok = s.state === 'Valid' || s.state === 'Refreshable'
+    const relogin = s.state === 'Refused' ? undefined : loginCommand(profile)
+    if (asJson) {
+      io.stdout(
+        json({
+          profile,
+          state: s.state,
+          ...(s.session._tag === 'SSOSession' ? { ssoSession: s.session.name } : { startUrl: s.session.startUrl }),
+          file: s.file,
+          ...(s.expiresAt === undefined ? {} : { expiresAt: iso(s.expiresAt) }),
+          ...(s.refreshable === undefined ? {} : { refreshable: s.refreshable }),
+          ...(s.registrationExpiresAt === undefined ? {} : { registrationExpiresAt: iso(s.registrationExpiresAt) }),
+          ...(s.message === undefined ? {} : { message: s.message }),
+          ...(ok || relogin === undefined ? {} : { login: relogin })
+        })
+      )
+      return ok ? 0 : 1
+    }
+    const who = `Profile ${profile} (${sessionName(s.session)})`
+    const until = s.registrationExpiresAt === undefined ? '' : ` until ${iso(s.registrationExpiresAt)}`
+    const expires = s.expiresAt === undefined ? '' : iso(s.expiresAt)
+    switch (s.state) {
+      case 'Valid':
+        io.stdout(line(`${who}: valid until ${expires}${s.refreshable === true ? `; it can be refreshed${until}` : ''}.`))
+        break
+      case 'Refreshable':
+        io.stdout(line(`${who}: the access token expired at ${expires}; the session can be refreshed${until}.`))
+        break
+      case 'Expired':
+        io.stdout(line(`${who}: expired at ${expires} and cannot be refreshed. Log in again: ${relogin ?? ''}`))
+        break
+      case 'Missing':
+        io.stdout(line(`${who}: no cached SSO session (${s.file}). Log in: ${relogin ?? ''}`))
+        break
+      case 'Invalid':
+        io.stdout(line(`${who}: the cached SSO token is unusable: ${s.message ?? ''}. Log in again: ${relogin ?? ''}`))
+        break
+      case 'Refused':
+        io.stdout(line(`${who}: ${s.message ?? ''}; fix its ownership or permissions (e.g. chmod go-w ~/.aws)`))
+        break
+    }
+    return ok ? 0 : 1
+  }
+}
+
+/**
+ * Cached role credentials are used while they have more than this left, as botocore's
+ * `CachedCredentialFetcher` does (`DEFAULT_EXPIRY_WINDOW_SECONDS`, 15 minutes).
+ */
+const CREDENTIALS_EXPIRY_WINDOW_MS = 15 * 60_000
+
+/** The `credential_process` output: the only place where secrets are printed. */
+const credentialProcessJson = (c: AwsCredentials): string =>
+  json({
+    Version: 1,
+    AccessKeyId: c.accessKeyId,
+    SecretAccessKey: reveal(c.secretAccessKey),
+    SessionToken: reveal(c.sessionToken),
+    Expiration: iso(c.expiration)
+  })
+
+/** The role credentials cached for a profile by the AWS CLI (or fp-aws), if still good for more than the window. */
+const cachedRoleCredentials = async (file: string, now: number): Promise<AwsCredentials | undefined> => {
+  const resolved = await resolveSecure(file, 'file')()
+  if (E.isLeft(resolved) || resolved.right._tag === 'Missing') return undefined
+  const cached = await readCachedCredentials(resolved.right.path)()
+  if (E.isLeft(cached)) return undefined
+  const c = cached.right.Credentials
+  if (!(c.Expiration.getTime() - now > CREDENTIALS_EXPIRY_WINDOW_MS)) return undefined
+  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration }
+}
+
+const ssoCredentials: Command = {
+  words: ['sso', 'credentials'],
+  summary: 'print role credentials for an SSO profile, as credential_process JSON',
+  description:
+    'Prints role credentials for an SSO profile on stdout, as the AWS credential_process contract\n' +
+    'asks: {"Version": 1, "AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"} (ISO 8601).\n' +
+    'So any AWS tool can use an fp-aws (or AWS CLI) SSO session through a profile with\n' +
+    '  credential_process = fp-aws sso credentials --profile P\n' +
+    'This is the one output of fp-aws that holds secrets; errors and warnings never do.\n' +
+    'The credentials are cached where the AWS CLI v2 caches them (~/.aws/cli/cache, ProviderType\n' +
+    '"sso", the AWS CLI\'s cache key, mode 0600): while they have more than 15 minutes left, a call\n' +
+    'reads them and calls nothing; `fp-aws sso logout` and `aws sso logout` remove them. Otherwise\n' +
+    'they come from GetRoleCredentials with the cached SSO token of the profile\'s session. The\n' +
+    'endpoint follows AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL and the config file.\n\n' +
+    'Exit status: 0 with the credentials on stdout, 1 when they cannot be had (e.g. no valid SSO\n' +
+    'session: the error, one line on stderr, says which login to run), 2 on a usage error (including\n' +
+    'a profile that is not in the config file or is not an SSO profile).',
+  flags: [{ name: 'profile', value: 'name', required: true, description: 'the SSO profile whose role credentials to print' }],
+  run: async (flags, io) => {
+    const usage = (m: string): number => fail(io, false, usageError(m, ssoCredentials.words), 2)
+    const profile = String(flags['profile'])
+    if (profile === '') return usage('--profile must not be empty')
+    const homedir = homeOf(io)
+    if (homedir === undefined) return fail(io, false, NO_HOME, 1)
+    const config = await loadConfigFile({ env: io.env, homedir })()
+    if (E.isLeft(config)) return fail(io, false, ...profileFailure(config.left))
+    const p = ssoProfile(config.right.file, profile, config.right.path)
+    if (E.isLeft(p)) return fail(io, false, ...profileFailure(p.left))
+    const { session, accountId, roleName } = p.right
+    const key =
+      accountId === undefined || roleName === undefined
+        ? undefined
+        : credentialCacheKey({
+            accountId,
+            roleName,
+            ...(session._tag === 'SSOSession' ? { sessionName: session.name } : { startUrl: session.startUrl })
+          })
+    const file = key === undefined ? undefined : credentialCacheFile(homedir, key)
+    if (file !== undefined) {
+      const cached = await cachedRoleCredentials(file, Date.now())
+      if (cached !== undefined) {
+        io.stdout(credentialProcessJson(cached))
+        return 0
+      }
+    }
+    const r = await fromSSO({ profile, homedir, env: io.env })()
+    if (E.isLeft(r)) {
+      const e = r.left
+      if (e._tag === 'SSOConfigError' || e._tag === 'ConfigError') return fail(io, false, ...profileFailure(e))
+      if (e._tag === 'SSOTokenError') {
+        // the login to run is fp-aws's (the AWS CLI's works too)
+        const what = e.message.replace(/: run `[^`]*`\.?$/, '')
+        return fail(io, false, { type: e._tag, message: `${what}: run \`${loginCommand(profile)}\`` }, 1)
+      }
+      // the portal refused the token (logged out elsewhere, revoked): a login is what helps
+      const relogin = e._tag === 'ServiceError' && e.status === 401 ? `: run \`${loginCommand(profile)}\`` : ''
+      return fail(io, false, { type: e._tag, message: `cannot get role credentials for profile '${profile}': ${e.message}${relogin}` }, 1)
+    }
+    const creds = r.right
+    if (file !== undefined) {
+      const w = await writeCachedCredentials(file, {
+        ProviderType: 'sso',
+        Credentials: {
+          AccessKeyId: creds.accessKeyId,
+          SecretAccessKey: creds.secretAccessKey,
+          SessionToken: creds.sessionToken,
+          // whole seconds, as botocore writes it (and as it is printed)
+          Expiration: new Date(Math.floor(creds.expiration.getTime() / 1000) * 1000)
+        }
+      })()
+      if (E.isLeft(w)) io.stderr(line(`${PROGRAM}: warning: the credentials were not cached: ${w.left.message}`))
+    }
+    io.stdout(credentialProcessJson(creds))
+    return 0
+  }
+}
+
+// -------------------------------------------------------------------------------------
 // main
 // -------------------------------------------------------------------------------------
 
@@ -746,7 +1033,14 @@ const ssoLogin: Command = {
  * @category commands
  * @since 0.1.0
  */
-export const commands: ReadonlyArray<Command> = [ssoEmulator, ssoLogin, ssoLogout]
+export const commands: ReadonlyArray<Command> = [
+  ssoCredentials,
+  ssoEmulator,
+  ssoLogin,
+  ssoLogout,
+  ssoSessions,
+  ssoStatus
+]
 
 /** The command named by `argv`, a group of commands (e.g. `sso`), or a usage error. */
 type Resolved =

@@ -76,7 +76,9 @@ describe('usage', () => {
       const g = fakeIO()
       expect(await main(argv, g.io)).toBe(0)
       expect(g.out()).toMatch(/^Usage: fp-aws sso <command> \[options\]\n/)
-      expect(g.out()).toMatch(/\n {2}emulator {2}run a local AWS SSO portal emulator\n {2}login {5}log in to AWS SSO.*\n {2}logout {4}log out of AWS SSO/)
+      expect(g.out()).toMatch(
+        /\n {2}credentials {2}print role credentials.*\n {2}emulator {5}run a local AWS SSO portal emulator\n {2}login {8}log in to AWS SSO.*\n {2}logout {7}log out of AWS SSO.*\n {2}sessions {5}list the cached SSO sessions.*\n {2}status {7}tell whether/
+      )
       expect(g.out()).not.toMatch(/^ {2}sso /m)
       expect(g.out()).not.toContain('--version')
       expect(g.err()).toBe('')
@@ -94,9 +96,9 @@ describe('usage', () => {
 
   it('a usage error is one line on stderr: the problem, a near miss, where to get help; exit 2', async () => {
     const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
-      [[], "missing command (sso emulator, sso login, sso logout). Run 'fp-aws --help' for usage."],
-      [['sso'], "missing command after 'sso' (emulator, login, logout). Run 'fp-aws sso --help' for usage."],
-      [['sso', '--port', '0'], "missing command after 'sso' (emulator, login, logout). Run 'fp-aws sso --help' for usage."],
+      [[], "missing command (sso credentials, sso emulator, sso login, sso logout, sso sessions, sso status). Run 'fp-aws --help' for usage."],
+      [['sso'], "missing command after 'sso' (credentials, emulator, login, logout, sessions, status). Run 'fp-aws sso --help' for usage."],
+      [['sso', '--port', '0'], "missing command after 'sso' (credentials, emulator, login, logout, sessions, status). Run 'fp-aws sso --help' for usage."],
       [['nope'], "unknown command 'nope'. Run 'fp-aws --help' for usage."],
       [['ssso', 'logout'], "unknown command 'ssso' (did you mean 'sso'?). Run 'fp-aws --help' for usage."],
       [['sso', 'logot'], "unknown command 'sso logot' (did you mean 'sso logout'?). Run 'fp-aws sso --help' for usage."],

@@ -12,6 +12,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { build } from 'esbuild'
+import * as TE from 'fp-ts/lib/TaskEither.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { reveal, type Sensitive } from '../../../src/core/Sensitive.js'
 import {
@@ -30,7 +31,7 @@ import {
 import type { Emulator, EmulatorOptions } from '../../../src/emulator/index.js'
 import { useEmulators } from '../../util/emulator.js'
 import { scriptedServer } from '../../util/scripted.js'
-import { useHomes, type Home } from './helpers.js'
+import { envTo, useHomes, type Home } from './helpers.js'
 
 const START_URL = 'https://corp.awsapps.com/start'
 const OLD_URL = 'https://old.awsapps.com/start'
@@ -291,6 +292,32 @@ describe('fromSSOToken: at most one refresh', () => {
     expect(tokens.size).toBe(1)
     expect(w.createTokens()).toBe(2)
     expect([...tokens][0]).toBe(reveal((await w.cached()).accessToken))
+  })
+
+  it('callers share the refresh in flight: one setup, and all get the new token even when it cannot be written', async () => {
+    const w = await world()
+    w.t = w.first.expiresAt.getTime() - 60_000
+    let setups = 0
+    // during the refresh the cache directory becomes writable by anyone: the new token cannot
+    // be written, and the cache cannot be read again; only callers sharing the refresh get it
+    const envForRegion = (region: string) => {
+      setups += 1
+      fs.chmodSync(w.home.tokens, 0o777)
+      return TE.right(envTo(w.emu.url)(region))
+    }
+    try {
+      const all = await Promise.all(Array.from({ length: 10 }, () => w.token({ profile: 'dev' }, { envForRegion })))
+      expect(setups).toBe(1)
+      expect(w.createTokens()).toBe(2)
+      const tokens = new Set(all.map(value))
+      expect(tokens.size).toBe(1)
+      expect([...tokens][0]).not.toBe(reveal(w.first.accessToken))
+      expect(await portalAccepts(w.emu, [...tokens][0] ?? '')).toBe(true)
+    } finally {
+      fs.chmodSync(w.home.tokens, 0o700)
+    }
+    // the file still holds the old token
+    expect(fs.readFileSync(w.file, 'utf8')).toBe(cliTokenText(w.first))
   })
 
   it('a lock left by a process that died: taken over once stale, then refreshed', async () => {

@@ -7,6 +7,7 @@
  * emulator and `fromSSOToken`, so that expiry is crossed without waiting.
  */
 import { spawn } from 'node:child_process'
+import { Worker } from 'node:worker_threads'
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -380,10 +381,32 @@ const spawnRefresher = (home: string, url: string, offsetMs: number): Child => {
   return { ready, go: () => child.stdin.end('go\n'), result }
 }
 
+const startWorker = (home: string, url: string, offsetMs: number): Child => {
+  const worker = new Worker(refresher, { workerData: { home, url, offset: offsetMs } })
+  let onReady: () => void = () => undefined
+  const ready = new Promise<void>((resolve) => (onReady = resolve))
+  const result = new Promise<string>((resolve) => {
+    worker.on('message', (m: string) => {
+      if (m === 'ready') onReady()
+      else {
+        resolve(m)
+        void worker.terminate()
+      }
+    })
+    worker.on('error', (e) => (onReady(), resolve(`worker error: ${e.message}`)))
+  })
+  return { ready, go: () => worker.postMessage('go'), result }
+}
+
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex')
 
-describe(`fromSSOToken: ${PROCESSES} processes refresh at the same moment, with rotation`, () => {
-  it.each([1, 2, 3])('run %i: all succeed with the one refreshed token; the emulator sees one refresh; the portal accepts it', async () => {
+describe(`fromSSOToken: ${PROCESSES} processes (and threads) refresh at the same moment, with rotation`, () => {
+  it.each([
+    [1, 0],
+    [2, 0],
+    [3, 0],
+    [4, 8]
+  ])('run %i (and %i worker threads): all succeed with the one refreshed token; the emulator sees one refresh; the portal accepts it', async (_, threads) => {
     let offset = 0
     const emu = await emulator({ clock: () => Date.now() + offset, autoApprove: true, rotateRefreshTokens: true })
     const home = newHome()
@@ -393,7 +416,10 @@ describe(`fromSSOToken: ${PROCESSES} processes refresh at the same moment, with 
     if (r._tag === 'Left') throw new Error(r.left.message)
     // five minutes before the expiry: inside the window, the token still valid
     offset = r.right.token.expiresAt.getTime() - Date.now() - 5 * 60_000
-    const children = Array.from({ length: PROCESSES }, () => spawnRefresher(home.home, emu.url, offset))
+    const children = [
+      ...Array.from({ length: PROCESSES }, () => spawnRefresher(home.home, emu.url, offset)),
+      ...Array.from({ length: threads }, () => startWorker(home.home, emu.url, offset))
+    ]
     await Promise.all(children.map((c) => c.ready))
     for (const c of children) c.go()
     const results = await Promise.all(children.map((c) => c.result))
@@ -402,7 +428,7 @@ describe(`fromSSOToken: ${PROCESSES} processes refresh at the same moment, with 
     if (cached._tag === 'Left') throw new Error(cached.left.message)
     const newest = reveal(cached.right.accessToken)
     expect(newest).not.toBe(reveal(r.right.token.accessToken))
-    expect(results).toEqual(Array.from({ length: PROCESSES }, () => `ok ${sha256(newest)}`))
+    expect(results).toEqual(Array.from({ length: PROCESSES + threads }, () => `ok ${sha256(newest)}`))
     // the login's CreateToken, and one refresh: no refresh token sent twice
     expect(emu.requests().filter((q) => q.operation === 'CreateToken').length).toBe(2)
     expect(await portalAccepts(emu, newest)).toBe(true)

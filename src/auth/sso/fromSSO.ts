@@ -6,8 +6,10 @@
  * keeps credentials until shortly before they expire.
  *
  * Nothing ambient is read: the home directory and the environment are arguments, and the
- * clock is `now` (default `Date.now`, like `newEnv`). The token is not refreshed here (no
- * OIDC call): an expired one is an `SSOTokenError` asking for `aws sso login`.
+ * clock is `now` (default `Date.now`, like `newEnv`). The token comes from `sessionToken`
+ * (see `fromSSOToken`): refreshed when it comes close to its expiry, so credentials keep
+ * coming for as long as the session lives; when no valid token is left, an `SSOTokenError`
+ * asks to log in again.
  *
  * @since 0.1.0
  */
@@ -21,10 +23,8 @@ import { configError, type ConfigError, type ReadFile } from '../../core/Config.
 import { fromEnvironment, type Env } from '../../core/Env.js'
 import { serializeError, type AWSError } from '../../core/Error.js'
 import { reveal, type Sensitive } from '../../core/Sensitive.js'
-import { formatTimestamp } from './Codec.js'
-import { resolveSecure } from './Secure.js'
-import { loadConfigFile, sessionCacheId, ssoProfile, type SSOConfigError } from './Session.js'
-import { isTokenExpired, readToken, tokenCacheFile } from './Token.js'
+import { sessionToken, type RefreshFailure } from './Refresh.js'
+import { loadConfigFile, ssoProfile, type SSOConfigError } from './Session.js'
 import { GetRoleCredentials, newGetRoleCredentials, type GetRoleCredentialsErrorCode } from '../../services/sso/GetRoleCredentials.js'
 
 // -------------------------------------------------------------------------------------
@@ -46,10 +46,10 @@ export interface AwsCredentials {
 }
 
 /**
- * The cached SSO token is missing, unreadable or expired, or its cache was refused
- * (`UnsafeDirectory`: a directory or symbolic link on its path could be changed by another
- * user than root or the running user, see `resolveSecure`; the file is not read). The
- * message says what to do; it holds no token.
+ * The cached SSO token is missing, unreadable or expired (and could not be refreshed), or
+ * its cache was refused (`UnsafeDirectory`: a directory or symbolic link on its path could
+ * be changed by another user than root or the running user, see `resolveSecure`; the file
+ * is not read). The message says what to do; it holds no token.
  *
  * @category model
  * @since 0.1.0
@@ -57,10 +57,15 @@ export interface AwsCredentials {
 export interface SSOTokenError {
   readonly _tag: 'SSOTokenError'
   readonly reason: 'Missing' | 'Invalid' | 'Expired' | 'UnsafeDirectory'
-  readonly profile: string
+  /** The profile asked for (absent when an `sso-session` was asked for by name). */
+  readonly profile?: string | undefined
+  /** The `sso-session` asked for by name (since 0.2.0). */
+  readonly ssoSession?: string | undefined
   /** The token cache file. */
   readonly file: string
   readonly message: string
+  /** Why an expired token was not refreshed (since 0.2.0). */
+  readonly refresh?: RefreshFailure | undefined
 }
 
 /**
@@ -101,14 +106,6 @@ export interface FromSSOOptions {
 // fromSSO
 // -------------------------------------------------------------------------------------
 
-const tokenError = (profile: string, file: string, reason: SSOTokenError['reason'], what: string): SSOTokenError => ({
-  _tag: 'SSOTokenError',
-  reason,
-  profile,
-  file,
-  message: `${what}: run \`aws sso login --profile ${profile}\``
-})
-
 const missingSetting = (source: string, profile: string, setting: string): SSOConfigError => ({
   _tag: 'SSOConfigError',
   reason: 'MissingSetting',
@@ -121,8 +118,9 @@ const missingSetting = (source: string, profile: string, setting: string): SSOCo
  * Gets role credentials for an SSO profile: resolves its session (`sso_session` →
  * `[sso-session]` with `sso_start_url` and `sso_region`, or the legacy `sso_start_url` and
  * `sso_region` of the profile), `sso_account_id` and `sso_role_name`; reads the cached
- * token (`<homedir>/.aws/sso/cache/<sha1>.json`); fails with an `SSOTokenError` when it is
- * missing, unreadable or expired; calls `GetRoleCredentials` in the SSO region.
+ * token (`<homedir>/.aws/sso/cache/<sha1>.json`), refreshed inside the refresh window as
+ * `fromSSOToken` does; fails with an `SSOTokenError` when it is missing, unreadable, or
+ * expired and not refreshed; calls `GetRoleCredentials` in the SSO region.
  *
  * @example
  * import * as fs from 'node:fs'
@@ -213,48 +211,14 @@ const fromCheckedOptions = (options: FromSSOOptions): TE.TaskEither<FromSSOError
         })
       )
     ),
-    TE.bindW('token', ({ session }) => {
-      const file = tokenCacheFile(options.homedir, sessionCacheId(session))
-      const missing = tokenError(profile, file, 'Missing', `no cached SSO token for profile '${profile}' (${file})`)
-      return pipe(
-        // resolved once, every directory and link on the way checked; the file itself is
-        // then read at the resolved path, without following a link
-        resolveSecure(file, 'file'),
-        TE.mapLeft(
-          (u): SSOTokenError => ({
-            _tag: 'SSOTokenError',
-            reason: 'UnsafeDirectory',
-            profile,
-            file,
-            message: `the SSO token cache of profile '${profile}' is refused: ${u.message}; fix its ownership or permissions`
-          })
-        ),
-        TE.chainW((r) =>
-          r._tag === 'Missing'
-            ? TE.left(missing)
-            : pipe(
-                readToken(r.path),
-                TE.mapLeft((e) =>
-                  e.reason === 'NotFound'
-                    ? missing
-                    : tokenError(profile, file, 'Invalid', `the cached SSO token of profile '${profile}' is unusable: ${e.message}`)
-                )
-              )
-        ),
-        TE.chainEitherK((token) =>
-          isTokenExpired(token, now())
-            ? E.left(
-                tokenError(
-                  profile,
-                  file,
-                  'Expired',
-                  `the SSO session of profile '${profile}' expired at ${formatTimestamp(token.expiresAt)}`
-                )
-              )
-            : E.right(token)
-        )
-      )
-    }),
+    TE.bindW('token', ({ session }) =>
+      sessionToken(session, { profile }, {
+        homedir: options.homedir,
+        env: options.env,
+        now,
+        ...(options.readFile === undefined ? {} : { readFile: options.readFile })
+      })
+    ),
     TE.bindW('env', ({ region }) => envForRegion(region)),
     TE.chainW(({ accountId, roleName, token, env }) =>
       pipe(

@@ -143,12 +143,12 @@ describe('fromSSO', () => {
     expect((await fromSSO(opts(h, { profile: 'dev', env: { AWS_ENDPOINT_URL: emu.url } }))())._tag).toBe('Right')
   })
 
-  it('missing token: SSOTokenError Missing, asking for aws sso login', async () => {
+  it('missing token: SSOTokenError Missing, asking to log in again', async () => {
     const h = setup()
     fs.rmSync(path.join(h.tokens, fileFor('corp')))
     const r = await fromSSO(opts(h, { profile: 'dev' }))()
     expect(r._tag === 'Left' && r.left).toMatchObject({ _tag: 'SSOTokenError', reason: 'Missing', profile: 'dev' })
-    expect(r._tag === 'Left' && r.left.message).toContain('run `aws sso login --profile dev`')
+    expect(r._tag === 'Left' && r.left.message).toContain('log in again: run `fp-aws sso login --profile dev` (or `aws sso login --profile dev`)')
   })
 
   it('expired token: SSOTokenError Expired (at the injected now), nothing sent', async () => {
@@ -156,7 +156,7 @@ describe('fromSSO', () => {
     const before = emu.requestCount()
     const atExpiry = await fromSSO(opts(h, { profile: 'dev', now: () => Date.UTC(2030, 0, 1, 1) }))()
     expect(atExpiry._tag === 'Left' && atExpiry.left).toMatchObject({ _tag: 'SSOTokenError', reason: 'Expired' })
-    expect(atExpiry._tag === 'Left' && atExpiry.left.message).toContain('expired at 2030-01-01T01:00:00Z: run `aws sso login')
+    expect(atExpiry._tag === 'Left' && atExpiry.left.message).toContain('expired at 2030-01-01T01:00:00Z (the cached token cannot be refreshed): log in again: run `fp-aws sso login --profile dev`')
     h.token(fileFor('corp'), tokenJson('sso-secret-token', { expiresAt: PAST }))
     const past = await fromSSO(opts(h, { profile: 'dev' }))()
     expect(past._tag === 'Left' && past.left._tag).toBe('SSOTokenError')

@@ -37,6 +37,7 @@ import {
   cliTokenText,
   formatCliTimestamp,
   fromSSO,
+  fromSSOToken,
   login,
   readToken,
   registrationCacheKey,
@@ -326,6 +327,44 @@ describe.skipIf(cliFound === undefined)(`login parity (real AWS CLI v2: ${cliFou
         expect(ls(cliCache)).toStrictEqual([])
       })
     }
+  })
+
+  describe('aws sso login, then fp-aws refreshes the session, then the AWS CLI uses the refreshed token', () => {
+    it('dev: fromSSOToken refreshes the expired CLI token in place; aws configure list gets role credentials with it, no refresh of its own', async () => {
+      let offset = 0
+      const w = await world(true, { clock: () => Date.now() + offset, rotateRefreshTokens: true, accessTokenTtlSeconds: 1200 })
+      await awsLogin(cli, w, 'dev')
+      const file = path.join(w.cache, PROFILES.dev.tokenFile)
+      const before = readJson(file)
+      const old = accessTokenIn(file)
+      // past the CLI token's expiry, for fp-aws and the emulator alike
+      offset = 1260_000
+      expect(await portalStatus(w.emu, old)).toBe(401)
+      const got = await fromSSOToken({ profile: 'dev' }, { homedir: w.home, env: w.env, now: () => Date.now() + offset })()
+      expect(got._tag).toBe('Right')
+      const fresh = accessTokenIn(file)
+      expect(got._tag === 'Right' && reveal(got.right)).toBe(fresh)
+      expect(fresh).not.toBe(old)
+      expect(await portalStatus(w.emu, fresh)).toBe(200)
+      expect(calls(w, 'CreateToken')).toBe(2)
+      const after = readJson(file)
+      expect(after['refreshToken']).not.toBe(before['refreshToken'])
+      expect([after['clientId'], after['clientSecret'], after['registrationExpiresAt']]).toStrictEqual([
+        before['clientId'],
+        before['clientSecret'],
+        before['registrationExpiresAt']
+      ])
+      await roundTripsToken(file)
+
+      const list = await runAwsCli(cli, ['configure', 'list', '--profile', 'dev'], w.aws)
+      expect(list.stderr).toBe('')
+      expect(list.code).toBe(0)
+      expect(list.stdout).toMatch(/^access_key +\*+[A-Z0-9]{4} +sso\b/m)
+      // the only live token is the refreshed one, and the CLI did not refresh again
+      expect(w.emu.requests().filter((r) => r.operation === 'GetRoleCredentials').map((r) => r.hasToken)).toStrictEqual([true])
+      expect(calls(w, 'CreateToken')).toBe(2)
+      expect(accessTokenIn(file)).toBe(fresh)
+    })
   })
 
   describe('each reuses the client registration the other cached', () => {

@@ -268,7 +268,7 @@ export const sessionToken = (ref: SSOSessionRef, who: TokenOwner, options: FromS
       if (!inWindow(token, t)) return TE.right(token)
       const why = notRefreshable(ref, token, t)
       if (why !== undefined) return TE.fromEither(fallback(token, t, who, file, why))
-      return () => shared(path, () => refreshLocked(ref, who, file, path, options))
+      return () => shared(path, () => refreshLocked(ref, who, file, path, token, options))
     })
   )
 }
@@ -348,12 +348,23 @@ const acquire = async (path: string): Promise<E.Either<RefreshFailure, Release>>
   }
 }
 
-/** Under the lock: read the cache again, refresh if still needed, write the new token. */
+/** The same token: the same access token and the same refresh token. */
+const sameToken = (a: SSOToken, b: SSOToken): boolean =>
+  reveal(a.accessToken) === reveal(b.accessToken) &&
+  (a.refreshToken === undefined ? b.refreshToken === undefined : b.refreshToken !== undefined && reveal(a.refreshToken) === reveal(b.refreshToken))
+
+/**
+ * Under the lock: read the cache again, refresh if still needed, write the new token. `seen`
+ * is the token read before the lock: a different one in the cache now was written by
+ * another process's refresh, and is used as it is, even when the service's tokens live
+ * shorter than the window (refreshing it again would make one refresh per process).
+ */
 const refreshLocked = async (
   ref: SSOSessionRef,
   who: TokenOwner,
   file: string,
   path: string,
+  seen: SSOToken,
   options: FromSSOTokenOptions
 ): Promise<E.Either<FromSSOTokenError, SSOToken>> => {
   const now = options.now ?? Date.now
@@ -368,7 +379,7 @@ const refreshLocked = async (
     const token = again.right.token
     const t = now()
     // refreshed by another process meanwhile: its token, and no call
-    if (!inWindow(token, t)) return E.right(token)
+    if (!sameToken(token, seen) || !inWindow(token, t)) return E.right(token)
     const why = notRefreshable(ref, token, t)
     if (why !== undefined) return fallback(token, t, who, file, why)
     const refreshed = await createToken(token, options)()

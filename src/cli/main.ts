@@ -995,11 +995,8 @@ const ssoCredentials: Command = {
     if (E.isLeft(r)) {
       const e = r.left
       if (e._tag === 'SSOConfigError' || e._tag === 'ConfigError') return fail(io, false, ...profileFailure(e))
-      if (e._tag === 'SSOTokenError') {
-        // the login to run is fp-aws's (the AWS CLI's works too)
-        const what = e.message.replace(/: run `[^`]*`\.?$/, '')
-        return fail(io, false, { type: e._tag, message: `${what}: run \`${loginCommand(profile)}\`` }, 1)
-      }
+      // the message names the login to run (fp-aws's, and the AWS CLI's)
+      if (e._tag === 'SSOTokenError') return fail(io, false, { type: e._tag, message: e.message }, 1)
       // the portal refused the token (logged out elsewhere, revoked): a login is what helps
       const relogin = e._tag === 'ServiceError' && e.status === 401 ? `: run \`${loginCommand(profile)}\`` : ''
       return fail(io, false, { type: e._tag, message: `cannot get role credentials for profile '${profile}': ${e.message}${relogin}` }, 1)

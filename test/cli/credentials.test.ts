@@ -106,7 +106,9 @@ describe('fp-aws sso credentials', () => {
     const after = await w.cli(['sso', 'credentials', '--profile', 'dev'])
     expect(after.code).toBe(1)
     expect(after.out).toBe('')
-    expect(after.err).toMatch(/^fp-aws: no cached SSO token for profile 'dev' \(.*\): run `fp-aws sso login --profile dev`\n$/)
+    expect(after.err).toMatch(
+      /^fp-aws: no cached SSO token for profile 'dev' \(.*\): log in again: run `fp-aws sso login --profile dev` \(or `aws sso login --profile dev`\)\n$/
+    )
     for (const s of secrets) expect(out.out + out.err + after.err).not.toContain(s)
   })
 
@@ -116,7 +118,9 @@ describe('fp-aws sso credentials', () => {
     const r = await w.cli(['sso', 'credentials', '--profile', 'old'])
     expect(r.code).toBe(1)
     expect(r.out).toBe('')
-    expect(r.err).toMatch(/^fp-aws: the SSO session of profile 'old' expired at \S+Z: run `fp-aws sso login --profile old`\n$/)
+    expect(r.err).toMatch(
+      /^fp-aws: the SSO session of profile 'old' expired at \S+Z \(a legacy profile’s token is not refreshed\): log in again: run `fp-aws sso login --profile old` \(or `aws sso login --profile old`\)\n$/
+    )
     expect(roleCalls(w)).toBe(0)
     for (const s of w.secrets()) expect(r.err).not.toContain(s)
   })

@@ -448,6 +448,9 @@ const claimName = (name: string): string => `.${name}.${process.pid}.${randomByt
 /** A claim, and the pid of the sweep that made it (none for the claims of fp-aws 0.1). */
 const CLAIM = /^\.(.+?)\.(?:(\d+)\.)?([0-9a-f]{16})\.sweep$/
 
+/** The lock a token refresh holds on `<name>.json` (`proper-lockfile`'s directory): not a cache file. */
+const REFRESH_LOCK = /\.json\.lock$/
+
 /**
  * The claims this process holds at this moment (their paths). A claim that bears this
  * process's pid and is not in here was made by an earlier process that had the same pid (a
@@ -637,7 +640,7 @@ const snapshot = async (entries: ReadonlyArray<DirEntry>): Promise<ReadonlyArray
 
 /**
  * Lists a cache directory when the sweep begins: resolved and checked, claims left by
- * crashed sweeps recovered, each file's identity noted. Claims and in-flight writes are
+ * crashed sweeps recovered, each file's identity noted. Claims, in-flight writes and the lock directories of token refreshes are
  * not entries.
  */
 const listCache = async (ctx: Context, requested: string): Promise<ReadonlyArray<Entry>> => {
@@ -659,7 +662,11 @@ const listCache = async (ctx: Context, requested: string): Promise<ReadonlyArray
   if (entries === undefined) return []
   if (await recoverClaims(ctx, dir, entries)) entries = await list()
   if (entries === undefined) return []
-  const noted = await snapshot(entries.filter((e) => e.undecodable === true || !CLAIM.test(e.name)))
+  const noted = await snapshot(
+    entries.filter(
+      (e) => e.undecodable === true || !(CLAIM.test(e.name) || (e.kind === 'directory' && REFRESH_LOCK.test(e.name)))
+    )
+  )
   return noted.filter((e) => !inFlight(e, ctx.began))
 }
 

@@ -128,6 +128,18 @@ describe('logoutAll: the AWS CLI scenarios', () => {
     expect(isLogoutSuccessful(r)).toBe(true)
   })
 
+  it('the lock directory of a token refresh (<name>.json.lock) is not a cache file: not reported, not touched', async () => {
+    const h = home()
+    const lock = path.join(h.tokens, 'ee0bfd2552fbd840c02cc48b6e823320543c450f.json.lock')
+    fs.mkdirSync(lock, { recursive: true })
+    const other = path.join(h.tokens, 'some-directory')
+    fs.mkdirSync(other)
+    const r = await run(h)
+    expect(fs.statSync(lock).isDirectory()).toBe(true)
+    expect(r.kept).toEqual([{ file: other, reason: 'NotAFile', message: expect.any(String) }])
+    expect(isLogoutSuccessful(r)).toBe(true)
+  })
+
   it('CLI cache: SSO credentials deleted; other providers and malformed entries kept', async () => {
     const h = home()
     const sso = h.cred('sso.json', ssoCreds())

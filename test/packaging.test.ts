@@ -217,6 +217,22 @@ main().catch((e) => {
 })
 `
 
+/** What importing the root module loads, from ESM and from CommonJS: the optics and codec libraries stay out. */
+const rootLoadsSnippet = `import { createRequire } from 'node:module'
+const require = createRequire(import.meta.url)
+const loaded = () => Object.keys(require.cache).flatMap((f) => {
+  const m = /node_modules[\\\\/](fp-ts|io-ts|monocle-ts)[\\\\/]/.exec(f)
+  return m === null ? [] : [m[1]]
+})
+const out = {}
+await import('fp-aws')
+out.esm = [...new Set(loaded())].sort()
+for (const k of Object.keys(require.cache)) delete require.cache[k]
+require('fp-aws')
+out.cjs = [...new Set(loaded())].sort()
+console.log(JSON.stringify(out))
+`
+
 /** The snippet as TypeScript, with type-level checks: wrong uses must be errors. */
 const tsBody = `  const started = await startEmulator({ tokens: { 'tok-1': {} } })()
   if (E.isLeft(started)) throw new Error(started.left.message)
@@ -360,6 +376,7 @@ beforeAll(async () => {
   await writeFile(path.join(consumer, 'closed.mjs'), closedSnippet)
   await writeFile(path.join(consumer, 'load-all.mjs'), loadAllSnippet)
   await writeFile(path.join(consumer, 'compose.mjs'), composeEsm)
+  await writeFile(path.join(consumer, 'root-loads.mjs'), rootLoadsSnippet)
   await writeFile(path.join(consumer, 'compose.cjs'), composeCjs)
   await writeFile(path.join(consumer, 'check-esm.mts'), tsEsm)
   await writeFile(path.join(consumer, 'check-cjs.cts'), tsCjs)
@@ -443,6 +460,11 @@ describe('the packed package', () => {
       const r = ok(await run(process.execPath, [file], consumer), `node ${file}`)
       expect(JSON.parse(r.stdout.trim())).toEqual(expectedCompose)
     }
+  })
+
+  it('loads neither monocle-ts nor io-ts for the root module, from ESM or CommonJS', async () => {
+    const r = ok(await run(process.execPath, ['root-loads.mjs'], consumer), 'node root-loads.mjs')
+    expect(JSON.parse(r.stdout.trim())).toEqual({ esm: ['fp-ts'], cjs: ['fp-ts'] })
   })
 
   it('runs Logout against the emulator as native ESM', async () => {

@@ -8,6 +8,9 @@
 // then reads fp-ts, io-ts and monocle-ts through `require`, with no CommonJS translator
 // (export scanning, resolution, format detection) per module, and every `import` and
 // `require` of fp-aws shares one copy of each module. Bundlers keep dist/esm.
+//
+// `node scripts/build.mjs --out DIR` builds into DIR/dist instead (a private copy of the
+// package, for tests that must not race a rebuild of the repository's dist/).
 import { spawn } from 'node:child_process'
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
@@ -15,12 +18,14 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const dist = path.join(root, 'dist')
+const out = process.argv.indexOf('--out')
+const dist = path.join(out === -1 ? root : path.resolve(process.argv[out + 1]), 'dist')
 const tsc = createRequire(path.join(root, 'package.json')).resolve('typescript/bin/tsc')
 
 const run = (project) =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsc, '-p', project], { cwd: root, stdio: 'inherit' })
+    const outDir = path.join(dist, project === 'tsconfig.cjs.json' ? 'cjs' : 'esm')
+    const child = spawn(process.execPath, [tsc, '-p', project, '--outDir', outDir], { cwd: root, stdio: 'inherit' })
     child.on('error', reject)
     child.on('exit', (code, signal) =>
       code === 0 ? resolve() : reject(new Error(`tsc -p ${project} failed (${signal ?? `exit ${code}`})`))

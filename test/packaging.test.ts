@@ -139,10 +139,98 @@ const walk = (d) => readdirSync(d).flatMap((n) => {
   const p = path.join(d, n)
   return statSync(p).isDirectory() ? walk(p) : p.endsWith('.js') && !p.endsWith(path.join('cli', 'bin.js')) ? [p] : []
 })
-const loaded = { esm: 0, cjs: 0 }
+const loaded = { esm: 0, cjs: 0, node: 0 }
 for (const f of walk(path.join(dist, 'esm'))) { await import(f); loaded.esm += 1 }
 for (const f of walk(path.join(dist, 'cjs'))) { require(f); loaded.cjs += 1 }
+// dist/node: the same names as dist/esm, the same values as dist/cjs
+const differ = []
+for (const f of walk(path.join(dist, 'node'))) {
+  const n = await import(f)
+  const rel = path.relative(path.join(dist, 'node'), f)
+  const esm = await import(path.join(dist, 'esm', rel))
+  const cjs = require(path.join(dist, 'cjs', rel))
+  const names = Object.keys(n).sort()
+  if (names.join() !== Object.keys(esm).sort().join() || names.some((k) => n[k] !== cjs[k])) differ.push(rel)
+  loaded.node += 1
+}
+loaded.differ = differ
 console.log(JSON.stringify(loaded))
+`
+
+/**
+ * fp-aws's values composed with the consumer's own fp-ts, io-ts and monocle-ts, as ESM and
+ * as CommonJS (the same text, with the imports written both ways).
+ */
+const composeBody = `const out = {}
+// fp-aws's codec inside the consumer's io-ts t.type
+const Envelope = t.type({ id: t.number, request: LogoutCodec })
+out.codecIsType = LogoutCodec instanceof t.Type
+out.decoded = pipe(
+  Envelope.decode({ id: 1, request: { accessToken: 'tok-1' } }),
+  E.map((e) => e.id + ':' + reveal(e.request.accessToken)),
+  E.getOrElse(() => 'failed')
+)
+out.rejected = E.isLeft(Envelope.decode({ id: 1, request: { accessToken: 7 } }))
+out.encoded = JSON.stringify(Envelope.encode({ id: 2, request: newLogout('tok-2') }))
+// fp-aws's lens composed with the consumer's monocle-ts
+const inEnvelope = pipe(L.id(), L.prop('request'), L.compose(logout_accessToken))
+const env1 = { id: 3, request: newLogout('old') }
+out.lensGet = inEnvelope.get(env1)
+out.lensSet = inEnvelope.get(inEnvelope.set('new')(env1))
+out.lensModify = reveal(pipe(inEnvelope, L.modify((s) => s.toUpperCase()))(env1).request.accessToken)
+out.isoReverse = String(sensitiveIso().reverseGet('x')) + '/' + pipe(sensitiveIso(), I.reverse).get('y')._tag
+// fp-aws's Either and TaskEither with the consumer's fp-ts
+out.either = pipe(encodeLogout(newLogout('tok-3')), E.map((r) => r.method + ' ' + r.path), E.getOrElse(() => 'failed'))
+out.task = await pipe(
+  TE.fromEither(encodeLogout(newLogout('tok-4'))),
+  TE.map((r) => r.method),
+  TE.getOrElse(() => T.of('failed'))
+)()
+console.log(JSON.stringify(out))
+`
+
+const composeEsm = `import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as T from 'fp-ts/lib/Task.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import * as t from 'io-ts'
+import * as I from 'monocle-ts/lib/Iso.js'
+import * as L from 'monocle-ts/lib/Lens.js'
+import { reveal, iso as sensitiveIso } from 'fp-aws'
+import { LogoutCodec, encodeLogout, logout_accessToken, newLogout } from 'fp-aws/sso'
+${composeBody}`
+
+const composeCjs = `const E = require('fp-ts/lib/Either.js')
+const { pipe } = require('fp-ts/lib/function.js')
+const T = require('fp-ts/lib/Task.js')
+const TE = require('fp-ts/lib/TaskEither.js')
+const t = require('io-ts')
+const I = require('monocle-ts/lib/Iso.js')
+const L = require('monocle-ts/lib/Lens.js')
+const { reveal, iso: sensitiveIso } = require('fp-aws')
+const { LogoutCodec, encodeLogout, logout_accessToken, newLogout } = require('fp-aws/sso')
+const main = async () => {
+${composeBody}}
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})
+`
+
+/** What importing the root module loads, from ESM and from CommonJS: the optics and codec libraries stay out. */
+const rootLoadsSnippet = `import { createRequire } from 'node:module'
+const require = createRequire(import.meta.url)
+const loaded = () => Object.keys(require.cache).flatMap((f) => {
+  const m = /node_modules[\\\\/](fp-ts|io-ts|monocle-ts)[\\\\/]/.exec(f)
+  return m === null ? [] : [m[1]]
+})
+const out = {}
+await import('fp-aws')
+out.esm = [...new Set(loaded())].sort()
+for (const k of Object.keys(require.cache)) delete require.cache[k]
+require('fp-aws')
+out.cjs = [...new Set(loaded())].sort()
+console.log(JSON.stringify(out))
 `
 
 /** The snippet as TypeScript, with type-level checks: wrong uses must be errors. */
@@ -287,6 +375,9 @@ beforeAll(async () => {
   await writeFile(path.join(consumer, 'logout.cjs'), cjsSnippet)
   await writeFile(path.join(consumer, 'closed.mjs'), closedSnippet)
   await writeFile(path.join(consumer, 'load-all.mjs'), loadAllSnippet)
+  await writeFile(path.join(consumer, 'compose.mjs'), composeEsm)
+  await writeFile(path.join(consumer, 'root-loads.mjs'), rootLoadsSnippet)
+  await writeFile(path.join(consumer, 'compose.cjs'), composeCjs)
   await writeFile(path.join(consumer, 'check-esm.mts'), tsEsm)
   await writeFile(path.join(consumer, 'check-cjs.cts'), tsCjs)
   await writeFile(path.join(consumer, 'check-bundler.ts'), tsEsm)
@@ -311,7 +402,7 @@ afterAll(async () => {
 
 const expected = (format: 'esm' | 'cjs') => ({
   resolved: expect.stringMatching(
-    format === 'esm' ? /node_modules\/fp-aws\/dist\/esm\/index\.js$/ : /node_modules[\\/]fp-aws[\\/]dist[\\/]cjs[\\/]index\.js$/
+    format === 'esm' ? /node_modules\/fp-aws\/dist\/node\/index\.js$/ : /node_modules[\\/]fp-aws[\\/]dist[\\/]cjs[\\/]index\.js$/
   ),
   version,
   first: { _tag: 'Right', right: { _tag: 'LogoutResponse' } },
@@ -334,6 +425,9 @@ describe('the packed package', () => {
         'dist/cjs/index.d.ts',
         'dist/esm/index.js',
         'dist/esm/index.d.ts',
+        'dist/node/package.json',
+        'dist/node/index.js',
+        'dist/node/services/sso/index.js',
         'dist/esm/emulator/index.js',
         'dist/cjs/auth/sso/index.js',
         'dist/cjs/core/Sensitive.d.ts'
@@ -342,10 +436,35 @@ describe('the packed package', () => {
     expect(files.filter((f) => !/^(dist\/|package\.json$|LICENSE$|README\.md$|CHANGELOG\.md$)/.test(f))).toEqual([])
   })
 
-  it('marks dist/cjs as CommonJS and dist/esm as ESM', async () => {
+  it('marks dist/cjs as CommonJS and dist/esm and dist/node as ESM', async () => {
     const installed = path.join(consumer, 'node_modules', 'fp-aws', 'dist')
     expect(JSON.parse(await readFile(path.join(installed, 'cjs', 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' })
     expect(JSON.parse(await readFile(path.join(installed, 'esm', 'package.json'), 'utf8'))).toEqual({ type: 'module' })
+    expect(JSON.parse(await readFile(path.join(installed, 'node', 'package.json'), 'utf8'))).toEqual({ type: 'module' })
+  })
+
+  it("composes fp-aws's codecs, lenses and Eithers with the consumer's own io-ts, monocle-ts and fp-ts", async () => {
+    const expectedCompose = {
+      codecIsType: true,
+      decoded: '1:tok-1',
+      rejected: true,
+      encoded: '{"id":2,"request":{"accessToken":"tok-2"}}',
+      lensGet: 'old',
+      lensSet: 'new',
+      lensModify: 'OLD',
+      isoReverse: '<redacted>/Sensitive',
+      either: 'POST /logout',
+      task: 'POST'
+    }
+    for (const file of ['compose.mjs', 'compose.cjs']) {
+      const r = ok(await run(process.execPath, [file], consumer), `node ${file}`)
+      expect(JSON.parse(r.stdout.trim())).toEqual(expectedCompose)
+    }
+  })
+
+  it('loads neither monocle-ts nor io-ts for the root module, from ESM or CommonJS', async () => {
+    const r = ok(await run(process.execPath, ['root-loads.mjs'], consumer), 'node root-loads.mjs')
+    expect(JSON.parse(r.stdout.trim())).toEqual({ esm: ['fp-ts'], cjs: ['fp-ts'] })
   })
 
   it('runs Logout against the emulator as native ESM', async () => {
@@ -358,12 +477,12 @@ describe('the packed package', () => {
     expect(JSON.parse(r.stdout.trim())).toEqual(expected('cjs'))
   })
 
-  it('loads every module of dist/esm natively as ESM and every module of dist/cjs with require', async () => {
+  it('loads every module of dist/esm and dist/node natively as ESM and every module of dist/cjs with require', async () => {
     const r = ok(await run(process.execPath, ['load-all.mjs'], consumer), 'node load-all.mjs')
     const loaded = JSON.parse(r.stdout.trim())
     const modules = packed.files.filter((f) => /^dist\/esm\/.*\.js$/.test(f.path) && !f.path.endsWith('cli/bin.js')).length
     expect(modules).toBeGreaterThan(10)
-    expect(loaded).toEqual({ esm: modules, cjs: modules })
+    expect(loaded).toEqual({ esm: modules, cjs: modules, node: modules, differ: [] })
   })
 
   it('keeps paths outside the exports map closed', async () => {

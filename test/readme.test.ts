@@ -3,8 +3,8 @@
  * docs/guides/*.md) is a complete native
  * ESM program that runs as written against the package as users import it.
  *
- * Once for the whole file: src/ is built with the ESM build's own tsconfig into a private
- * copy of the package (`.tmp/snippets-…/node_modules/fp-aws`, with the repository's
+ * Once for the whole file: src/ is built with the package's own build (scripts/build.mjs
+ * `--out`) into a private copy of the package (`.tmp/snippets-…/node_modules/fp-aws`, with the repository's
  * package.json and so its `exports`), so `import … from 'fp-aws/sso'` resolves exactly as in
  * an installed package, without racing the other tests that rebuild dist/. Its
  * dependencies (fp-ts, …) resolve from the repository's node_modules. Each block is
@@ -105,11 +105,10 @@ beforeAll(async () => {
   await mkdir(path.join(repo, '.tmp'), { recursive: true })
   scratch = await mkdtemp(path.join(repo, '.tmp', 'snippets-'))
   const pkg = path.join(scratch, 'node_modules', 'fp-aws')
-  await mkdir(path.join(pkg, 'dist', 'esm'), { recursive: true })
+  await mkdir(pkg, { recursive: true })
   await copyFile(path.join(repo, 'package.json'), path.join(pkg, 'package.json'))
-  const built = await run([tsc, '-p', 'tsconfig.esm.json', '--outDir', path.join(pkg, 'dist', 'esm')], repo, 120_000)
+  const built = await run([path.join(repo, 'scripts', 'build.mjs'), '--out', pkg], repo, 180_000)
   if (built.code !== 0) throw new Error(`building the package failed:\n${built.stdout}${built.stderr}`)
-  await writeFile(path.join(pkg, 'dist', 'esm', 'package.json'), '{ "type": "module" }\n')
   await mkdir(path.join(scratch, 'home'))
   // A package scope of its own: without it, `fp-aws` would resolve by self-reference to the
   // repository's dist/ (the enclosing package.json), not to the private copy.

@@ -8,7 +8,7 @@
  */
 import * as E from 'fp-ts/lib/Eq.js'
 import type { Show } from 'fp-ts/lib/Show.js'
-import * as I from 'monocle-ts/lib/Iso.js'
+import type * as I from 'monocle-ts/lib/Iso.js'
 
 /**
  * What every redacted value prints as.
@@ -117,7 +117,9 @@ export const isSensitive = (u: unknown): u is Sensitive<unknown> => {
  * @category optics
  * @since 0.1.0
  */
-export const iso = <A>(): I.Iso<Sensitive<A>, A> => I.iso<Sensitive<A>, A>(reveal, sensitive)
+export const iso = <A>(): I.Iso<Sensitive<A>, A> =>
+  // monocle-ts's `Iso` is a plain record: written out, it spares the root module loading monocle-ts
+  ({ get: reveal, reverseGet: sensitive })
 
 /**
  * Two secrets are equal when their values are equal under `eq`.

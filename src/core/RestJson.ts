@@ -274,7 +274,11 @@ export const optionFromNullable = <A, O>(codec: t.Type<A, O, unknown>): t.Type<O
       u !== null &&
       ((u as { _tag?: unknown })._tag === 'None' ||
         ((u as { _tag?: unknown })._tag === 'Some' && codec.is((u as { value?: unknown }).value))),
-    (u, c) => (u === undefined || u === null ? t.success(O.none) : pipe(codec.validate(u, c), E.map(O.some))),
+    (u, c) => {
+      if (u === undefined || u === null) return t.success(O.none)
+      const r = codec.validate(u, c)
+      return r._tag === 'Left' ? r : t.success(O.some(r.right))
+    },
     (a) => (O.isSome(a) ? codec.encode(a.value) : undefined)
   )
 
@@ -295,7 +299,19 @@ export const arrayFromNullable = <A, O>(codec: t.Type<A, O, unknown>): t.Type<Re
   return new t.Type<ReadonlyArray<A>, ReadonlyArray<O>, unknown>(
     `ReadonlyArray<${codec.name}>`,
     list.is,
-    (u, c) => (u === undefined || u === null ? t.success([]) : list.validate(u, c)),
+    (u, c) => {
+      if (u === undefined || u === null) return t.success([])
+      if (!Array.isArray(u)) return list.validate(u, c)
+      // the items under the list's own context: a failure is validated again by io-ts, whose
+      // errors carry each item's index
+      const out: Array<A> = []
+      for (let i = 0; i < u.length; i++) {
+        const r = codec.validate(u[i], c)
+        if (r._tag === 'Left') return list.validate(u, c)
+        out.push(r.right)
+      }
+      return t.success(out)
+    },
     list.encode
   )
 }
@@ -361,6 +377,7 @@ export const structureCodec = <P extends t.Props, const R extends { readonly [K 
   wire?: R
 ): t.Type<{ readonly [K in keyof P]: t.TypeOf<P[K]> }, StructureOutput<P, R>, unknown> => {
   const base = t.exact(t.type(props))
+  const validateProps = propsValidator(props, base)
   const renames: ReadonlyArray<readonly [string, string]> =
     typeof wire === 'object' && wire !== null
       ? Object.entries(wire).flatMap(([k, w]) => (typeof w === 'string' && w !== k ? [[k, w] as const] : []))
@@ -371,7 +388,7 @@ export const structureCodec = <P extends t.Props, const R extends { readonly [K 
       (u): u is { readonly [K in keyof P]: t.TypeOf<P[K]> } => base.is(u),
       // JSON.parse makes `"__proto__"` an own member, which io-ts's copy would turn into the
       // prototype of the result: such an object is read member by member instead
-      (u, c) => base.validate(hasOwnProto(u) ? ownMembers(u as Record<string, unknown>, Object.keys(props)) : u, c),
+      (u, c) => validateProps(hasOwnProto(u) ? ownMembers(u as Record<string, unknown>, Object.keys(props)) : u, c),
       (a) => dropUndefined<StructureOutput<P, R>>(base.encode(a))
     )
   const toWire = new Map(renames)
@@ -384,7 +401,7 @@ export const structureCodec = <P extends t.Props, const R extends { readonly [K 
       // the record's members from their JSON keys (a key of another member's name is not read)
       const byMember: Record<string, unknown> = {}
       for (const k of Object.keys(props)) defineOwn(byMember, k, (u as Record<string, unknown>)[keyOf(k)])
-      return base.validate(byMember, c)
+      return validateProps(byMember, c)
     },
     (a) => {
       const encoded = dropUndefined<Record<string, unknown>>(base.encode(a))
@@ -393,6 +410,39 @@ export const structureCodec = <P extends t.Props, const R extends { readonly [K 
       return out as StructureOutput<P, R>
     }
   )
+}
+
+/**
+ * The validation of `t.exact(t.type(props))`, with a fast path: a plain object (one whose
+ * prototype is `Object.prototype` or `null`) is read member by member into a fresh record of
+ * exactly the members of `props`, the unknown ones left out, with no io-ts context built for
+ * each member and no copy to strip. The first member that fails sends the object to `base`,
+ * whose errors (every failing member, under its path) are the ones returned: a `Left` is the
+ * same as before, and a `Right` deep-equals it.
+ */
+const propsValidator = <P extends t.Props, A, O>(
+  props: P,
+  base: t.Type<A, O, unknown>
+): ((u: unknown, c: t.Context) => t.Validation<A>) => {
+  const keys = Object.keys(props)
+  const types = keys.map((k) => props[k] as t.Mixed)
+  // a member named like one of Object.prototype's is read from the prototype when absent:
+  // such a structure is left to io-ts
+  if (keys.some((k) => k in Object.prototype)) return (u, c) => base.validate(u, c)
+  const n = keys.length
+  return (u, c) => {
+    if (typeof u !== 'object' || u === null || Array.isArray(u) || hasOwnProto(u)) return base.validate(u, c)
+    const proto: unknown = Object.getPrototypeOf(u)
+    if (proto !== Object.prototype && proto !== null) return base.validate(u, c)
+    const out: Record<string, unknown> = {}
+    for (let i = 0; i < n; i++) {
+      const k = keys[i] as string
+      const r = (types[i] as t.Mixed).validate((u as Record<string, unknown>)[k], c)
+      if (r._tag === 'Left') return base.validate(u, c)
+      out[k] = r.right
+    }
+    return t.success(out as A)
+  }
 }
 
 const hasOwnProto = (u: unknown): boolean =>

@@ -20,17 +20,23 @@ export const REDACTED = '<redacted>'
 
 const inspectCustom = Symbol.for('nodejs.util.inspect.custom')
 /**
- * The brand under which a secret keeps a closure over its value. A registered symbol, so
- * that the CommonJS and ESM builds of fp-aws, loaded side by side, recognise each other's
- * secrets. The closure shows nothing to `JSON.stringify` or `util.inspect`.
+ * The brand under which a secret's method returns its value. A registered symbol, so that
+ * the CommonJS and ESM builds of fp-aws, loaded side by side, recognise each other's
+ * secrets: each build's secret answers through its own class. The value itself is a private
+ * field, which `JSON.stringify`, `util.inspect`, spreading and reflection never see.
  */
-const REVEAL = Symbol.for('fp-aws/Sensitive')
+const REVEAL: unique symbol = Symbol.for('fp-aws/Sensitive') as never
 
 class SensitiveImpl<A> {
   readonly _tag = 'Sensitive' as const
+  readonly #value: A
   constructor(value: A) {
-    Object.defineProperty(this, REVEAL, { value: () => value, enumerable: false })
+    this.#value = value
     Object.freeze(this)
+  }
+  /** The value; `undefined` on an object that only borrows the prototype. */
+  [REVEAL](): A | undefined {
+    return #value in this ? this.#value : undefined
   }
   toString(): string {
     return REDACTED

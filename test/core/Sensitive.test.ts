@@ -49,6 +49,32 @@ describe('Sensitive', () => {
     expect(isSensitive(s)).toBe(true)
     expect(isSensitive({ _tag: 'Sensitive' })).toBe(false)
   })
+
+  it('keeps the value out of every member: spreading, descriptors and structured cloning see none of it', () => {
+    const s = sensitive('SECRET<v>')
+    const seen = [
+      JSON.stringify({ ...s }),
+      util.inspect(Object.getOwnPropertyDescriptors(s), { showHidden: true, depth: Infinity }),
+      util.inspect(
+        Reflect.ownKeys(s).map((k) => (s as unknown as Record<PropertyKey, unknown>)[k]),
+        { showHidden: true, depth: Infinity }
+      ),
+      util.inspect(structuredClone({ ...s }), { showHidden: true, depth: Infinity })
+    ]
+    for (const o of seen) expect(o).not.toContain('SECRET<v>')
+  })
+
+  it('reveals a secret of another copy of the module (a closure under the registered symbol) and never throws on a borrowed prototype', () => {
+    const brand = Symbol.for('fp-aws/Sensitive')
+    const other = Object.freeze(
+      Object.defineProperty({ _tag: 'Sensitive' }, brand, { value: () => 'theirs', enumerable: false })
+    )
+    expect(isSensitive(other)).toBe(true)
+    expect(reveal(other as never)).toBe('theirs')
+    const borrowed = Object.create(Object.getPrototypeOf(sensitive('x')) as object) as never
+    expect(() => reveal(borrowed)).not.toThrow()
+    expect(reveal(borrowed)).toBeUndefined()
+  })
 })
 
 describe('version', () => {

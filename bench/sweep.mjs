@@ -5,7 +5,10 @@
 // Only `logoutAll` is timed; the token files are written before each run. Uses the built
 // ESM dist (`npm run build` first).
 //
-//   node bench/sweep.mjs [--runs 5] [--files 1000] [--wide 16]
+// With `--latency-ms N`, the server answers each call N ms late (a portal across a network),
+// and holds as many calls as come.
+//
+//   node bench/sweep.mjs [--runs 5] [--files 1000] [--wide 16] [--latency-ms 0]
 import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as net from 'node:net'
@@ -22,9 +25,24 @@ const arg = (name, fallback) => {
 const runs = arg('runs', 5)
 const files = arg('files', 1000)
 const wide = arg('wide', 16)
+const latencyMs = arg('latency-ms', 0)
+
+/** A loopback server that answers every `POST /logout` with 200, `latencyMs` late. */
+const lateServer = `
+const http = require('node:http')
+const server = http.createServer({ keepAlive: true }, (req, res) => {
+  req.resume()
+  req.on('end', () => setTimeout(() => res.writeHead(200, { 'content-length': '0' }).end(), ${latencyMs}))
+})
+server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: server.address().port }) + '\\n'))
+process.stdin.on('end', () => process.exit(0))
+process.stdin.resume()
+`
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-const server = spawn(process.execPath, [path.join(here, 'server.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] })
+const server = spawn(process.execPath, latencyMs > 0 ? ['-e', lateServer] : [path.join(here, 'server.mjs')], {
+  stdio: ['pipe', 'pipe', 'inherit']
+})
 const port = await new Promise((resolve, reject) => {
   server.once('error', reject)
   server.stdout.once('data', (d) => resolve(JSON.parse(String(d)).port))
@@ -95,7 +113,7 @@ for (let i = 0; i < runs; i++) {
     a.push(await sweep(wide, 'us-east-1', url, loggedOut))
   }
 }
-console.log(`logoutAll over ${files} token files, loopback server`)
+console.log(`logoutAll over ${files} token files, loopback server${latencyMs > 0 ? `, ${latencyMs} ms late` : ''}`)
 show(`  concurrency ${wide}`, a)
 show('  concurrency 1', b)
 show(

@@ -418,7 +418,11 @@ const begin = (options: LogoutOptions): Context => ({
  * Sweeps `items`, up to `concurrency` at a time, each with a report of its own; the reports
  * are then added to the sweep's in the order of `items`.
  */
-const sweepEach = async <A>(ctx: Context, items: ReadonlyArray<A>, f: (c: Context, a: A) => Promise<void>): Promise<void> => {
+const sweepEach = async <A>(
+  ctx: Context,
+  items: ReadonlyArray<A>,
+  f: (c: Context, a: A) => Promise<void>
+): Promise<void> => {
   const reports = items.map(() => builder(ctx.report.dryRun))
   let next = 0
   const worker = async (): Promise<void> => {
@@ -795,7 +799,12 @@ const describeFailure = (e: AWSError): { readonly message: string; readonly erro
 }
 
 /** The transport failures that tell that a region's endpoint cannot be reached at all. */
-const UNREACHABLE: ReadonlySet<TransportReason> = new Set<TransportReason>(['ConnectionRefused', 'DnsFailure', 'Timeout', 'TotalTimeout'])
+const UNREACHABLE: ReadonlySet<TransportReason> = new Set<TransportReason>([
+  'ConnectionRefused',
+  'DnsFailure',
+  'Timeout',
+  'TotalTimeout'
+])
 
 const regionState = (ctx: Context, region: string): RegionState => {
   let state = ctx.calls.regions.get(region)
@@ -825,7 +834,8 @@ const sweepEnv = (ctx: Context, base: Env, state: RegionState, file: string): En
   return {
     ...base,
     retryQuota: (ctx.calls.quota ??= retryQuota),
-    signal: signal === undefined || signal === null ? state.controller.signal : AbortSignal.any([signal, state.controller.signal]),
+    signal:
+      signal === undefined || signal === null ? state.controller.signal : AbortSignal.any([signal, state.controller.signal]),
     hooks: [...(hooks as ReadonlyArray<Hooks>), watch]
   }
 }
@@ -849,7 +859,9 @@ const callLogout = async (ctx: Context, file: string, token: string, region: str
   const first = state.unreachable as RegionState['unreachable']
   if (E.isLeft(r) && first !== undefined && r.left._tag === 'TransportError' && base.signal?.aborted !== true) {
     // the call that found the endpoint unreachable reports its own failure, not the cancellation of its retries
-    return first.file === file ? { _tag: 'Sent', result: E.left(first.error) } : { _tag: 'Unreachable', cause: first.error }
+    return first.file === file
+      ? { _tag: 'Sent', result: E.left(first.error) }
+      : { _tag: 'Unreachable', cause: first.error }
   }
   return { _tag: 'Sent', result: pipe(r, E.map(() => undefined)) }
 }
@@ -897,7 +909,9 @@ const sweepToken = async (ctx: Context, entry: Entry, fallbackRegion?: string): 
   const call = await callLogout(ctx, file, sendable, region)
   if (call._tag === 'Unreachable') {
     const d = describeFailure(call.cause)
-    const message = `could not invalidate the session of ${startUrl ?? 'an unknown start URL'} in ${region}: not sent, the endpoint of ${region} is unreachable (${d.message} on an earlier call); the token file is kept`
+    const message =
+      `could not invalidate the session of ${startUrl ?? 'an unknown start URL'} in ${region}: not sent, the endpoint ` +
+      `of ${region} is unreachable (${d.message} on an earlier call); the token file is kept`
     keep(ctx, file, 'EndpointUnreachable', message)
     ctx.report.errors.push({ file, operation: 'invalidate', message, error: 'EndpointUnreachable', code: d.code })
     return
@@ -1046,7 +1060,12 @@ const checkLogoutOptions = (options: unknown, who: string): E.Either<string, Log
   if (now !== undefined && typeof now !== 'function') return E.left(`the now of ${who} must be a function`)
   if (
     concurrency !== undefined &&
-    !(typeof concurrency === 'number' && Number.isSafeInteger(concurrency) && concurrency >= 1 && concurrency <= MAX_LOGOUT_CONCURRENCY)
+    !(
+      typeof concurrency === 'number' &&
+      Number.isSafeInteger(concurrency) &&
+      concurrency >= 1 &&
+      concurrency <= MAX_LOGOUT_CONCURRENCY
+    )
   ) {
     return E.left(`the concurrency of ${who} must be an integer in 1..${MAX_LOGOUT_CONCURRENCY}`)
   }

@@ -26,8 +26,9 @@
  * and `--no-rotate-refresh-tokens` (see `startEmulator` in `fp-aws/emulator`).
  * It never prints an access token, except the public demo token {@link DEMO_TOKEN}.
  *
- * `fp-aws sso logout [--profile P | --sso-session S | --start-url U] [--dry-run] [--json]`
- * logs out like `aws sso logout` (see `fp-aws/auth/sso`): exit 0 on success, 1 when a
+ * `fp-aws sso logout [--profile P | --sso-session S | --start-url U] [--dry-run] [--concurrency N]
+ * [--json]` logs out like `aws sso logout` (see `fp-aws/auth/sso`), up to N files at a time
+ * (1..256, default 16): exit 0 on success, 1 when a
  * session could not be invalidated, a file could not be deleted or a cache was refused (a
  * directory on its path that another user could change), 2 on a usage error.
  *
@@ -66,8 +67,10 @@ import {
   listSessions,
   loadConfigFile,
   login,
+  DEFAULT_LOGOUT_CONCURRENCY,
   logoutAll,
   logoutSession,
+  MAX_LOGOUT_CONCURRENCY,
   profileStatus,
   readBounded,
   readCachedCredentials,
@@ -585,7 +588,11 @@ const ssoLogout: Command = {
     'With --profile, --sso-session or --start-url, only that session\'s token and the credentials\n' +
     'cached for its profiles are concerned. The endpoint follows AWS_ENDPOINT_URL_SSO,\n' +
     'AWS_ENDPOINT_URL and the config file. HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case)\n' +
-    'and AWS_CA_BUNDLE (or the profile\'s ca_bundle) are honoured. Tokens are never printed.\n\n' +
+    'and AWS_CA_BUNDLE (or the profile\'s ca_bundle) are honoured. Tokens are never printed.\n' +
+    'Up to --concurrency files are handled at a time (so as many Logout calls in flight), and all\n' +
+    'the calls share one retry quota. Once the endpoint of a region cannot be reached (connection\n' +
+    'refused, a name that does not resolve, a timeout), the other tokens of that region are kept,\n' +
+    'not sent, and reported (EndpointUnreachable); the other regions go on.\n\n' +
     'What was done goes to stdout; every problem to stderr. With --json, stdout holds only JSON:\n' +
     'the report, or {"error":{"type":…,"message":…}} when the command fails before there is one.\n\n' +
     'Exit status: 0 on success, 1 when a session could not be invalidated, a file removed or a\n' +
@@ -597,12 +604,22 @@ const ssoLogout: Command = {
     { name: 'sso-session', value: 'name', description: 'only this sso-session' },
     { name: 'start-url', value: 'url', description: 'only the session(s) of this start URL' },
     { name: 'dry-run', description: 'show what would be done; call nothing, remove nothing' },
+    {
+      name: 'concurrency',
+      value: 'n',
+      description: `how many files to handle at a time, 1..${MAX_LOGOUT_CONCURRENCY} (default ${DEFAULT_LOGOUT_CONCURRENCY})`
+    },
     { name: 'json', description: 'print only the report (or the error), as JSON, on stdout' }
   ],
   run: async (flags, io) => {
     const asJson = flags['json'] === true
     const target = logoutTarget(flags)
     if (E.isLeft(target)) return fail(io, asJson, usageError(target.left, ssoLogout.words), 2)
+    const rawConcurrency = flags['concurrency']
+    const concurrency = rawConcurrency === undefined ? DEFAULT_LOGOUT_CONCURRENCY : /^\d{1,3}$/.test(String(rawConcurrency)) ? Number(rawConcurrency) : NaN
+    if (!(concurrency >= 1 && concurrency <= MAX_LOGOUT_CONCURRENCY)) {
+      return fail(io, asJson, usageError(`--concurrency must be an integer in 1..${MAX_LOGOUT_CONCURRENCY}`, ssoLogout.words), 2)
+    }
     const homedir = nonEmpty(io.homedir) ?? nonEmpty(io.env['HOME']) ?? nonEmpty(io.env['USERPROFILE'])
     if (homedir === undefined) {
       return fail(io, asJson, { type: 'NoHomeDirectory', message: 'cannot find the home directory (HOME is not set)' }, 1)
@@ -625,6 +642,7 @@ const ssoLogout: Command = {
       homedir,
       envForRegion: (region: string): Env => ({ ...base.right, region }),
       dryRun: flags['dry-run'] === true,
+      concurrency,
       // the clock that tells a crashed write's temporary file from one in flight
       now: base.right.now
     }

@@ -381,7 +381,7 @@ describe('fp-aws sso logout', () => {
   it('--help: usage of the command, exit 0', async () => {
     const r = await cli(['sso', 'logout', '--help'], {})
     expect(r.code).toBe(0)
-    expect(r.out).toMatch(/^Usage: fp-aws sso logout \[--profile <name>\] \[--sso-session <name>\] \[--start-url <url>\] \[--dry-run\] \[--json\]/)
+    expect(r.out).toMatch(/^Usage: fp-aws sso logout \[--profile <name>\] \[--sso-session <name>\] \[--start-url <url>\] \[--dry-run\] \[--concurrency <n>\] \[--json\]/)
     const top = await cli(['--help'], {})
     expect(top.out).toContain('sso logout')
   })

@@ -48,6 +48,17 @@
  *   character, a character outside Latin-1) is kept and reported (`InvalidationFailed`): a
  *   token file is never deleted while its session may still be live.
  *
+ * Up to `concurrency` files (default {@link DEFAULT_LOGOUT_CONCURRENCY}) are swept at a time,
+ * so that many `Logout` calls are in flight together; the report lists every file in the order
+ * a one-at-a-time sweep gives (name order), whatever order the calls end in. All the calls of
+ * a sweep share one retry quota (the `retryQuota` of the first `Env` that `envForRegion`
+ * gives): a failing endpoint costs a bounded number of retries, not a retry series per file.
+ * Once a call to a region's endpoint fails to connect (`TransportError` `ConnectionRefused`,
+ * `DnsFailure`, `Timeout` or `TotalTimeout`: no answer, not an HTTP error), the calls of that
+ * region in flight are cancelled and no other is sent: the other token files of that region
+ * are kept (`EndpointUnreachable`, also in `errors`, with the first failure's reason); the
+ * sessions of the other regions go on.
+ *
  * {@link logoutSession} does the same for one session only (by profile, `sso-session` name
  * or start URL, read from the config file): its token file, and the CLI cache entries of
  * the role credentials obtained with it (see {@link logoutSession} for what is matched).
@@ -67,8 +78,9 @@ import { send } from '../../core/AWSRequest.js'
 import { isPlainObject, readEnv, readOptions } from '../../core/Args.js'
 import { configError, type ConfigError } from '../../core/Config.js'
 import { newEnv, type Env } from '../../core/Env.js'
-import type { AWSError } from '../../core/Error.js'
-import { classify } from '../../core/Retry.js'
+import type { AWSError, TransportError, TransportReason } from '../../core/Error.js'
+import type { Hooks } from '../../core/Hooks.js'
+import { classify, type QuotaRef } from '../../core/Retry.js'
 import { escapeControl } from '../../core/Text.js'
 import { Logout, newLogout } from '../../services/sso/Logout.js'
 import { validateAccessToken } from '../../services/sso/Types.js'
@@ -133,7 +145,29 @@ export interface LogoutOptions {
    * is left alone (since 0.2.0).
    */
   readonly now?: () => number
+  /**
+   * How many files are swept at a time, so how many `Logout` calls can be in flight: an
+   * integer in 1..256 (default {@link DEFAULT_LOGOUT_CONCURRENCY}); 1 sweeps one file after
+   * the other (since 0.2.0).
+   */
+  readonly concurrency?: number
 }
+
+/**
+ * How many files a sweep handles at a time by default (see `LogoutOptions.concurrency`): 16.
+ *
+ * @category constants
+ * @since 0.2.0
+ */
+export const DEFAULT_LOGOUT_CONCURRENCY = 16
+
+/**
+ * The largest `concurrency` a sweep accepts: 256.
+ *
+ * @category constants
+ * @since 0.2.0
+ */
+export const MAX_LOGOUT_CONCURRENCY = 256
 
 /**
  * How a token's session ended: `LoggedOut` (the `Logout` call succeeded),
@@ -190,6 +224,9 @@ export type DeletedFile =
  * - `MalformedToken`: `accessToken` is not a string, or `region` not a string;
  * - `NotSSOCredentials`: a credential cache entry of another provider;
  * - `InvalidationFailed`: the `Logout` call failed (also in `errors`);
+ * - `EndpointUnreachable`: the `Logout` call was not sent, or cancelled, because a call of
+ *   the sweep could not connect to the endpoint of the token's region (also in `errors`;
+ *   since 0.2.0);
  * - `DeleteFailed`: the file should have gone but could not be deleted (also in `errors`);
  * - `ChangedDuringSweep`: the file changed after the sweep began (its identity — device,
  *   inode, size, modification time — differs from the one seen when the sweep listed the
@@ -209,6 +246,7 @@ export type KeptReason =
   | 'MalformedToken'
   | 'NotSSOCredentials'
   | 'InvalidationFailed'
+  | 'EndpointUnreachable'
   | 'DeleteFailed'
   | 'ChangedDuringSweep'
   | 'ClaimLeftBehind'
@@ -350,14 +388,58 @@ interface Context {
   readonly report: Builder
   /** When the sweep began, by its clock: `NaN` without one (no file is then known to be stale). */
   readonly began: number
+  readonly calls: Calls
+}
+
+/** What the `Logout` calls of one sweep share. */
+interface Calls {
+  /** The retry quota of every call: the first `Env`'s. */
+  quota: QuotaRef | undefined
+  readonly regions: Map<string, RegionState>
+}
+
+/** The endpoint of a region, as the sweep knows it. */
+interface RegionState {
+  /** Cancels the calls of the region in flight once its endpoint is known unreachable. */
+  readonly controller: AbortController
+  /** The first failure to connect, and the file whose call it was. */
+  unreachable: { readonly file: string; readonly error: TransportError } | undefined
 }
 
 /** A sweep beginning now: its clock read once, for every staleness it judges. */
 const begin = (options: LogoutOptions): Context => ({
   options,
   report: builder(options.dryRun === true),
-  began: options.now?.() ?? NaN
+  began: options.now?.() ?? NaN,
+  calls: { quota: undefined, regions: new Map() }
 })
+
+/**
+ * Sweeps `items`, up to `concurrency` at a time, each with a report of its own; the reports
+ * are then added to the sweep's in the order of `items`.
+ */
+const sweepEach = async <A>(
+  ctx: Context,
+  items: ReadonlyArray<A>,
+  f: (c: Context, a: A) => Promise<void>
+): Promise<void> => {
+  const reports = items.map(() => builder(ctx.report.dryRun))
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++
+      await f({ ...ctx, report: reports[i] as Builder }, items[i] as A)
+    }
+  }
+  const width = Math.min(ctx.options.concurrency ?? DEFAULT_LOGOUT_CONCURRENCY, items.length)
+  await Promise.all(Array.from({ length: width }, worker))
+  for (const r of reports) {
+    ctx.report.invalidated.push(...r.invalidated)
+    ctx.report.deleted.push(...r.deleted)
+    ctx.report.kept.push(...r.kept)
+    ctx.report.errors.push(...r.errors)
+  }
+}
 
 /** A cache entry as seen when the sweep began: what it is, and its identity if a file. */
 interface Entry extends DirEntry {
@@ -716,14 +798,72 @@ const describeFailure = (e: AWSError): { readonly message: string; readonly erro
   }
 }
 
-const callLogout = async (ctx: Context, token: string, region: string): Promise<E.Either<AWSError, void>> => {
-  let env: Env
-  try {
-    env = ctx.options.envForRegion(region)
-  } catch {
-    return E.left({ _tag: 'EndpointError', message: 'envForRegion failed' })
+/** The transport failures that tell that a region's endpoint cannot be reached at all. */
+const UNREACHABLE: ReadonlySet<TransportReason> = new Set<TransportReason>([
+  'ConnectionRefused',
+  'DnsFailure',
+  'Timeout',
+  'TotalTimeout'
+])
+
+const regionState = (ctx: Context, region: string): RegionState => {
+  let state = ctx.calls.regions.get(region)
+  if (state === undefined) {
+    state = { controller: new AbortController(), unreachable: undefined }
+    ctx.calls.regions.set(region, state)
   }
-  return pipe(await send(Logout)(newLogout(token))(env)(), E.map(() => undefined))
+  return state
+}
+
+/**
+ * The `Env` of one call of the sweep: the sweep's retry quota, cancelled with the calls of
+ * its region, watching for a failure to connect. An `Env` that is not one is used as is
+ * (`send` says what is wrong with it).
+ */
+const sweepEnv = (ctx: Context, base: Env, state: RegionState, file: string): Env => {
+  const { signal, hooks, retryQuota } = base
+  if (!Array.isArray(hooks) || !(signal === undefined || signal === null || signal instanceof AbortSignal)) return base
+  if (typeof retryQuota?.get !== 'function' || typeof retryQuota.set !== 'function') return base
+  const watch: Hooks = {
+    onError: ({ error }) => {
+      if (error._tag !== 'TransportError' || !UNREACHABLE.has(error.reason) || state.unreachable !== undefined) return
+      state.unreachable = { file, error }
+      state.controller.abort()
+    }
+  }
+  return {
+    ...base,
+    retryQuota: (ctx.calls.quota ??= retryQuota),
+    signal:
+      signal === undefined || signal === null ? state.controller.signal : AbortSignal.any([signal, state.controller.signal]),
+    hooks: [...(hooks as ReadonlyArray<Hooks>), watch]
+  }
+}
+
+/** What became of a `Logout` call: its result, or not sent (or cancelled) since its endpoint is unreachable. */
+type CallResult =
+  | { readonly _tag: 'Sent'; readonly result: E.Either<AWSError, void> }
+  | { readonly _tag: 'Unreachable'; readonly cause: TransportError }
+
+const callLogout = async (ctx: Context, file: string, token: string, region: string): Promise<CallResult> => {
+  let base: Env
+  try {
+    base = ctx.options.envForRegion(region)
+  } catch {
+    return { _tag: 'Sent', result: E.left({ _tag: 'EndpointError', message: 'envForRegion failed' }) }
+  }
+  const state = regionState(ctx, region)
+  if (state.unreachable !== undefined) return { _tag: 'Unreachable', cause: state.unreachable.error }
+  const r = await send(Logout)(newLogout(token))(sweepEnv(ctx, base, state, file))()
+  // set meanwhile, by this call or another one
+  const first = state.unreachable as RegionState['unreachable']
+  if (E.isLeft(r) && first !== undefined && r.left._tag === 'TransportError' && base.signal?.aborted !== true) {
+    // the call that found the endpoint unreachable reports its own failure, not the cancellation of its retries
+    return first.file === file
+      ? { _tag: 'Sent', result: E.left(first.error) }
+      : { _tag: 'Unreachable', cause: first.error }
+  }
+  return { _tag: 'Sent', result: pipe(r, E.map(() => undefined)) }
 }
 
 const sweepToken = async (ctx: Context, entry: Entry, fallbackRegion?: string): Promise<void> => {
@@ -766,7 +906,17 @@ const sweepToken = async (ctx: Context, entry: Entry, fallbackRegion?: string): 
     ctx.report.invalidated.push({ file, startUrl, region, outcome: 'WouldLogOut' })
     return removeClaimed(ctx, file, loaded.read, { kind: 'token', file, startUrl, region, invalidation: 'WouldLogOut' })
   }
-  const r = await callLogout(ctx, sendable, region)
+  const call = await callLogout(ctx, file, sendable, region)
+  if (call._tag === 'Unreachable') {
+    const d = describeFailure(call.cause)
+    const message =
+      `could not invalidate the session of ${startUrl ?? 'an unknown start URL'} in ${region}: not sent, the endpoint ` +
+      `of ${region} is unreachable (${d.message} on an earlier call); the token file is kept`
+    keep(ctx, file, 'EndpointUnreachable', message)
+    ctx.report.errors.push({ file, operation: 'invalidate', message, error: 'EndpointUnreachable', code: d.code })
+    return
+  }
+  const r = call.result
   if (E.isLeft(r) && !tokenRejected(r.left)) {
     const d = describeFailure(r.left)
     const message = `could not invalidate the session of ${startUrl ?? 'an unknown start URL'} in ${region}: ${d.message}; the token file is kept`
@@ -836,7 +986,8 @@ const entryAt = async (dir: string, name: string): Promise<Entry | undefined> =>
  * Logs out of every SSO session cached under `homedir`, as `aws sso logout` does (see the
  * module description for the rules and where fp-aws is safer). Never fails: every problem
  * is in the report's `errors`, and {@link isLogoutSuccessful} tells whether there was one.
- * Files are handled one at a time, in name order.
+ * Up to `concurrency` files are handled at a time (default
+ * {@link DEFAULT_LOGOUT_CONCURRENCY}); the report lists them in name order.
  *
  * @example
  * import * as fs from 'node:fs'
@@ -886,8 +1037,8 @@ const sweepAll = async (options: LogoutOptions): Promise<LogoutReport> => {
   // both caches are listed when the sweep begins: a file written later is not swept
   const tokens = await listCache(ctx, tokenCacheDir(options.homedir))
   const credentials = await listCache(ctx, credentialCacheDir(options.homedir))
-  for (const e of tokens) await sweepToken(ctx, e)
-  for (const e of credentials) await sweepCredentials(ctx, e)
+  await sweepEach(ctx, tokens, (c, e) => sweepToken(c, e))
+  await sweepEach(ctx, credentials, sweepCredentials)
   return freeze(ctx.report)
 }
 
@@ -897,9 +1048,9 @@ const optionsProblem = (message: string): LogoutReport =>
 
 /** The options a JavaScript caller passed, checked and read once (a getter runs once). */
 const checkLogoutOptions = (options: unknown, who: string): E.Either<string, LogoutOptions> => {
-  const read = readOptions(options, ['homedir', 'envForRegion', 'dryRun', 'maxFileBytes', 'now'])
+  const read = readOptions(options, ['homedir', 'envForRegion', 'dryRun', 'maxFileBytes', 'now', 'concurrency'])
   if (E.isLeft(read)) return E.left(`the options of ${who} ${read.left}`)
-  const { homedir, envForRegion, dryRun, maxFileBytes, now } = read.right
+  const { homedir, envForRegion, dryRun, maxFileBytes, now, concurrency } = read.right
   if (typeof homedir !== 'string' || homedir === '') return E.left(`the homedir of ${who} must be a non-empty string`)
   if (typeof envForRegion !== 'function') return E.left(`the envForRegion of ${who} must be a function`)
   if (dryRun !== undefined && typeof dryRun !== 'boolean') return E.left(`the dryRun of ${who} must be a boolean`)
@@ -907,6 +1058,17 @@ const checkLogoutOptions = (options: unknown, who: string): E.Either<string, Log
     return E.left(`the maxFileBytes of ${who} must be a positive integer`)
   }
   if (now !== undefined && typeof now !== 'function') return E.left(`the now of ${who} must be a function`)
+  if (
+    concurrency !== undefined &&
+    !(
+      typeof concurrency === 'number' &&
+      Number.isSafeInteger(concurrency) &&
+      concurrency >= 1 &&
+      concurrency <= MAX_LOGOUT_CONCURRENCY
+    )
+  ) {
+    return E.left(`the concurrency of ${who} must be an integer in 1..${MAX_LOGOUT_CONCURRENCY}`)
+  }
   const f = envForRegion as (region: string) => Env
   const clock = now as (() => unknown) | undefined
   return E.right({
@@ -1087,8 +1249,8 @@ const sessionLogout = (options: LogoutSessionOptions): TE.TaskEither<ConfigError
             const names = p.credentials.map((file) => nodePath.basename(file))
             for (const [entry] of await staleWritesOf(ctx, credDir, names)) credentials.push(entry)
           }
-          for (const [entry, region] of tokens) await sweepToken(ctx, entry, region)
-          for (const entry of credentials) await sweepCredentials(ctx, entry)
+          await sweepEach(ctx, tokens, (c, [entry, region]) => sweepToken(c, entry, region))
+          await sweepEach(ctx, credentials, sweepCredentials)
           return E.right(freeze(ctx.report))
         })()
     )

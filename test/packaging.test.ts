@@ -233,6 +233,12 @@ out.cjs = [...new Set(loaded())].sort()
 console.log(JSON.stringify(out))
 `
 
+/** What the command line loads before a command runs: no emulator module (only `sso emulator` loads it). */
+const cliLoadsSnippet = `const main = require('fp-aws/cli/main')
+const emulator = Object.keys(require.cache).filter((f) => /[\\\\/]emulator[\\\\/](index|oidc|pages|operations|faults)\\.js$/.test(f))
+console.log(JSON.stringify({ main: typeof main.main, emulator }))
+`
+
 /** The snippet as TypeScript, with type-level checks: wrong uses must be errors. */
 const tsBody = `  const started = await startEmulator({ tokens: { 'tok-1': {} } })()
   if (E.isLeft(started)) throw new Error(started.left.message)
@@ -377,6 +383,7 @@ beforeAll(async () => {
   await writeFile(path.join(consumer, 'load-all.mjs'), loadAllSnippet)
   await writeFile(path.join(consumer, 'compose.mjs'), composeEsm)
   await writeFile(path.join(consumer, 'root-loads.mjs'), rootLoadsSnippet)
+  await writeFile(path.join(consumer, 'cli-loads.cjs'), cliLoadsSnippet)
   await writeFile(path.join(consumer, 'compose.cjs'), composeCjs)
   await writeFile(path.join(consumer, 'check-esm.mts'), tsEsm)
   await writeFile(path.join(consumer, 'check-cjs.cts'), tsCjs)
@@ -465,6 +472,11 @@ describe('the packed package', () => {
   it('loads neither monocle-ts nor io-ts for the root module, from ESM or CommonJS', async () => {
     const r = ok(await run(process.execPath, ['root-loads.mjs'], consumer), 'node root-loads.mjs')
     expect(JSON.parse(r.stdout.trim())).toEqual({ esm: ['fp-ts'], cjs: ['fp-ts'] })
+  })
+
+  it('loads no emulator module with the command line (sso logout, login, status, … never start a server)', async () => {
+    const r = ok(await run(process.execPath, ['cli-loads.cjs'], consumer), 'node cli-loads.cjs')
+    expect(JSON.parse(r.stdout.trim())).toEqual({ main: 'function', emulator: [] })
   })
 
   it('runs Logout against the emulator as native ESM', async () => {

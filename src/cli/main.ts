@@ -88,7 +88,8 @@ import {
   type SSOSessionRef
 } from '../auth/sso/index.js'
 import { reveal } from '../core/Sensitive.js'
-import { DEMO_SEED, DEMO_TOKEN, parseSeedFile, startEmulator, type TokenSeed } from '../emulator/index.js'
+import type { TokenSeed } from '../emulator/operations.js'
+import { DEMO_SEED, DEMO_TOKEN, parseSeedFile } from '../emulator/seed.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -506,6 +507,8 @@ const ssoEmulator: Command = {
       io.stderr(seed.left)
       return 2
     }
+    // loaded here: the other commands never start a server, and need not load one
+    const { startEmulator } = await import('../emulator/index.js')
     const started = await startEmulator({
       port,
       host,

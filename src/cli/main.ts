@@ -1162,17 +1162,14 @@ const run = async (argv: ReadonlyArray<string>, io: CliIO): Promise<number> => {
  * @example
  * import { main } from 'fp-aws/cli/main'
  *
- * // start the emulator on a free port, then stop it
- * const stop = new AbortController()
- * const io = {
- *   stdout: (s: string) => {
- *     if (s.includes('listening on')) stop.abort()
- *   },
- *   stderr: () => undefined,
- *   env: {},
- *   signal: stop.signal
- * }
- * void main(['sso', 'emulator', '--port', '0'], io).then((code) => assert.strictEqual(code, 0))
+ * // a usage error is found before anything is started (or loaded: the emulator is loaded
+ * // only when `sso emulator` starts it)
+ * const err: Array<string> = []
+ * const io = { stdout: () => undefined, stderr: (s: string) => void err.push(s), env: {} }
+ * void main(['sso', 'emulator', '--port', 'x'], io).then((code) => {
+ *   assert.strictEqual(code, 2)
+ *   assert.ok(err.join('').startsWith('fp-aws: --port must be an integer in 0..65535'))
+ * })
  *
  * @category main
  * @since 0.1.0

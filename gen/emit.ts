@@ -444,6 +444,7 @@ const importsFor = (
         'DateTime',
         'decodeJsonResponse',
         'decodeTextResponse',
+        'dropEmpty',
         'EpochSeconds',
         'EpochSecondsString',
         'HttpDate',
@@ -849,8 +850,7 @@ export const ${dict}: AWSRequest<${op.input.name}, ${op.output.name}, ${errorTyp
 `
   const sharedNames = shared.flatMap(structureNames)
   const sharedTypes = shared.flatMap((s) => [s.name, `${s.name}Json`])
-  const usesDropEmpty = code.includes('dropEmpty(')
-  const full = `${code}${usesDropEmpty ? DROP_EMPTY : ''}`.replace(SECRET_INSTANCES, usedSecretInstances(code))
+  const full = code.replace(SECRET_INSTANCES, usedSecretInstances(code))
   const imports = importsFor(full, paths.core, [
     ['./Service.js', [svc.annex.serviceName], []],
     ['./Types.js', sharedNames, sharedTypes]
@@ -862,17 +862,6 @@ ${full}`
   return { path: `${paths.dir(svc)}/${op.name}.ts`, text }
 }
 
-const DROP_EMPTY = `
-/** A JSON body without absent members and empty lists. */
-const dropEmpty = (o: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> => {
-  const out: Record<string, unknown> = {}
-  for (const k of Object.keys(o)) {
-    const v = o[k]
-    if (v !== undefined && !(Array.isArray(v) && v.length === 0)) out[k] = v
-  }
-  return out
-}
-`
 
 const usedSecretInstances = (code: string): string =>
   [/\bSecretEq\b/.test(code.replace(SECRET_INSTANCES, '')) ? 'const SecretEq = getEq(S.Eq)' : '', /\bSecretShow\b/.test(code.replace(SECRET_INSTANCES, '')) ? 'const SecretShow = getShow<string>()' : '']

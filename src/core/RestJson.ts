@@ -353,6 +353,32 @@ export const dropUndefined = <O>(o: object): O => {
 }
 
 /**
+ * A request's JSON body without its absent (`undefined`) members and its empty lists: what
+ * generated encoders send, since an empty list cannot be told from an absent one.
+ *
+ * @example
+ * import { dropEmpty } from 'fp-aws/core/RestJson'
+ *
+ * assert.deepStrictEqual(dropEmpty({ a: 1, b: undefined, c: [], d: ['x'] }), { a: 1, d: ['x'] })
+ *
+ * @category codecs
+ * @since 0.2.0
+ */
+export const dropEmpty = (o: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> => {
+  const out: Record<string, unknown> = {}
+  if (typeof o !== 'object' || o === null) return out
+  try {
+    for (const k of Object.keys(o)) {
+      const v = o[k]
+      if (v !== undefined && !(Array.isArray(v) && v.length === 0)) defineOwn(out, k, v)
+    }
+  } catch {
+    // members that cannot be read are left out
+  }
+  return out
+}
+
+/**
  * io-ts codec of a wire structure: a JSON object whose unknown members are dropped and
  * whose absent (`undefined`) members are left out when encoding. `wire` maps the members the
  * model renames (`jsonName`) to their JSON keys: the record is keyed by member names, the JSON

@@ -25,6 +25,7 @@ import { totalEncoder, type HttpRequest } from '../../core/Request.js'
 import {
   arrayFromNullable,
   decodeJsonResponse,
+  dropEmpty,
   Integer,
   invalidMember,
   optionalSecret,
@@ -609,14 +610,4 @@ export const CreateToken: AWSRequest<CreateToken, CreateTokenResponse, CreateTok
   errorCodes: createTokenErrors,
   toRequest: encodeCreateToken,
   parseResponse: decodeJsonResponse(OPERATION, CreateTokenResponseCodec)
-}
-
-/** A JSON body without absent members and empty lists. */
-const dropEmpty = (o: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> => {
-  const out: Record<string, unknown> = {}
-  for (const k of Object.keys(o)) {
-    const v = o[k]
-    if (v !== undefined && !(Array.isArray(v) && v.length === 0)) out[k] = v
-  }
-  return out
 }

@@ -22,6 +22,7 @@ import type { ValidationError } from '../../core/Error.js'
 import { totalEncoder, type HttpRequest } from '../../core/Request.js'
 import {
   decodeJsonResponse,
+  dropEmpty,
   Integer,
   invalidMember,
   optionalSecret,
@@ -465,14 +466,4 @@ export const StartDeviceAuthorization: AWSRequest<
   errorCodes: startDeviceAuthorizationErrors,
   toRequest: encodeStartDeviceAuthorization,
   parseResponse: decodeJsonResponse(OPERATION, StartDeviceAuthorizationResponseCodec)
-}
-
-/** A JSON body without absent members and empty lists. */
-const dropEmpty = (o: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> => {
-  const out: Record<string, unknown> = {}
-  for (const k of Object.keys(o)) {
-    const v = o[k]
-    if (v !== undefined && !(Array.isArray(v) && v.length === 0)) out[k] = v
-  }
-  return out
 }

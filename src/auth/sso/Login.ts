@@ -42,7 +42,16 @@ import * as t from 'io-ts'
 import { optional, TimestampCodec } from './Codec.js'
 import type { FileError } from './File.js'
 import { resolveSecure, writeFileSecure } from './Secure.js'
-import { loadConfigFile, sessionCacheId, ssoProfile, ssoSession, type SSOConfigError, type SSOSessionRef } from './Session.js'
+import {
+  loadConfigFile,
+  readSessionTarget,
+  sessionCacheId,
+  ssoProfile,
+  ssoSession,
+  type SessionTarget,
+  type SSOConfigError,
+  type SSOSessionRef
+} from './Session.js'
 import { readJsonFile, sha1Hex, tokenCacheDir, tokenCacheFile, type SSOToken } from './Token.js'
 
 // -------------------------------------------------------------------------------------
@@ -55,7 +64,7 @@ import { readJsonFile, sha1Hex, tokenCacheDir, tokenCacheFile, type SSOToken } f
  * @category model
  * @since 0.2.0
  */
-export type LoginTarget = { readonly profile: string } | { readonly ssoSession: string }
+export type LoginTarget = SessionTarget
 
 /**
  * What the user is shown: the verification URI and user code of the device code grant, or
@@ -679,13 +688,8 @@ const resolveTarget = (file: ConfigFile, path: string, target: LoginTarget): E.E
 export const login = (target: LoginTarget, options: LoginOptions): TE.TaskEither<LoginError, LoginResult> => {
   const bad = (what: string): TE.TaskEither<LoginError, LoginResult> =>
     TE.left(failure('InvalidOptions', `the options of login: ${what}`))
-  const readTarget = readOptions(target, ['profile', 'ssoSession'])
-  if (E.isLeft(readTarget)) return bad(`the target ${readTarget.left}`)
-  const tp = readTarget.right.profile
-  const ts = readTarget.right.ssoSession
-  if ((tp === undefined) === (ts === undefined)) return bad('the target needs either a profile or an ssoSession')
-  if (typeof (tp ?? ts) !== 'string') return bad('the profile or ssoSession must be a string')
-  const checkedTarget: LoginTarget = tp !== undefined ? { profile: tp as string } : { ssoSession: ts as string }
+  const checkedTarget = readSessionTarget(target)
+  if (E.isLeft(checkedTarget)) return bad(checkedTarget.left)
   const read = readOptions(options, [
     'homedir', 'env', 'prompt', 'openBrowser', 'useDeviceCode', 'redirectPort', 'timeoutMs', 'now', 'sleep',
     'randomBytes', 'readFile', 'envForRegion', 'signal'
@@ -708,7 +712,7 @@ export const login = (target: LoginTarget, options: LoginOptions): TE.TaskEither
     return bad('timeoutMs must be a positive number of milliseconds')
   }
   const checked = { ...(o as unknown as LoginOptions), env: env.right, homedir: o.homedir }
-  const run = loginChecked(checkedTarget, checked)
+  const run = loginChecked(checkedTarget.right, checked)
   // a function the caller gave (prompt, now, sleep, …) may throw: a Left, never a rejection
   return () => run().catch(() => E.left(failure('InvalidOptions', 'a function given in the options of login failed')))
 }

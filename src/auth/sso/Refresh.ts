@@ -36,7 +36,16 @@ import { formatTimestamp } from './Codec.js'
 import type { SSOTokenError } from './fromSSO.js'
 import { cliTokenText } from './Login.js'
 import { resolveSecure, writeFileSecure } from './Secure.js'
-import { loadConfigFile, sessionCacheId, ssoProfile, ssoSession, type SSOConfigError, type SSOSessionRef } from './Session.js'
+import {
+  loadConfigFile,
+  readSessionTarget,
+  sessionCacheId,
+  ssoProfile,
+  ssoSession,
+  type SessionTarget,
+  type SSOConfigError,
+  type SSOSessionRef
+} from './Session.js'
 import { isTokenExpired, readToken, tokenCacheFile, type SSOToken } from './Token.js'
 
 // -------------------------------------------------------------------------------------
@@ -49,7 +58,7 @@ import { isTokenExpired, readToken, tokenCacheFile, type SSOToken } from './Toke
  * @category model
  * @since 0.2.0
  */
-export type TokenTarget = { readonly profile: string } | { readonly ssoSession: string }
+export type TokenTarget = SessionTarget
 
 /**
  * What {@link fromSSOToken} needs.
@@ -187,12 +196,8 @@ const tokenError = (
 export const fromSSOToken = (target: TokenTarget, options: FromSSOTokenOptions): TE.TaskEither<FromSSOTokenError, Sensitive<string>> => {
   const bad = (what: string): TE.TaskEither<FromSSOTokenError, Sensitive<string>> =>
     TE.left(configError('fromSSOToken', `the options of fromSSOToken: ${what}`))
-  const readTarget = readOptions(target, ['profile', 'ssoSession'])
-  if (E.isLeft(readTarget)) return bad(`the target ${readTarget.left}`)
-  const tp = readTarget.right.profile
-  const ts = readTarget.right.ssoSession
-  if ((tp === undefined) === (ts === undefined)) return bad('the target needs either a profile or an ssoSession')
-  if (typeof (tp ?? ts) !== 'string') return bad('the profile or ssoSession must be a string')
+  const checkedTarget = readSessionTarget(target)
+  if (E.isLeft(checkedTarget)) return bad(checkedTarget.left)
   const read = readOptions(options, ['homedir', 'env', 'now', 'readFile', 'envForRegion'])
   if (E.isLeft(read)) return bad(read.left)
   const o = read.right
@@ -209,7 +214,7 @@ export const fromSSOToken = (target: TokenTarget, options: FromSSOTokenOptions):
     ...(o.readFile === undefined ? {} : { readFile: o.readFile as ReadFile }),
     ...(o.envForRegion === undefined ? {} : { envForRegion: o.envForRegion as FromSSOTokenOptions['envForRegion'] })
   }
-  const who: TokenOwner = tp !== undefined ? { profile: tp as string } : { ssoSession: ts as string }
+  const who: TokenOwner = checkedTarget.right
   const run = pipe(
     loadConfigFile({ env: checked.env, homedir: checked.homedir, readFile: checked.readFile }),
     TE.chainEitherKW(({ path, file }) =>

@@ -83,6 +83,36 @@ export type SSOSessionRef =
   | { readonly _tag: 'Legacy'; readonly startUrl: string; readonly region: string | undefined }
 
 /**
+ * What a token is asked for: a profile, or an `[sso-session]` by name.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export type SessionTarget = { readonly profile: string } | { readonly ssoSession: string }
+
+/**
+ * Reads a {@link SessionTarget} a JavaScript caller passed: exactly one of `profile` and
+ * `ssoSession`, a string; otherwise what is wrong with it (never the value).
+ *
+ * @example
+ * import { readSessionTarget } from 'fp-aws/auth/sso/Session'
+ *
+ * assert.deepStrictEqual(readSessionTarget({ profile: 'dev' }), { _tag: 'Right', right: { profile: 'dev' } })
+ * assert.strictEqual(readSessionTarget({ profile: 'dev', ssoSession: 'corp' })._tag, 'Left')
+ *
+ * @category config
+ * @since 0.2.0
+ */
+export const readSessionTarget = (target: unknown): E.Either<string, SessionTarget> => {
+  const read = readOptions(target, ['profile', 'ssoSession'])
+  if (E.isLeft(read)) return E.left(`the target ${read.left}`)
+  const { profile, ssoSession } = read.right
+  if ((profile === undefined) === (ssoSession === undefined)) return E.left('the target needs either a profile or an ssoSession')
+  if (typeof (profile ?? ssoSession) !== 'string') return E.left('the profile or ssoSession must be a string')
+  return E.right(profile !== undefined ? { profile: profile as string } : { ssoSession: ssoSession as string })
+}
+
+/**
  * The SSO settings of one profile.
  *
  * @category model

@@ -202,18 +202,23 @@ const fail = (message: string): never => {
 const localName = (id: string): string => id.slice(id.indexOf('#') + 1)
 
 /** Traits the generator knows; any other trait on a member or operation is an error. */
-const KNOWN_TRAITS = new Set([
-  'smithy.api#documentation',
-  'smithy.api#required',
-  'smithy.api#default',
-  'smithy.api#sensitive',
+/** The traits that bind a member to a part of the HTTP message other than the JSON body. */
+const BINDING_TRAITS: ReadonlyArray<string> = [
   'smithy.api#httpHeader',
   'smithy.api#httpQuery',
   'smithy.api#httpLabel',
   'smithy.api#httpQueryParams',
   'smithy.api#httpPrefixHeaders',
   'smithy.api#httpPayload',
-  'smithy.api#httpResponseCode',
+  'smithy.api#httpResponseCode'
+]
+
+const KNOWN_TRAITS = new Set([
+  'smithy.api#documentation',
+  'smithy.api#required',
+  'smithy.api#default',
+  'smithy.api#sensitive',
+  ...BINDING_TRAITS,
   'smithy.api#timestampFormat',
   'smithy.api#jsonName',
   'smithy.api#length',
@@ -331,15 +336,7 @@ export const readService = (root: string, modelFile: string, annexFile: string):
       const mt = def.traits ?? {}
       for (const k of Object.keys(mt)) if (!KNOWN_TRAITS.has(k)) fail(`${id}$${m}: trait ${k} is not supported yet`)
       const targetTraits = def.target.startsWith('smithy.api#') ? {} : (shape(def.target).traits ?? {})
-      const bindings = [
-        'smithy.api#httpHeader',
-        'smithy.api#httpQuery',
-        'smithy.api#httpLabel',
-        'smithy.api#httpQueryParams',
-        'smithy.api#httpPrefixHeaders',
-        'smithy.api#httpPayload',
-        'smithy.api#httpResponseCode'
-      ].filter((k) => k in mt)
+      const bindings = BINDING_TRAITS.filter((k) => k in mt)
       if (bindings.length > 1) fail(`${id}$${m}: more than one HTTP binding (${bindings.join(', ')})`)
       let location: Location = 'body'
       let wireName = typeof mt['smithy.api#jsonName'] === 'string' ? (mt['smithy.api#jsonName'] as string) : m

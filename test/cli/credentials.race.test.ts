@@ -8,10 +8,10 @@ import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readToken, tokenCacheFile } from '../../src/auth/sso/index.js'
 import { reveal } from '../../src/core/Sensitive.js'
+import { bundleCli } from '../util/cli.js'
 import { useWorld } from './ssoWorld.js'
 
 const world = useWorld()
@@ -20,14 +20,7 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-aws-race-'))
 const bin = path.join(scratch, 'bin.cjs')
 
 beforeAll(async () => {
-  await build({
-    entryPoints: [path.resolve(__dirname, '..', '..', 'src', 'cli', 'bin.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile: bin,
-    logLevel: 'silent'
-  })
+  await bundleCli(bin)
 }, 60_000)
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }))
 

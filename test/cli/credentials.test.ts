@@ -9,10 +9,10 @@ import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { awsCliEnv, findAwsCliV2, ssoEndpointDataPath, type AwsCli } from '../util/awscli.js'
 import { spawn } from 'node:child_process'
+import { bundleCli } from '../util/cli.js'
 import { ACCOUNT, CONFIG, OLD_URL, ROLE, useWorld, type World } from './ssoWorld.js'
 
 const world = useWorld()
@@ -168,14 +168,7 @@ const bin = path.join(scratch, 'bin.cjs')
 
 beforeAll(async () => {
   if (awsCli === undefined) return
-  await build({
-    entryPoints: [path.resolve(__dirname, '..', '..', 'src', 'cli', 'bin.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile: bin,
-    logLevel: 'silent'
-  })
+  await bundleCli(bin)
 }, 60_000)
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }))
 

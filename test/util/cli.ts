@@ -2,7 +2,20 @@
  * The `fp-aws` command line run in this process, as the executable runs it, with its
  * standard output and standard error captured.
  */
+import * as path from 'node:path'
+import { build } from 'esbuild'
 import { main, type CliIO } from '../../src/cli/main.js'
+
+/** Bundles the command line from its sources into one CommonJS file, for tests that run it as a process. */
+export const bundleCli = (outfile: string): Promise<unknown> =>
+  build({
+    entryPoints: [path.resolve(__dirname, '..', '..', 'src', 'cli', 'bin.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile,
+    logLevel: 'silent'
+  })
 
 /** What a run of the command line gave: its exit code, and what it wrote on each stream. */
 export interface CliRun {

@@ -168,11 +168,19 @@ const main = async () => {
   }
   const repro = reproduction(quoted, figures)
   const quotedFrom = quoted === null ? null : path.relative(rootDir, against) || against
-  const md = resultsMarkdown({ results, phases: done, repro, quotedFrom, notesDir: path.join(benchDir, 'notes') })
+  const md = resultsMarkdown({
+    results,
+    phases: done,
+    repro,
+    quoted,
+    quotedFrom,
+    notesDir: path.join(benchDir, 'notes')
+  })
 
   await mkdir(path.dirname(out), { recursive: true })
   await writeFile(out, md)
   await writeFile(jsonOut, JSON.stringify(results, null, 2) + '\n')
+  process.stdout.write(md + '\n')
   log(`wrote ${path.relative(process.cwd(), out) || out} and ${path.relative(process.cwd(), jsonOut) || jsonOut}`)
 
   if (quoted === null) log(`reproduction: no ${path.relative(process.cwd(), against)} to compare with`)

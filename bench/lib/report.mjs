@@ -42,6 +42,20 @@ export const noteFor = (notesDir, id) => {
   return existsSync(p) ? readFileSync(p, 'utf8').trim() : '(no note)'
 }
 
+/** The figures in only one of the quoted results and this run, if any. */
+const unmatched = (quoted, figures) => {
+  if (quoted === null) return ''
+  const q = (quoted.figures ?? []).map((f) => f.id)
+  const now = figures.map((f) => f.id)
+  const gone = q.filter((id) => !now.includes(id))
+  const added = now.filter((id) => !q.includes(id))
+  const ids = (xs) => xs.map((id) => `\`${id}\``).join(', ')
+  return [
+    gone.length === 0 ? '' : `\n\nQuoted, not measured in this run: ${ids(gone)}.`,
+    added.length === 0 ? '' : `\n\nMeasured in this run, not quoted: ${ids(added)}.`
+  ].join('')
+}
+
 const figureRow = (f) => [
   `${f.title} (\`${f.id}\`)`,
   fmtTarget(f.target, f.unit),
@@ -64,7 +78,7 @@ const pairsPerPhase = (phases) =>
     .join(', ')
 
 /** bench/RESULTS.md. */
-export const resultsMarkdown = ({ results, phases, repro, quotedFrom, notesDir }) => {
+export const resultsMarkdown = ({ results, phases, repro, quoted, quotedFrom, notesDir }) => {
   const figures = results.figures
   const targeted = figures.filter((f) => f.target !== undefined)
   const reported = figures.filter((f) => f.target === undefined)
@@ -109,7 +123,7 @@ ${
     : `Whether each new median lies within the range of the same figure in ${quotedFrom} (the results the README quotes), read before this run overwrote it.\n\n${reproductionTable(
         repro
       )}`
-}
+}${unmatched(quoted, results.figures)}
 
 ## Other figures (reported, no target)
 

@@ -301,4 +301,15 @@ describe('bench/lib: figures, order, reproduction', () => {
     expect(next).toContain('| throughput | 3.50× | 3.10–4.00 | 3 | ≥ 3× | met |')
     expect(() => replaceReadmeBlock('no markers', results)).toThrow(/bench:begin/)
   })
+
+  it("README.md's figures table is the one bench/results.json gives", async () => {
+    const { replaceReadmeBlock } = await load<Report>('report.mjs')
+    const readme = await readFile(path.join(repo, 'README.md'), 'utf8')
+    const results = JSON.parse(await readFile(path.join(repo, 'bench', 'results.json'), 'utf8')) as {
+      readonly smoke: boolean
+    }
+    expect(results.smoke).toBe(false)
+    // after `npm run bench`, run `node bench/readme.mjs` (or `npm run bench -- --readme`)
+    expect(replaceReadmeBlock(readme, results)).toBe(readme)
+  })
 })

@@ -47,18 +47,48 @@ export const pairs = async (runs, a, b, onPair = () => {}) => {
 export const ratios = (ps) => ps.map((p) => p.a / p.b)
 
 /**
+ * Runs `steps` (functions resolving a value) in `runs` rounds, in the given order in even
+ * rounds and in the reverse order in odd ones, so that any two of them alternate which goes
+ * first, as `pairs` does for two. Resolves one array of results a round, in `steps`' order.
+ */
+export const rounds = async (runs, steps, onRound = () => {}) => {
+  const out = []
+  for (let i = 0; i < runs; i++) {
+    const row = new Array(steps.length)
+    const order = steps.map((_, j) => j)
+    if (i % 2 === 1) order.reverse()
+    for (const j of order) row[j] = await steps[j](i)
+    out.push(row)
+    onRound(i, row)
+  }
+  return out
+}
+
+/**
  * A reported figure.
  * - `samples`: one ratio per pair (or one value per run for a figure without a partner);
  * - `target`: `{ op: '<=' | '>=', value }`, or undefined for a figure that is only reported;
- * - `unit`: '×' for ratios, or e.g. 'ms', 's', 'KiB' for absolute figures.
+ * - `unit`: '×' for ratios, or e.g. 'ms', 's', 'KiB' for absolute figures;
+ * - `deterministic`: true for a figure measured once because it cannot vary (a bundle's
+ *   size), so that the report says so instead of showing a range of one.
  * The verdict is 'met' when every sample is on the target's side, 'not met' otherwise,
  * and '' when there is no target.
  */
-export const figure = ({ id, title, samples, target, unit = '×', note }) => {
+export const figure = ({ id, title, samples, target, unit = '×', note, deterministic }) => {
   const s = spread(samples)
   const verdict =
     target === undefined ? '' : (target.op === '<=' ? s.max <= target.value : s.min >= target.value) ? 'met' : 'not met'
-  return { id, title, unit, target, samples, ...s, verdict, ...(note === undefined ? {} : { note }) }
+  return {
+    id,
+    title,
+    unit,
+    target,
+    samples,
+    ...s,
+    verdict,
+    ...(note === undefined ? {} : { note }),
+    ...(deterministic === true ? { deterministic: true } : {})
+  }
 }
 
 const digits = (x) => (Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 10 ? 1 : 2)
@@ -67,12 +97,41 @@ const digits = (x) => (Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 10 ? 1 : 2)
 export const fmt = (x, unit = '×') =>
   unit === '×' ? `${x.toFixed(2)}×` : `${x.toLocaleString('en-US', { maximumFractionDigits: digits(x) })} ${unit}`
 
-/** `1.23× (1.10–1.40, 5 pairs)`. */
+/** `1.23× (1.10–1.40, 5 pairs)`, or `0.37× (deterministic)` for a figure measured once. */
 export const fmtFigure = (f) =>
-  `${fmt(f.median, f.unit)} (${f.unit === '×' ? f.min.toFixed(2) : fmt(f.min, f.unit).split(' ')[0]}–${fmt(f.max, f.unit)}, ${f.n} ${f.unit === '×' ? 'pairs' : 'runs'})`
+  f.deterministic === true
+    ? `${fmt(f.median, f.unit)} (deterministic)`
+    : `${fmt(f.median, f.unit)} (${f.unit === '×' ? f.min.toFixed(2) : fmt(f.min, f.unit).split(' ')[0]}–${fmt(
+        f.max,
+        f.unit
+      )}, ${f.n} ${f.unit === '×' ? 'pairs' : 'runs'})`
 
-/** `≤ 0.6×` / `≥ 3×`. */
-export const fmtTarget = (t) => (t === undefined ? '–' : `${t.op === '<=' ? '≤' : '≥'} ${t.value}${'×'}`)
+/** `≤ 0.6×` / `≥ 3×` / `≤ 0 modules`. */
+export const fmtTarget = (t, unit = '×') =>
+  t === undefined ? '–' : `${t.op === '<=' ? '≤' : '≥'} ${t.value}${unit === '×' ? '×' : ` ${unit}`}`
+
+/** The range alone: `1.10–1.40` (`12–15 ms`), or `deterministic` for a figure measured once. */
+export const fmtRange = (f) =>
+  f.deterministic === true
+    ? 'deterministic'
+    : f.unit === '×'
+    ? `${f.min.toFixed(2)}–${f.max.toFixed(2)}`
+    : `${fmt(f.min, f.unit).split(' ')[0]}–${fmt(f.max, f.unit)}`
+
+/** How many pairs (or runs) a figure is the median of: `11`, or `1 (deterministic)`. */
+export const fmtPairs = (f) => (f.deterministic === true ? '1 (deterministic)' : String(f.n))
+
+/** The verdict as the report shows it: `met`, `**not met**`, or `–` without a target. */
+export const fmtVerdict = (f) => (f.verdict === 'met' ? 'met' : f.verdict === 'not met' ? '**not met**' : '–')
+
+/** Whether a new figure's median lies within a quoted figure's range (min–max). */
+export const within = (f, quoted) => f.median >= quoted.min && f.median <= quoted.max
+
+/** A Markdown table. */
+export const table = (head, rows) =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join(
+    '\n'
+  )
 
 /** Reads `--runs N`, `--smoke` and `--out FILE` the same way in every phase script. */
 export const phaseArgs = (argv = process.argv.slice(2), defaults = { runs: 5 }) => {

@@ -3,7 +3,9 @@
 // A B, B A, …, each pair on a cache rebuilt identically for both, both talking to the same
 // emulator (`startEmulator` from dist, in this process, on 127.0.0.1).
 //
-//   node bench/phases/cli.mjs [--runs N] [--smoke]      (assumes `npm run build` was run)
+//   node bench/phases/cli.mjs [--runs N] [--smoke] [--bin FILE]   (assumes `npm run build` was run)
+//
+// `--bin FILE` runs another build of the executable as fp-aws (e.g. an older one, to compare).
 //
 // Prints one JSON line `{ phase, title, figures, markdown }`. Nothing it prints holds a token
 // or a secret: the caches are made of random values that are never shown, the children's
@@ -19,12 +21,12 @@ import { fileURLToPath } from 'node:url'
 import { emit, figure, fmtFigure, median, pairs, phaseArgs, ratios } from '../lib/paired.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-const bin = path.join(root, 'dist', 'cjs', 'cli', 'bin.js')
 const require = createRequire(import.meta.url)
 const { startEmulator } = require(path.join(root, 'dist', 'cjs', 'emulator', 'index.js'))
 const { credentialCacheKey, credentialCacheFile, login, tokenCacheFile } = require(path.join(root, 'dist', 'cjs', 'auth', 'sso', 'index.js'))
 
-const { runs } = phaseArgs()
+const { runs, at } = phaseArgs()
+const bin = path.resolve(at('bin') ?? path.join(root, 'dist', 'cjs', 'cli', 'bin.js'))
 const RACE = 16
 const log = (s) => process.stderr.write(`[bench:cli] ${s}\n`)
 
@@ -359,7 +361,7 @@ const markdown = [
   '## The command line against the AWS CLI',
   '',
   `Whole processes, ${runs} pair${runs === 1 ? '' : 's'} each, interleaved (fp-aws first in odd pairs, the AWS CLI first in even ones);`,
-  `fp-aws is \`node dist/cjs/cli/bin.js\` (Node ${process.version}), the AWS CLI is ${awsVersion} (\`${awsPath}\`).`,
+  `fp-aws is \`node ${path.relative(root, bin)}\` (Node ${process.version}), the AWS CLI is ${awsVersion} (\`${awsPath}\`).`,
   'Both talk to the same emulator (`startEmulator` from dist, auto-approve, refresh-token rotation on, one-hour access',
   'tokens) on 127.0.0.1: fp-aws through `AWS_ENDPOINT_URL_SSO` and `AWS_ENDPOINT_URL_SSO_OIDC`, the AWS CLI (which',
   'ignores those before 2.13) through an `AWS_DATA_PATH` endpoint rule set for `sso` and `sso-oidc`.',

@@ -4,6 +4,10 @@
  * io-ts and monocle-ts from node_modules), each with a `-r` preload that writes the module
  * list (`require.cache`) at exit. Each command loads its own module and what it uses, never
  * the emulator, login, OIDC, the browser opener or another command's module.
+ *
+ * The executable as shipped is one file bundled by scripts/build-cli.mjs: there, what a
+ * command does not use must stay uninitialised, which shows in the Node built-ins it loads
+ * (`process.moduleLoadList`) and the packages it requires from node_modules.
  */
 import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
@@ -18,6 +22,7 @@ fs.mkdirSync(cache, { recursive: true })
 const dir = fs.mkdtempSync(path.join(cache, 'fp-aws-modules-'))
 const out = path.join(dir, 'src')
 const preload = path.join(dir, 'modules.cjs')
+const bundled = path.join(dir, 'dist', 'cjs', 'cli', 'bin.js')
 const home = path.join(dir, 'home')
 
 const sources = (d: string): ReadonlyArray<string> =>
@@ -37,9 +42,16 @@ beforeAll(async () => {
     logLevel: 'silent'
   })
   fs.writeFileSync(path.join(dir, 'package.json'), '{ "type": "commonjs" }\n')
+  // scripts/ is plain JavaScript: loaded by a path the type checker does not follow
+  const script = path.join(root, 'scripts', 'build-cli.mjs')
+  const { buildCli } = (await import(script)) as { buildCli: (dist: string) => Promise<unknown> }
+  await buildCli(path.join(dir, 'dist'))
   fs.writeFileSync(
     preload,
-    "process.on('exit', () => require('node:fs').writeFileSync(process.env.FP_AWS_MODULES, JSON.stringify(Object.keys(require.cache))))\n"
+    'process.on("exit", () => require("node:fs").writeFileSync(process.env.FP_AWS_MODULES, JSON.stringify({\n' +
+      '  cache: Object.keys(require.cache),\n' +
+      '  builtins: process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13))\n' +
+      '})))\n'
   )
   fs.mkdirSync(path.join(home, '.aws'), { recursive: true })
   fs.writeFileSync(
@@ -50,11 +62,19 @@ beforeAll(async () => {
 }, 60_000)
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-/** Runs the command line; resolves its exit code and the modules it loaded, relative to src/ or node_modules/. */
-const loaded = (args: ReadonlyArray<string>): Promise<{ code: number | null; modules: ReadonlyArray<string> }> =>
+interface Loaded {
+  readonly code: number | null
+  /** The modules in `require.cache`: relative to src/ (or to the bundle's directory, `dist/…`), or `node_modules/…`. */
+  readonly modules: ReadonlyArray<string>
+  /** The Node built-ins loaded, e.g. `http`, `child_process`. */
+  readonly builtins: ReadonlyArray<string>
+}
+
+/** Runs the command line (`bin`: the file-by-file build, or the bundle); resolves what it loaded. */
+const loaded = (args: ReadonlyArray<string>, bin = path.join(out, 'cli', 'bin.js')): Promise<Loaded> =>
   new Promise((resolve, reject) => {
-    const list = path.join(dir, `modules-${args.join('-')}.json`)
-    const child = spawn(process.execPath, ['-r', preload, path.join(out, 'cli', 'bin.js'), ...args], {
+    const list = path.join(dir, `modules-${path.basename(path.dirname(path.dirname(bin)))}-${args.join('-')}.json`)
+    const child = spawn(process.execPath, ['-r', preload, bin, ...args], {
       stdio: 'ignore',
       env: { PATH: process.env['PATH'], HOME: home, FP_AWS_MODULES: list }
     })
@@ -62,12 +82,15 @@ const loaded = (args: ReadonlyArray<string>): Promise<{ code: number | null; mod
     child.on('error', reject)
     child.on('exit', (code) => {
       clearTimeout(timer)
-      const all: ReadonlyArray<string> = JSON.parse(fs.readFileSync(list, 'utf8'))
+      const all: { cache: ReadonlyArray<string>; builtins: ReadonlyArray<string> } = JSON.parse(fs.readFileSync(list, 'utf8'))
       resolve({
         code,
-        modules: all
+        builtins: all.builtins,
+        modules: all.cache
           .filter((m) => m !== preload)
-          .map((m) => (m.startsWith(out) ? path.relative(out, m) : m.replace(/^.*\/node_modules\//, 'node_modules/')))
+          .map((m) =>
+            m.startsWith(out) ? path.relative(out, m) : m.startsWith(dir) ? path.relative(dir, m) : m.replace(/^.*\/node_modules\//, 'node_modules/')
+          )
       })
     })
   })
@@ -102,5 +125,16 @@ describe('the modules a command loads', () => {
     expect(offending(r.modules, [...NEVER, ...calls, /^cli\/commands\/(?!Status\.js$)/])).toEqual([])
     expect(r.modules).toContain('cli/commands/Status.js')
     expect(r.modules).toContain('auth/sso/Sessions.js')
+  }, 30_000)
+
+  it('the bundled executable: sso status starts no HTTP, browser or lock code; sso logout no browser or lock code', async () => {
+    const status = await loaded(['sso', 'status', '--profile', 'dev'], bundled)
+    expect(status.code).toBe(1)
+    expect(status.modules).toEqual(['dist/cjs/cli/bin.js'])
+    expect(status.builtins.filter((b) => ['http', 'https', 'child_process'].includes(b))).toEqual([])
+    const logout = await loaded(['sso', 'logout'], bundled)
+    expect(logout.code).toBe(0)
+    expect(logout.modules).toEqual(['dist/cjs/cli/bin.js'])
+    expect(logout.builtins).not.toContain('child_process')
   }, 30_000)
 })

@@ -16,6 +16,7 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { buildCli } from './build-cli.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const out = process.argv.indexOf('--out')
@@ -78,5 +79,8 @@ for (const m of await modules(path.join(dist, 'esm'))) {
   )
 }
 await writeFile(path.join(dist, 'node', 'package.json'), JSON.stringify({ type: 'module' }, null, 2) + '\n')
+
+// the executable: one bundled file in place of tsc's (see scripts/build-cli.mjs)
+await buildCli(dist)
 
 console.log('built dist/cjs, dist/esm and dist/node')

@@ -79,6 +79,20 @@ export const parseTimestamp = (s: string): Date | undefined => {
 export const formatTimestamp = (d: Date): string => d.toISOString().replace('.000Z', 'Z')
 
 /**
+ * Formats a date as the AWS CLI v2 writes the SSO caches: `%Y-%m-%dT%H:%M:%SZ`, whole
+ * seconds (`_serialize_utc_timestamp` in `awscli/customizations/sso/utils.py`).
+ *
+ * @example
+ * import { formatCliTimestamp } from 'fp-aws/auth/sso'
+ *
+ * assert.strictEqual(formatCliTimestamp(new Date(Date.UTC(2026, 10, 22, 13, 46, 47, 999))), '2026-11-22T13:46:47Z')
+ *
+ * @category cache
+ * @since 0.2.0
+ */
+export const formatCliTimestamp = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z')
+
+/**
  * io-ts codec of a cache timestamp (see {@link parseTimestamp}) as a `Date`; `encode`
  * writes {@link formatTimestamp}.
  *

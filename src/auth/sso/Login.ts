@@ -39,7 +39,7 @@ import {
   StartDeviceAuthorization
 } from '../../services/sso-oidc/StartDeviceAuthorization.js'
 import * as t from 'io-ts'
-import { optional, TimestampCodec } from './Codec.js'
+import { formatCliTimestamp, optional, TimestampCodec } from './Codec.js'
 import type { FileError } from './File.js'
 import { resolveSecure, writeFileSecure } from './Secure.js'
 import {
@@ -302,20 +302,6 @@ const PY_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '"': '\\"',
 /** Python's `ESCAPE_ASCII`: `[\\"]|[^\ -~]`, each UTF-16 unit of the rest as `\uXXXX`. */
 const pythonString = (s: string): string =>
   `"${s.replace(/[\\"]|[^ -~]/g, (c) => PY_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`
-
-/**
- * Formats a date as the AWS CLI v2 writes the SSO caches: `%Y-%m-%dT%H:%M:%SZ`, whole
- * seconds (`_serialize_utc_timestamp` in `awscli/customizations/sso/utils.py`).
- *
- * @example
- * import { formatCliTimestamp } from 'fp-aws/auth/sso'
- *
- * assert.strictEqual(formatCliTimestamp(new Date(Date.UTC(2026, 10, 22, 13, 46, 47, 999))), '2026-11-22T13:46:47Z')
- *
- * @category cache
- * @since 0.2.0
- */
-export const formatCliTimestamp = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z')
 
 /**
  * The cache key of a client registration, as the AWS CLI v2 computes it

@@ -118,6 +118,36 @@ main().catch((e) => {
 })
 `
 
+/** Every public subpath (each module of a `*` pattern): `import` and `require` give the same values, from dist/node. */
+const subpathsSnippet = `import { readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+const require = createRequire(import.meta.url)
+const root = path.dirname(require.resolve('fp-aws/package.json'))
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'))
+const out = { ok: 0, bad: [] }
+for (const [k, v] of Object.entries(pkg.exports)) {
+  if (k === './package.json') continue
+  const subs = k.includes('*')
+    ? readdirSync(path.join(root, path.dirname(v.import.default))).filter((f) => f.endsWith('.js')).map((f) => k.replace('*', f.slice(0, -3)))
+    : [k]
+  for (const s of subs) {
+    const spec = 'fp-aws' + s.slice(1)
+    if (spec.endsWith('cli/bin')) continue
+    try {
+      const e = await import(spec)
+      const c = require(spec)
+      const rs = require.resolve(spec)
+      const diff = Object.keys(e).filter((n) => e[n] !== c[n])
+      if (diff.length) out.bad.push(spec + ' differs ' + diff.slice(0, 3))
+      else if (!k.startsWith('./cli') && !rs.includes('/dist/node/')) out.bad.push(spec + ' resolves ' + rs)
+      else out.ok++
+    } catch (err) { out.bad.push(spec + ' ' + err.message.split('\\n')[0]) }
+  }
+}
+console.log(JSON.stringify(out))
+`
+
 /** Deep paths outside the exports map, and the subpaths that moved out of `fp-aws/sso`, must stay closed. */
 const closedSnippet = `const tries = ['fp-aws/dist/cjs/index.js', 'fp-aws/src/index.ts', 'fp-aws/core/Nope', 'fp-aws/sso/cache', 'fp-aws/sso/fromSSO', 'fp-aws/sso/emulator', 'fp-aws/sso/emulator/operations']
 const out = []
@@ -453,6 +483,7 @@ beforeAll(async () => {
   await writeFile(path.join(consumer, 'logout.mjs'), esmSnippet)
   await writeFile(path.join(consumer, 'logout.cjs'), cjsSnippet)
   await writeFile(path.join(consumer, 'closed.mjs'), closedSnippet)
+  await writeFile(path.join(consumer, 'subpaths.mjs'), subpathsSnippet)
   await writeFile(path.join(consumer, 'load-all.mjs'), loadAllSnippet)
   await writeFile(path.join(consumer, 'compose.mjs'), composeEsm)
   await writeFile(path.join(consumer, 'root-loads.mjs'), rootLoadsSnippet)
@@ -592,6 +623,13 @@ describe('the packed package', () => {
     const modules = packed.files.filter((f) => /^dist\/esm\/.*\.js$/.test(f.path) && !f.path.endsWith('cli/bin.js')).length
     expect(modules).toBeGreaterThan(10)
     expect(loaded).toEqual({ esm: modules, cjs: modules, node: modules, differ: [] })
+  })
+
+  it('serves every subpath of the exports map to import and require under Node from dist/node, with the same values', async () => {
+    const r = ok(await run(process.execPath, ['subpaths.mjs'], consumer), 'node subpaths.mjs')
+    const modules = packed.files.filter((f) => /^dist\/esm\/(core|services|auth|emulator|arbitrary)\/.*\.js$/.test(f.path)).length
+    expect(JSON.parse(r.stdout.trim())).toEqual({ ok: expect.any(Number), bad: [] })
+    expect(JSON.parse(r.stdout.trim()).ok).toBeGreaterThan(modules)
   })
 
   it('keeps paths outside the exports map closed', async () => {

@@ -329,6 +329,8 @@ const root = await import('fp-aws')
 out.esm = [...new Set(loaded())].sort()
 require('fp-aws/sso')
 out.cjs = [...new Set(loaded())].sort()
+// node:fs/promises waits for the first file read
+out.fsPromises = process.moduleLoadList.includes('NativeModule fs/promises')
 for (const k of Object.keys(require.cache)) delete require.cache[k]
 require(path.join(path.dirname(require.resolve('fp-aws/package.json')), 'dist', 'cjs', 'index.js'))
 out.plain = [...new Set(loaded())].sort()
@@ -581,9 +583,9 @@ describe('the packed package', () => {
     }
   })
 
-  it('loads nothing from node_modules under Node, and only fp-ts for the plain CommonJS root module', async () => {
+  it('loads nothing from node_modules under Node, nor node:fs/promises, and only fp-ts for the plain CommonJS root module', async () => {
     const r = ok(await run(process.execPath, ['root-loads.mjs'], consumer), 'node root-loads.mjs')
-    expect(JSON.parse(r.stdout.trim())).toEqual({ esm: [], cjs: [], plain: ['fp-ts'], send: 'function' })
+    expect(JSON.parse(r.stdout.trim())).toEqual({ esm: [], cjs: [], plain: ['fp-ts'], send: 'function', fsPromises: false })
   })
 
   it('loads no emulator module with the command line (sso logout, login, status, … never start a server)', async () => {

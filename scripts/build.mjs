@@ -11,7 +11,8 @@
 // - more.cjs: the others (auth/sso, sso-oidc, emulator, arbitrary), which reach the modules
 //   of main.cjs through main.cjs.
 // Each bundle's exports are its modules by path, each evaluated on first access, so a
-// program pays only for the modules it uses (and for reading the bundle). Per module,
+// program pays only for the modules it uses (and for reading the bundle, which is minified
+// but keeps its names, with a source map into dist/esm for --enable-source-maps). Per module,
 // dist/node has an ESM file (`import`) and a .cjs file (`require`) that take the module
 // from its bundle: every `import` and `require` of fp-aws, whichever entry, shares one
 // instance of each module. The command line's modules (cli/*) stay on dist/cjs, which
@@ -43,6 +44,11 @@ const bundleOptions = {
   alias: { 'fp-ts/lib': 'fp-ts/es6', 'monocle-ts/lib': 'monocle-ts/es6' },
   // loaded only by the functions that need them, from the user's node_modules
   external: ['axios', 'https-proxy-agent', 'proper-lockfile', 'fast-check'],
+  // less text to parse at start-up (names stay, for stack traces), and a source map into dist/esm
+  minifyWhitespace: true,
+  minifySyntax: true,
+  sourcemap: 'linked',
+  sourcesContent: false,
   logLevel: 'warning'
 }
 

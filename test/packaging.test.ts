@@ -543,6 +543,7 @@ describe('the packed package', () => {
         'dist/node/services/sso/index.js',
         'dist/node/services/sso/index.cjs',
         'dist/node/main.cjs',
+        'dist/node/main.cjs.map',
         'dist/node/more.cjs',
         'dist/esm/emulator/index.js',
         'dist/cjs/auth/sso/index.js',
@@ -605,8 +606,11 @@ describe('the packed package', () => {
 
   it('bundles every module but the command line into exactly one of dist/node/main.cjs and more.cjs', async () => {
     const installed = path.join(consumer, 'node_modules', 'fp-aws', 'dist', 'node')
+    // a bundle's modules: the dist/esm sources of its source map
     const inBundle = async (file: string) =>
-      [...(await readFile(path.join(installed, file), 'utf8')).matchAll(/^\/\/ (?:\S*\/)?dist\/esm\/(\S+\.js)$/gm)].map((m) => m[1]).sort()
+      (JSON.parse(await readFile(path.join(installed, `${file}.map`), 'utf8')) as { readonly sources: ReadonlyArray<string> }).sources
+        .flatMap((src) => /^\.\.\/esm\/(.+\.js)$/.exec(src)?.[1] ?? [])
+        .sort()
     const main = await inBundle('main.cjs')
     const more = await inBundle('more.cjs')
     const modules = packed.files

@@ -42,7 +42,7 @@ const bundleOptions = {
   target: 'node20',
   mainFields: ['module', 'main'],
   alias: { 'fp-ts/lib': 'fp-ts/es6', 'monocle-ts/lib': 'monocle-ts/es6' },
-  // loaded only by the functions that need them, from the user's node_modules
+  // from the user's node_modules, when a module that uses them is evaluated (axios: types only)
   external: ['axios', 'https-proxy-agent', 'proper-lockfile', 'fast-check'],
   // less text to parse at start-up (names stay, for stack traces), and a source map into dist/esm
   minifyWhitespace: true,

@@ -118,6 +118,36 @@ main().catch((e) => {
 })
 `
 
+/** Every public subpath (each module of a `*` pattern): `import` and `require` give the same values, from dist/node. */
+const subpathsSnippet = `import { readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+const require = createRequire(import.meta.url)
+const root = path.dirname(require.resolve('fp-aws/package.json'))
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'))
+const out = { ok: 0, bad: [] }
+for (const [k, v] of Object.entries(pkg.exports)) {
+  if (k === './package.json') continue
+  const subs = k.includes('*')
+    ? readdirSync(path.join(root, path.dirname(v.import.default))).filter((f) => f.endsWith('.js')).map((f) => k.replace('*', f.slice(0, -3)))
+    : [k]
+  for (const s of subs) {
+    const spec = 'fp-aws' + s.slice(1)
+    if (spec.endsWith('cli/bin')) continue
+    try {
+      const e = await import(spec)
+      const c = require(spec)
+      const rs = require.resolve(spec)
+      const diff = Object.keys(e).filter((n) => e[n] !== c[n])
+      if (diff.length) out.bad.push(spec + ' differs ' + diff.slice(0, 3))
+      else if (!k.startsWith('./cli') && !rs.includes('/dist/node/')) out.bad.push(spec + ' resolves ' + rs)
+      else out.ok++
+    } catch (err) { out.bad.push(spec + ' ' + err.message.split('\\n')[0]) }
+  }
+}
+console.log(JSON.stringify(out))
+`
+
 /** Deep paths outside the exports map, and the subpaths that moved out of `fp-aws/sso`, must stay closed. */
 const closedSnippet = `const tries = ['fp-aws/dist/cjs/index.js', 'fp-aws/src/index.ts', 'fp-aws/core/Nope', 'fp-aws/sso/cache', 'fp-aws/sso/fromSSO', 'fp-aws/sso/emulator', 'fp-aws/sso/emulator/operations']
 const out = []
@@ -142,13 +172,14 @@ const walk = (d) => readdirSync(d).flatMap((n) => {
 const loaded = { esm: 0, cjs: 0, node: 0 }
 for (const f of walk(path.join(dist, 'esm'))) { await import(f); loaded.esm += 1 }
 for (const f of walk(path.join(dist, 'cjs'))) { require(f); loaded.cjs += 1 }
-// dist/node: the same names as dist/esm, the same values as dist/cjs
+// dist/node: the same names as dist/esm; \`import\` and \`require\` give the same values (the
+// bundled build, or dist/cjs for the command line's modules)
 const differ = []
 for (const f of walk(path.join(dist, 'node'))) {
   const n = await import(f)
   const rel = path.relative(path.join(dist, 'node'), f)
   const esm = await import(path.join(dist, 'esm', rel))
-  const cjs = require(path.join(dist, 'cjs', rel))
+  const cjs = rel.startsWith('cli') ? require(path.join(dist, 'cjs', rel)) : require(f.replace(/\\.js$/, '.cjs'))
   const names = Object.keys(n).sort()
   if (names.join() !== Object.keys(esm).sort().join() || names.some((k) => n[k] !== cjs[k])) differ.push(rel)
   loaded.node += 1
@@ -162,9 +193,8 @@ console.log(JSON.stringify(loaded))
  * as CommonJS (the same text, with the imports written both ways).
  */
 const composeBody = `const out = {}
-// fp-aws's codec inside the consumer's io-ts t.type
+// fp-aws's codecs inside the consumer's io-ts combinators
 const Envelope = t.type({ id: t.number, request: LogoutCodec })
-out.codecIsType = LogoutCodec instanceof t.Type
 out.decoded = pipe(
   Envelope.decode({ id: 1, request: { accessToken: 'tok-1' } }),
   E.map((e) => e.id + ':' + reveal(e.request.accessToken)),
@@ -172,32 +202,93 @@ out.decoded = pipe(
 )
 out.rejected = E.isLeft(Envelope.decode({ id: 1, request: { accessToken: 7 } }))
 out.encoded = JSON.stringify(Envelope.encode({ id: 2, request: newLogout('tok-2') }))
-// fp-aws's lens composed with the consumer's monocle-ts
+const Either2 = t.union([t.exact(t.partial({ id: t.string })), t.array(ListAccountsResponseCodec)])
+out.union = pipe(
+  Either2.decode([{ accountList: [], nextToken: 'n2' }]),
+  E.map((rs) => pipe(rs[0].nextToken, O.getOrElse(() => 'none'))),
+  E.getOrElse(() => 'failed')
+)
+// fp-aws's lens after the consumer's, and the consumer's after fp-aws's
 const inEnvelope = pipe(L.id(), L.prop('request'), L.compose(logout_accessToken))
 const env1 = { id: 3, request: newLogout('old') }
 out.lensGet = inEnvelope.get(env1)
 out.lensSet = inEnvelope.get(inEnvelope.set('new')(env1))
 out.lensModify = reveal(pipe(inEnvelope, L.modify((s) => s.toUpperCase()))(env1).request.accessToken)
+const orZero = L.lens(O.getOrElse(() => 0), (n) => () => (n === 0 ? O.none : O.some(n)))
+const pageSize = pipe(listAccounts_maxResults, L.compose(orZero))
+const page = pageSize.set(25)(newListAccounts('tok-5'))
+out.lensAfter = pageSize.get(newListAccounts('tok-5')) + '/' + pageSize.get(page) + '/' + O.isSome(listAccounts_maxResults.get(page))
+const firstAccount = pipe(listAccountsResponse_accountList, L.index(0), Op.prop('accountId'))
+out.optional = firstAccount.getOption({ nextToken: O.none, accountList: [] })._tag + '/' +
+  pipe(
+    firstAccount.getOption({ nextToken: O.none, accountList: [{ accountId: O.some('111'), accountName: O.none, emailAddress: O.none }] }),
+    O.flatten,
+    O.getOrElse(() => '')
+  )
 out.isoReverse = String(sensitiveIso().reverseGet('x')) + '/' + pipe(sensitiveIso(), I.reverse).get('y')._tag
-// fp-aws's Either and TaskEither with the consumer's fp-ts
+// fp-aws's Either, Option and TaskEither with the consumer's fp-ts
 out.either = pipe(encodeLogout(newLogout('tok-3')), E.map((r) => r.method + ' ' + r.path), E.getOrElse(() => 'failed'))
+out.query = pipe(
+  encodeListAccounts(pipe(newListAccounts('tok-6'), listAccounts_maxResults.set(O.some(7)), listAccounts_nextToken.set(O.some('n')))),
+  E.map((r) => r.path + ' ' + JSON.stringify(r.query)),
+  E.getOrElse(() => 'failed')
+)
 out.task = await pipe(
   TE.fromEither(encodeLogout(newLogout('tok-4'))),
   TE.map((r) => r.method),
   TE.getOrElse(() => T.of('failed'))
 )()
+const emu = await pipe(
+  startEmulator({ tokens: { 'tok-1': {} } }),
+  TE.getOrElse((e) => { throw new Error(e.message) })
+)()
+const env = newEnv({ endpoint: emu.url })
+out.sent = await pipe(
+  newLogout('tok-1'),
+  send(Logout),
+  (call) => call(env),
+  TE.chain(() => pipe(newLogout('tok-1'), send(Logout))(env)),
+  TE.match((e) => e._tag + ' ' + e.status, () => 'logged out twice')
+)()
+await emu.close()
+// one instance of every module, whichever entry and whichever of import and require reaches it
+out.oneInstance = [
+  (await import('fp-aws/sso/Logout')).Logout === Logout,
+  requireFp('fp-aws/sso').LogoutCodec === LogoutCodec,
+  (await import('fp-aws/core/Sensitive')).sensitive === requireFp('fp-aws').sensitive,
+  (await import('fp-aws/auth/sso')).logoutAll === requireFp('fp-aws/auth/sso/ClientLogout').logoutAll
+].join()
 console.log(JSON.stringify(out))
 `
 
+const ssoNames = [
+  'ListAccountsResponseCodec',
+  'LogoutCodec',
+  'Logout',
+  'encodeListAccounts',
+  'encodeLogout',
+  'listAccountsResponse_accountList',
+  'listAccounts_maxResults',
+  'listAccounts_nextToken',
+  'logout_accessToken',
+  'newListAccounts',
+  'newLogout'
+].join(', ')
+
 const composeEsm = `import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
+import * as O from 'fp-ts/lib/Option.js'
 import * as T from 'fp-ts/lib/Task.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import * as t from 'io-ts'
 import * as I from 'monocle-ts/lib/Iso.js'
 import * as L from 'monocle-ts/lib/Lens.js'
-import { reveal, iso as sensitiveIso } from 'fp-aws'
-import { LogoutCodec, encodeLogout, logout_accessToken, newLogout } from 'fp-aws/sso'
+import * as Op from 'monocle-ts/lib/Optional.js'
+import { newEnv, reveal, send, iso as sensitiveIso } from 'fp-aws'
+import { ${ssoNames} } from 'fp-aws/sso'
+import { startEmulator } from 'fp-aws/emulator'
+import { createRequire } from 'node:module'
+const requireFp = createRequire(import.meta.url)
 ${composeBody}`
 
 const composeCjs = `const E = require('fp-ts/lib/Either.js')
@@ -207,8 +298,12 @@ const TE = require('fp-ts/lib/TaskEither.js')
 const t = require('io-ts')
 const I = require('monocle-ts/lib/Iso.js')
 const L = require('monocle-ts/lib/Lens.js')
-const { reveal, iso: sensitiveIso } = require('fp-aws')
-const { LogoutCodec, encodeLogout, logout_accessToken, newLogout } = require('fp-aws/sso')
+const Op = require('monocle-ts/lib/Optional.js')
+const O = require('fp-ts/lib/Option.js')
+const { newEnv, reveal, send, iso: sensitiveIso } = require('fp-aws')
+const { ${ssoNames} } = require('fp-aws/sso')
+const { startEmulator } = require('fp-aws/emulator')
+const requireFp = require
 const main = async () => {
 ${composeBody}}
 main().catch((e) => {
@@ -217,19 +312,29 @@ main().catch((e) => {
 })
 `
 
-/** What importing the root module loads, from ESM and from CommonJS: the optics and codec libraries stay out. */
+/**
+ * What the root module loads from node_modules: under Node (ESM and CommonJS), nothing (fp-ts,
+ * io-ts and monocle-ts are inlined in dist/node); the plain CommonJS build that bundlers and
+ * the command line use loads fp-ts only, neither the optics nor the codec library.
+ */
 const rootLoadsSnippet = `import { createRequire } from 'node:module'
+import path from 'node:path'
 const require = createRequire(import.meta.url)
 const loaded = () => Object.keys(require.cache).flatMap((f) => {
   const m = /node_modules[\\\\/](fp-ts|io-ts|monocle-ts)[\\\\/]/.exec(f)
   return m === null ? [] : [m[1]]
 })
 const out = {}
-await import('fp-aws')
+const root = await import('fp-aws')
 out.esm = [...new Set(loaded())].sort()
-for (const k of Object.keys(require.cache)) delete require.cache[k]
-require('fp-aws')
+require('fp-aws/sso')
 out.cjs = [...new Set(loaded())].sort()
+// node:fs/promises waits for the first file read
+out.fsPromises = process.moduleLoadList.includes('NativeModule fs/promises')
+for (const k of Object.keys(require.cache)) delete require.cache[k]
+require(path.join(path.dirname(require.resolve('fp-aws/package.json')), 'dist', 'cjs', 'index.js'))
+out.plain = [...new Set(loaded())].sort()
+out.send = typeof root.send
 console.log(JSON.stringify(out))
 `
 
@@ -380,6 +485,7 @@ beforeAll(async () => {
   await writeFile(path.join(consumer, 'logout.mjs'), esmSnippet)
   await writeFile(path.join(consumer, 'logout.cjs'), cjsSnippet)
   await writeFile(path.join(consumer, 'closed.mjs'), closedSnippet)
+  await writeFile(path.join(consumer, 'subpaths.mjs'), subpathsSnippet)
   await writeFile(path.join(consumer, 'load-all.mjs'), loadAllSnippet)
   await writeFile(path.join(consumer, 'compose.mjs'), composeEsm)
   await writeFile(path.join(consumer, 'root-loads.mjs'), rootLoadsSnippet)
@@ -409,7 +515,7 @@ afterAll(async () => {
 
 const expected = (format: 'esm' | 'cjs') => ({
   resolved: expect.stringMatching(
-    format === 'esm' ? /node_modules\/fp-aws\/dist\/node\/index\.js$/ : /node_modules[\\/]fp-aws[\\/]dist[\\/]cjs[\\/]index\.js$/
+    format === 'esm' ? /node_modules\/fp-aws\/dist\/node\/index\.js$/ : /node_modules[\\/]fp-aws[\\/]dist[\\/]node[\\/]index\.cjs$/
   ),
   version,
   first: { _tag: 'Right', right: { _tag: 'LogoutResponse' } },
@@ -435,6 +541,10 @@ describe('the packed package', () => {
         'dist/node/package.json',
         'dist/node/index.js',
         'dist/node/services/sso/index.js',
+        'dist/node/services/sso/index.cjs',
+        'dist/node/main.cjs',
+        'dist/node/main.cjs.map',
+        'dist/node/more.cjs',
         'dist/esm/emulator/index.js',
         'dist/cjs/auth/sso/index.js',
         'dist/cjs/core/Sensitive.d.ts'
@@ -452,16 +562,21 @@ describe('the packed package', () => {
 
   it("composes fp-aws's codecs, lenses and Eithers with the consumer's own io-ts, monocle-ts and fp-ts", async () => {
     const expectedCompose = {
-      codecIsType: true,
       decoded: '1:tok-1',
       rejected: true,
       encoded: '{"id":2,"request":{"accessToken":"tok-2"}}',
+      union: 'n2',
       lensGet: 'old',
       lensSet: 'new',
       lensModify: 'OLD',
+      lensAfter: '0/25/true',
+      optional: 'None/111',
       isoReverse: '<redacted>/Sensitive',
       either: 'POST /logout',
-      task: 'POST'
+      query: '/assignment/accounts [["next_token","n"],["max_result","7"]]',
+      task: 'POST',
+      sent: 'ServiceError 401',
+      oneInstance: 'true,true,true,true'
     }
     for (const file of ['compose.mjs', 'compose.cjs']) {
       const r = ok(await run(process.execPath, [file], consumer), `node ${file}`)
@@ -469,9 +584,9 @@ describe('the packed package', () => {
     }
   })
 
-  it('loads neither monocle-ts nor io-ts for the root module, from ESM or CommonJS', async () => {
+  it('loads nothing from node_modules under Node, nor node:fs/promises, and only fp-ts for the plain CommonJS root module', async () => {
     const r = ok(await run(process.execPath, ['root-loads.mjs'], consumer), 'node root-loads.mjs')
-    expect(JSON.parse(r.stdout.trim())).toEqual({ esm: ['fp-ts'], cjs: ['fp-ts'] })
+    expect(JSON.parse(r.stdout.trim())).toEqual({ esm: [], cjs: [], plain: ['fp-ts'], send: 'function', fsPromises: false })
   })
 
   it('loads no emulator module with the command line (sso logout, login, status, … never start a server)', async () => {
@@ -489,12 +604,38 @@ describe('the packed package', () => {
     expect(JSON.parse(r.stdout.trim())).toEqual(expected('cjs'))
   })
 
+  it('bundles every module but the command line into exactly one of dist/node/main.cjs and more.cjs', async () => {
+    const installed = path.join(consumer, 'node_modules', 'fp-aws', 'dist', 'node')
+    // a bundle's modules: the dist/esm sources of its source map
+    const inBundle = async (file: string) =>
+      (JSON.parse(await readFile(path.join(installed, `${file}.map`), 'utf8')) as { readonly sources: ReadonlyArray<string> }).sources
+        .flatMap((src) => /^\.\.\/esm\/(.+\.js)$/.exec(src)?.[1] ?? [])
+        .sort()
+    const main = await inBundle('main.cjs')
+    const more = await inBundle('more.cjs')
+    const modules = packed.files
+      .map((f) => /^dist\/esm\/(.*\.js)$/.exec(f.path)?.[1])
+      .filter((m): m is string => m !== undefined && !m.startsWith('cli/'))
+      .sort()
+    expect(main).toEqual(expect.arrayContaining(['index.js', 'services/sso/index.js', 'core/Sensitive.js']))
+    expect(more).toEqual(expect.arrayContaining(['emulator/index.js', 'auth/sso/index.js']))
+    expect(main.filter((m) => more.includes(m))).toEqual([])
+    expect([...main, ...more].sort()).toEqual(modules)
+  })
+
   it('loads every module of dist/esm and dist/node natively as ESM and every module of dist/cjs with require', async () => {
     const r = ok(await run(process.execPath, ['load-all.mjs'], consumer), 'node load-all.mjs')
     const loaded = JSON.parse(r.stdout.trim())
     const modules = packed.files.filter((f) => /^dist\/esm\/.*\.js$/.test(f.path) && !f.path.endsWith('cli/bin.js')).length
     expect(modules).toBeGreaterThan(10)
     expect(loaded).toEqual({ esm: modules, cjs: modules, node: modules, differ: [] })
+  })
+
+  it('serves every subpath of the exports map to import and require under Node from dist/node, with the same values', async () => {
+    const r = ok(await run(process.execPath, ['subpaths.mjs'], consumer), 'node subpaths.mjs')
+    const modules = packed.files.filter((f) => /^dist\/esm\/(core|services|auth|emulator|arbitrary)\/.*\.js$/.test(f.path)).length
+    expect(JSON.parse(r.stdout.trim())).toEqual({ ok: expect.any(Number), bad: [] })
+    expect(JSON.parse(r.stdout.trim()).ok).toBeGreaterThan(modules)
   })
 
   it('keeps paths outside the exports map closed', async () => {

@@ -6,8 +6,9 @@
  *
  * @since 0.2.0
  */
-import { constants } from 'node:fs'
-import * as fs from 'node:fs/promises'
+// `promises` is read at each call: loading node:fs/promises (about 1 ms) waits for the first file read
+import { constants, promises as fs } from 'node:fs'
+import type { FileHandle } from 'node:fs/promises'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 
@@ -246,7 +247,7 @@ export const readBoundedIdentified =
     } catch (e) {
       return E.left(openFailure(e, follow))
     }
-    let handle: fs.FileHandle
+    let handle: FileHandle
     try {
       handle = await fs.open(file, constants.O_RDONLY | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW))
     } catch (e) {

@@ -6,8 +6,7 @@
  *
  * @since 0.2.0
  */
-import { constants } from 'node:fs'
-import * as fs from 'node:fs/promises'
+import * as fs from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 
@@ -118,8 +117,26 @@ export const describeReadFailure = (f: ReadFailure): string => {
   }
 }
 
+const { constants } = fs
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0
 const O_NONBLOCK = constants.O_NONBLOCK ?? 0
+
+// The callback API of node:fs, each call a promise: a read takes a third of the time it takes
+// through `fs/promises` and its `FileHandle`s (which a sweep of a thousand files feels).
+const settle =
+  <A>(resolve: (a: A) => void, reject: (e: unknown) => void) =>
+  (e: NodeJS.ErrnoException | null, a: A): void =>
+    e === null ? resolve(a) : reject(e)
+const lstat = (file: string): Promise<fs.Stats> => new Promise((ok, ko) => fs.lstat(file, settle(ok, ko)))
+const stat = (file: string): Promise<fs.Stats> => new Promise((ok, ko) => fs.stat(file, settle(ok, ko)))
+const lstatBig = (file: string): Promise<fs.BigIntStats> =>
+  new Promise((ok, ko) => fs.lstat(file, { bigint: true }, settle(ok, ko)))
+const open = (file: string, flags: number): Promise<number> => new Promise((ok, ko) => fs.open(file, flags, settle(ok, ko)))
+const fstat = (fd: number): Promise<fs.BigIntStats> => new Promise((ok, ko) => fs.fstat(fd, { bigint: true }, settle(ok, ko)))
+const read = (fd: number, buf: Buffer, offset: number, length: number): Promise<number> =>
+  new Promise((ok, ko) => fs.read(fd, buf, offset, length, null, settle(ok, ko)))
+/** Closes a descriptor; resolves once it is closed, whatever the outcome. */
+const close = (fd: number): Promise<void> => new Promise((ok) => fs.close(fd, () => ok()))
 
 const openFailure = (e: unknown, follow: boolean): ReadFailure => {
   const code = errorCode(e)
@@ -209,7 +226,7 @@ export const sameIdentity = (a: FileIdentity, b: FileIdentity): boolean => {
  */
 export const identityAt = async (file: string): Promise<FileIdentity | undefined> => {
   try {
-    return identityOf(await fs.lstat(file, { bigint: true }))
+    return identityOf(await lstatBig(file))
   } catch {
     return undefined
   }
@@ -240,25 +257,26 @@ export const readBoundedIdentified =
       return E.left({ _tag: 'Unreadable', code: 'ERR_INVALID_ARG_TYPE' })
     }
     try {
-      const st = follow ? await fs.stat(file) : await fs.lstat(file)
+      const st = await (follow ? stat(file) : lstat(file))
       if (st.isSymbolicLink()) return E.left({ _tag: 'Symlink' })
       if (!st.isFile()) return E.left({ _tag: 'NotAFile' })
     } catch (e) {
       return E.left(openFailure(e, follow))
     }
-    let handle: fs.FileHandle
+    let fd: number
     try {
-      handle = await fs.open(file, constants.O_RDONLY | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW))
+      fd = await open(file, constants.O_RDONLY | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW))
     } catch (e) {
       return E.left(openFailure(e, follow))
     }
     try {
-      const st = await handle.stat({ bigint: true })
+      const st = await fstat(fd)
       if (!st.isFile()) return E.left({ _tag: 'NotAFile' })
       if (st.size > BigInt(limit)) return E.left({ _tag: 'TooLarge', limit })
       // Read at most one byte more than allowed, whatever fstat said: a file that grew since
       // (or one whose size the system does not report) is read up to the limit and no further.
-      let buf = Buffer.alloc(Math.min(Number(st.size), limit) + 1)
+      const size = Number(st.size)
+      let buf = Buffer.alloc(Math.min(size, limit) + 1)
       let total = 0
       for (;;) {
         if (total === buf.length) {
@@ -267,11 +285,15 @@ export const readBoundedIdentified =
           buf.copy(bigger, 0, 0, total)
           buf = bigger
         }
-        const { bytesRead } = await handle.read(buf, total, buf.length - total, null)
+        const asked = buf.length - total
+        const bytesRead = await read(fd, buf, total, asked)
         if (bytesRead === 0) break
         total += bytesRead
+        // a short read that ends where fstat said the file ends is the end of a regular file:
+        // no second read to see 0 (a file that grew meanwhile shows in the identity below)
+        if (bytesRead < asked && total === size) break
       }
-      const identity = identityOf(await handle.stat({ bigint: true }))
+      const identity = identityOf(await fstat(fd))
       try {
         return E.right({ text: new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, total)), identity })
       } catch {
@@ -280,7 +302,7 @@ export const readBoundedIdentified =
     } catch (e) {
       return E.left(openFailure(e, follow))
     } finally {
-      await handle.close().catch(() => undefined)
+      await close(fd)
     }
   }
 

@@ -121,23 +121,6 @@ const { constants } = fs
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0
 const O_NONBLOCK = constants.O_NONBLOCK ?? 0
 
-// The callback API of node:fs, each call a promise: a read takes a third of the time it takes
-// through `fs/promises` and its `FileHandle`s (which a sweep of a thousand files feels).
-const settle =
-  <A>(resolve: (a: A) => void, reject: (e: unknown) => void) =>
-  (e: NodeJS.ErrnoException | null, a: A): void =>
-    e === null ? resolve(a) : reject(e)
-const lstat = (file: string): Promise<fs.Stats> => new Promise((ok, ko) => fs.lstat(file, settle(ok, ko)))
-const stat = (file: string): Promise<fs.Stats> => new Promise((ok, ko) => fs.stat(file, settle(ok, ko)))
-const lstatBig = (file: string): Promise<fs.BigIntStats> =>
-  new Promise((ok, ko) => fs.lstat(file, { bigint: true }, settle(ok, ko)))
-const open = (file: string, flags: number): Promise<number> => new Promise((ok, ko) => fs.open(file, flags, settle(ok, ko)))
-const fstat = (fd: number): Promise<fs.BigIntStats> => new Promise((ok, ko) => fs.fstat(fd, { bigint: true }, settle(ok, ko)))
-const read = (fd: number, buf: Buffer, offset: number, length: number): Promise<number> =>
-  new Promise((ok, ko) => fs.read(fd, buf, offset, length, null, settle(ok, ko)))
-/** Closes a descriptor; resolves once it is closed, whatever the outcome. */
-const close = (fd: number): Promise<void> => new Promise((ok) => fs.close(fd, () => ok()))
-
 const openFailure = (e: unknown, follow: boolean): ReadFailure => {
   const code = errorCode(e)
   if (code === 'ENOENT' || code === 'ENOTDIR') return { _tag: 'NotFound' }
@@ -226,7 +209,7 @@ export const sameIdentity = (a: FileIdentity, b: FileIdentity): boolean => {
  */
 export const identityAt = async (file: string): Promise<FileIdentity | undefined> => {
   try {
-    return identityOf(await lstatBig(file))
+    return identityOf(fs.lstatSync(file, { bigint: true }))
   } catch {
     return undefined
   }
@@ -256,55 +239,74 @@ export const readBoundedIdentified =
     } catch {
       return E.left({ _tag: 'Unreadable', code: 'ERR_INVALID_ARG_TYPE' })
     }
-    try {
-      const st = await (follow ? stat(file) : lstat(file))
-      if (st.isSymbolicLink()) return E.left({ _tag: 'Symlink' })
-      if (!st.isFile()) return E.left({ _tag: 'NotAFile' })
-    } catch (e) {
-      return E.left(openFailure(e, follow))
-    }
-    let fd: number
-    try {
-      fd = await open(file, constants.O_RDONLY | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW))
-    } catch (e) {
-      return E.left(openFailure(e, follow))
-    }
-    try {
-      const st = await fstat(fd)
-      if (!st.isFile()) return E.left({ _tag: 'NotAFile' })
-      if (st.size > BigInt(limit)) return E.left({ _tag: 'TooLarge', limit })
-      // Read at most one byte more than allowed, whatever fstat said: a file that grew since
-      // (or one whose size the system does not report) is read up to the limit and no further.
-      const size = Number(st.size)
-      let buf = Buffer.alloc(Math.min(size, limit) + 1)
-      let total = 0
-      for (;;) {
-        if (total === buf.length) {
-          if (buf.length > limit) return E.left({ _tag: 'TooLarge', limit })
-          const bigger = Buffer.alloc(Math.min(buf.length * 2, limit + 1))
-          buf.copy(bigger, 0, 0, total)
-          buf = bigger
-        }
-        const asked = buf.length - total
-        const bytesRead = await read(fd, buf, total, asked)
-        if (bytesRead === 0) break
-        total += bytesRead
-        // a short read that ends where fstat said the file ends is the end of a regular file:
-        // no second read to see 0 (a file that grew meanwhile shows in the identity below)
-        if (bytesRead < asked && total === size) break
+    return readNow(file, limit, follow)
+  }
+
+/**
+ * The read itself, with synchronous system calls: a cache file is a few hundred bytes on a
+ * local disk, each call takes microseconds, and the sweep reads two per file. Through the
+ * thread pool (`fs/promises`), each of the six calls of a read is a round trip to another
+ * thread that costs more than the call, and a sweep of a thousand files spends most of its
+ * time there. Never throws.
+ */
+const readNow = (
+  file: string,
+  limit: number,
+  follow: boolean
+): E.Either<ReadFailure, { readonly text: string; readonly identity: FileIdentity }> => {
+  try {
+    const st = follow ? fs.statSync(file) : fs.lstatSync(file)
+    if (st.isSymbolicLink()) return E.left({ _tag: 'Symlink' })
+    if (!st.isFile()) return E.left({ _tag: 'NotAFile' })
+  } catch (e) {
+    return E.left(openFailure(e, follow))
+  }
+  let fd: number
+  try {
+    fd = fs.openSync(file, constants.O_RDONLY | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW))
+  } catch (e) {
+    return E.left(openFailure(e, follow))
+  }
+  try {
+    const st = fs.fstatSync(fd, { bigint: true })
+    if (!st.isFile()) return E.left({ _tag: 'NotAFile' })
+    if (st.size > BigInt(limit)) return E.left({ _tag: 'TooLarge', limit })
+    // Read at most one byte more than allowed, whatever fstat said: a file that grew since
+    // (or one whose size the system does not report) is read up to the limit and no further.
+    const size = Number(st.size)
+    let buf = Buffer.alloc(Math.min(size, limit) + 1)
+    let total = 0
+    for (;;) {
+      if (total === buf.length) {
+        if (buf.length > limit) return E.left({ _tag: 'TooLarge', limit })
+        const bigger = Buffer.alloc(Math.min(buf.length * 2, limit + 1))
+        buf.copy(bigger, 0, 0, total)
+        buf = bigger
       }
-      const identity = identityOf(await fstat(fd))
-      try {
-        return E.right({ text: new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, total)), identity })
-      } catch {
-        return E.left({ _tag: 'NotText' })
-      }
-    } catch (e) {
-      return E.left(openFailure(e, follow))
-    } finally {
-      await close(fd)
+      const asked = buf.length - total
+      const bytesRead = fs.readSync(fd, buf, total, asked, null)
+      if (bytesRead === 0) break
+      total += bytesRead
+      // a short read that ends where fstat said the file ends is the end of a regular file:
+      // no second read to see 0 (a file that grew meanwhile shows in the identity below)
+      if (bytesRead < asked && total === size) break
+    }
+    const identity = identityOf(fs.fstatSync(fd, { bigint: true }))
+    try {
+      return E.right({ text: new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, total)), identity })
+    } catch {
+      return E.left({ _tag: 'NotText' })
+    }
+  } catch (e) {
+    return E.left(openFailure(e, follow))
+  } finally {
+    try {
+      fs.closeSync(fd)
+    } catch {
+      // closed or not, the descriptor is no longer ours
     }
   }
+}
 
 /**
  * Reads a file as UTF-8 text, at most `maxBytes` of it. Unless `followSymlinks`, a

@@ -405,6 +405,8 @@ interface RegionState {
   readonly controller: AbortController
   /** The first failure to connect, and the file whose call it was. */
   unreachable: { readonly file: string; readonly error: TransportError } | undefined
+  /** The caller's signal joined with `controller`'s, made once for the calls of the region. */
+  joined: { readonly from: AbortSignal; readonly signal: AbortSignal } | undefined
 }
 
 /** A sweep beginning now: its clock read once, for every staleness it judges. */
@@ -811,10 +813,16 @@ const UNREACHABLE: ReadonlySet<TransportReason> = new Set<TransportReason>([
 const regionState = (ctx: Context, region: string): RegionState => {
   let state = ctx.calls.regions.get(region)
   if (state === undefined) {
-    state = { controller: new AbortController(), unreachable: undefined }
+    state = { controller: new AbortController(), unreachable: undefined, joined: undefined }
     ctx.calls.regions.set(region, state)
   }
   return state
+}
+
+/** `signal` and the region's own, aborted when either is: one signal for every call with the same `signal`. */
+const joined = (state: RegionState, signal: AbortSignal): AbortSignal => {
+  if (state.joined?.from !== signal) state.joined = { from: signal, signal: AbortSignal.any([signal, state.controller.signal]) }
+  return state.joined.signal
 }
 
 /**
@@ -836,8 +844,7 @@ const sweepEnv = (ctx: Context, base: Env, state: RegionState, file: string): En
   return {
     ...base,
     retryQuota: (ctx.calls.quota ??= retryQuota),
-    signal:
-      signal === undefined || signal === null ? state.controller.signal : AbortSignal.any([signal, state.controller.signal]),
+    signal: signal === undefined || signal === null ? state.controller.signal : joined(state, signal),
     hooks: [...(hooks as ReadonlyArray<Hooks>), watch]
   }
 }

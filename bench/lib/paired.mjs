@@ -71,8 +71,9 @@ export const fmt = (x, unit = '×') =>
 export const fmtFigure = (f) =>
   `${fmt(f.median, f.unit)} (${f.unit === '×' ? f.min.toFixed(2) : fmt(f.min, f.unit).split(' ')[0]}–${fmt(f.max, f.unit)}, ${f.n} ${f.unit === '×' ? 'pairs' : 'runs'})`
 
-/** `≤ 0.6×` / `≥ 3×`. */
-export const fmtTarget = (t) => (t === undefined ? '–' : `${t.op === '<=' ? '≤' : '≥'} ${t.value}${'×'}`)
+/** `≤ 0.6×` / `≥ 3×`; with a unit other than '×' (a figure's `unit`), `≤ 5 s`. */
+export const fmtTarget = (t, unit = '×') =>
+  t === undefined ? '–' : `${t.op === '<=' ? '≤' : '≥'} ${t.value}${unit === '×' ? '×' : ` ${unit}`}`
 
 /** Reads `--runs N`, `--smoke` and `--out FILE` the same way in every phase script. */
 export const phaseArgs = (argv = process.argv.slice(2), defaults = { runs: 5 }) => {

@@ -143,6 +143,25 @@ const findAwsCli = async () => {
 
 const fpAws = (args, env) => run(process.execPath, [bin, ...args], env)
 
+/**
+ * The CPU seconds of the children this process has waited for (Linux: `cutime` + `cstime`
+ * of /proc/self/stat, in clock ticks of 10 ms); `NaN` elsewhere.
+ */
+const childCpu = () => {
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[13]) + Number(fields[14])) / 100
+  } catch {
+    return NaN
+  }
+}
+/** The CPU seconds of this process (here: the proxy and the portal). */
+const ownCpu = () => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1e6
+}
+
 // -------------------------------------------------------------------------------------
 // sweep-vs-awscli
 // -------------------------------------------------------------------------------------
@@ -170,7 +189,9 @@ const versusAwsCli = async () => {
     if (n < files) for (const name of fs.readdirSync(h.cache).slice(n)) fs.rmSync(path.join(h.cache, name))
     const env = { ...baseEnv(h), HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: bundle }
     const before = { logouts: portal.counts.logouts, tls: portal.counts.tls, connects: proxy.counts.connects, stray: proxy.counts.stray }
+    const cpu0 = { child: childCpu(), own: ownCpu() }
     const r = tool === 'fp' ? await fpAws(['sso', 'logout'], env) : await run(aws.path, ['sso', 'logout'], env)
+    const cpu = { child: childCpu() - cpu0.child, own: ownCpu() - cpu0.own }
     const logouts = portal.counts.logouts - before.logouts
     const connects = proxy.counts.connects - before.connects
     const tls = portal.counts.tls - before.tls
@@ -186,7 +207,7 @@ const versusAwsCli = async () => {
     ].filter((p) => p !== undefined)
     if (problems.length > 0) throw new Error(`${name} over ${n} files is not a valid run: ${problems.join('; ')}`)
     fs.rmSync(h.home, { recursive: true, force: true })
-    if (!warmUp) seen[tool].push({ ms: r.ms, connects })
+    if (!warmUp) seen[tool].push({ ms: r.ms, connects, cpu })
     return r.ms
   }
   // a warm-up of each (file cache, Python's bytecode), over a few files, not counted
@@ -198,7 +219,11 @@ const versusAwsCli = async () => {
     runs,
     () => sweep('aws'),
     () => sweep('fp'),
-    (i, a, b) => log(`sweep-vs-awscli pair ${i + 1}/${runs}: aws ${fmt(a / 1000, 's')}, fp-aws ${fmt(b / 1000, 's')}, ${fmt(a / b)}`)
+    (i, a, b) =>
+      log(
+        `sweep-vs-awscli pair ${i + 1}/${runs}: aws ${fmt(a / 1000, 's')}, fp-aws ${fmt(b / 1000, 's')}, ${fmt(a / b)}; ` +
+          `CPU fp-aws ${fmt(seen.fp.at(-1).cpu.child, 's')}, proxy + portal ${fmt(seen.fp.at(-1).cpu.own, 's')}`
+      )
   )
   await proxy.close()
   await portal.close()
@@ -212,13 +237,13 @@ const versusAwsCli = async () => {
     })
   )
   const row = (label, xs) =>
-    `| ${label} | ${fmt(median(xs.map((x) => x.ms)) / 1000, 's')} | ${fmt(Math.min(...xs.map((x) => x.ms)) / 1000, 's')}–${fmt(Math.max(...xs.map((x) => x.ms)) / 1000, 's')} | ${median(xs.map((x) => x.connects))} |`
+    `| ${label} | ${fmt(median(xs.map((x) => x.ms)) / 1000, 's')} | ${fmt(Math.min(...xs.map((x) => x.ms)) / 1000, 's')}–${fmt(Math.max(...xs.map((x) => x.ms)) / 1000, 's')} | ${fmt(median(xs.map((x) => x.cpu.child)), 's')} | ${fmt(median(xs.map((x) => x.cpu.own)), 's')} | ${median(xs.map((x) => x.connects))} |`
   sections.push(
     [
       `**\`sso logout\` over ${files} token files through an HTTPS proxy** (CONNECT to ${PORTAL}:443, a local portal, a throwaway CA in AWS_CA_BUNDLE; whole processes, ${runs} pairs):`,
       '',
-      '| tool | wall time (median) | range | tunnels (CONNECTs) a run |',
-      '|---|---|---|---|',
+      '| tool | wall time (median) | range | its CPU (median) | proxy + portal CPU (median) | tunnels (CONNECTs) a run |',
+      '|---|---|---|---|---|---|',
       row(`fp-aws sso logout (${DEFAULT_LOGOUT_CONCURRENCY} at a time)`, seen.fp),
       row(aws.version.split(' ')[0], seen.aws),
       '',

@@ -6,9 +6,7 @@
  *
  * @since 0.2.0
  */
-// `promises` is read at each call: loading node:fs/promises (about 1 ms) waits for the first file read
-import { constants, promises as fs } from 'node:fs'
-import type { FileHandle } from 'node:fs/promises'
+import * as fs from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 
@@ -119,6 +117,7 @@ export const describeReadFailure = (f: ReadFailure): string => {
   }
 }
 
+const { constants } = fs
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0
 const O_NONBLOCK = constants.O_NONBLOCK ?? 0
 
@@ -210,7 +209,7 @@ export const sameIdentity = (a: FileIdentity, b: FileIdentity): boolean => {
  */
 export const identityAt = async (file: string): Promise<FileIdentity | undefined> => {
   try {
-    return identityOf(await fs.lstat(file, { bigint: true }))
+    return identityOf(fs.lstatSync(file, { bigint: true }))
   } catch {
     return undefined
   }
@@ -240,50 +239,74 @@ export const readBoundedIdentified =
     } catch {
       return E.left({ _tag: 'Unreadable', code: 'ERR_INVALID_ARG_TYPE' })
     }
-    try {
-      const st = follow ? await fs.stat(file) : await fs.lstat(file)
-      if (st.isSymbolicLink()) return E.left({ _tag: 'Symlink' })
-      if (!st.isFile()) return E.left({ _tag: 'NotAFile' })
-    } catch (e) {
-      return E.left(openFailure(e, follow))
-    }
-    let handle: FileHandle
-    try {
-      handle = await fs.open(file, constants.O_RDONLY | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW))
-    } catch (e) {
-      return E.left(openFailure(e, follow))
-    }
-    try {
-      const st = await handle.stat({ bigint: true })
-      if (!st.isFile()) return E.left({ _tag: 'NotAFile' })
-      if (st.size > BigInt(limit)) return E.left({ _tag: 'TooLarge', limit })
-      // Read at most one byte more than allowed, whatever fstat said: a file that grew since
-      // (or one whose size the system does not report) is read up to the limit and no further.
-      let buf = Buffer.alloc(Math.min(Number(st.size), limit) + 1)
-      let total = 0
-      for (;;) {
-        if (total === buf.length) {
-          if (buf.length > limit) return E.left({ _tag: 'TooLarge', limit })
-          const bigger = Buffer.alloc(Math.min(buf.length * 2, limit + 1))
-          buf.copy(bigger, 0, 0, total)
-          buf = bigger
-        }
-        const { bytesRead } = await handle.read(buf, total, buf.length - total, null)
-        if (bytesRead === 0) break
-        total += bytesRead
+    return readNow(file, limit, follow)
+  }
+
+/**
+ * The read itself, with synchronous system calls: a cache file is a few hundred bytes on a
+ * local disk, each call takes microseconds, and the sweep reads two per file. Through the
+ * thread pool (`fs/promises`), each of the six calls of a read is a round trip to another
+ * thread that costs more than the call, and a sweep of a thousand files spends most of its
+ * time there. Never throws.
+ */
+const readNow = (
+  file: string,
+  limit: number,
+  follow: boolean
+): E.Either<ReadFailure, { readonly text: string; readonly identity: FileIdentity }> => {
+  try {
+    const st = follow ? fs.statSync(file) : fs.lstatSync(file)
+    if (st.isSymbolicLink()) return E.left({ _tag: 'Symlink' })
+    if (!st.isFile()) return E.left({ _tag: 'NotAFile' })
+  } catch (e) {
+    return E.left(openFailure(e, follow))
+  }
+  let fd: number
+  try {
+    fd = fs.openSync(file, constants.O_RDONLY | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW))
+  } catch (e) {
+    return E.left(openFailure(e, follow))
+  }
+  try {
+    const st = fs.fstatSync(fd, { bigint: true })
+    if (!st.isFile()) return E.left({ _tag: 'NotAFile' })
+    if (st.size > BigInt(limit)) return E.left({ _tag: 'TooLarge', limit })
+    // Read at most one byte more than allowed, whatever fstat said: a file that grew since
+    // (or one whose size the system does not report) is read up to the limit and no further.
+    const size = Number(st.size)
+    let buf = Buffer.alloc(Math.min(size, limit) + 1)
+    let total = 0
+    for (;;) {
+      if (total === buf.length) {
+        if (buf.length > limit) return E.left({ _tag: 'TooLarge', limit })
+        const bigger = Buffer.alloc(Math.min(buf.length * 2, limit + 1))
+        buf.copy(bigger, 0, 0, total)
+        buf = bigger
       }
-      const identity = identityOf(await handle.stat({ bigint: true }))
-      try {
-        return E.right({ text: new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, total)), identity })
-      } catch {
-        return E.left({ _tag: 'NotText' })
-      }
-    } catch (e) {
-      return E.left(openFailure(e, follow))
-    } finally {
-      await handle.close().catch(() => undefined)
+      const asked = buf.length - total
+      const bytesRead = fs.readSync(fd, buf, total, asked, null)
+      if (bytesRead === 0) break
+      total += bytesRead
+      // a short read that ends where fstat said the file ends is the end of a regular file:
+      // no second read to see 0 (a file that grew meanwhile shows in the identity below)
+      if (bytesRead < asked && total === size) break
+    }
+    const identity = identityOf(fs.fstatSync(fd, { bigint: true }))
+    try {
+      return E.right({ text: new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, total)), identity })
+    } catch {
+      return E.left({ _tag: 'NotText' })
+    }
+  } catch (e) {
+    return E.left(openFailure(e, follow))
+  } finally {
+    try {
+      fs.closeSync(fd)
+    } catch {
+      // closed or not, the descriptor is no longer ours
     }
   }
+}
 
 /**
  * Reads a file as UTF-8 text, at most `maxBytes` of it. Unless `followSymlinks`, a

@@ -847,15 +847,18 @@ const routerOf = (options: AxiosClientOptions): Router => {
   const httpProxy = parseProxy(proxy.http)
   let tunnel: Promise<Agent> | undefined
   const tunnelAgent = (p: Proxy): Promise<Agent> =>
-    (tunnel ??= loadTunnelAgent().then(
-      (HttpsProxyAgent) =>
-        new HttpsProxyAgent(p.url, {
-          ...poolOf(options),
-          ...(p.authorization === undefined ? {} : { headers: { 'Proxy-Authorization': p.authorization } }),
-          // an https proxy is checked against the same roots
-          ...(p.url.protocol === 'https:' && options.ca !== undefined ? { secureContext: secureContext() } : {})
-        })
-    ))
+    (tunnel ??= loadTunnelAgent().then((HttpsProxyAgent) => {
+      const tunnelled = new HttpsProxyAgent(p.url, {
+        ...poolOf(options),
+        ...(p.authorization === undefined ? {} : { headers: { 'Proxy-Authorization': p.authorization } }),
+        // an https proxy is checked against the same roots
+        ...(p.url.protocol === 'https:' && options.ca !== undefined ? { secureContext: secureContext() } : {})
+      })
+      // only https targets go through it: said once, or the agent guesses it from a stack
+      // trace each time a request asks (`agent-base`'s `protocol` getter)
+      ;(tunnelled as unknown as { protocol: string }).protocol = 'https:'
+      return tunnelled
+    }))
   return (t) => {
     if (t.https && badCa) return { kind: 'bad-ca' }
     const p = t.https ? httpsProxy : httpProxy

@@ -31,7 +31,7 @@ let authProxy: TestProxy
 let dir: string
 let bundle: string
 /** Live tokens the emulator accepts, each used once. */
-const { seeds, live } = liveTokens(20, (i) => `proxy-live-token-${i}-0123456789`)
+const { seeds, live } = liveTokens(24, (i) => `proxy-live-token-${i}-0123456789`)
 
 beforeAll(async () => {
   emu = await start({ tokens: seeds })
@@ -202,6 +202,25 @@ describe('the library through the proxy', () => {
     const at = await Promise.all(rest.map((token) => pipe(newLogout(token), send(Logout))(env)()))
     expect(at.map((r) => r._tag)).toStrictEqual(['Right', 'Right', 'Right'])
     expect(tokens.filter((t) => !emu.isLoggedOut(t))).toStrictEqual([])
+  })
+
+  it('tunnelled calls never make the tunnel agent guess its protocol from a stack trace (a cost on every call)', async () => {
+    const env = newEnv({ region: 'us-east-1', proxy: { https: proxy.url }, caBundle: ca.cert })
+    // the first call loads the proxy module and opens the tunnel; the next ones reuse it
+    expect((await pipe(newLogout(live()), send(Logout))(env)())._tag).toBe('Right')
+    const original = Error.prepareStackTrace
+    let stacks = 0
+    Error.prepareStackTrace = (error, frames) => {
+      stacks++
+      return original === undefined ? `${String(error)}\n${frames.map((f) => `    at ${String(f)}`).join('\n')}` : original(error, frames)
+    }
+    try {
+      const at = await Promise.all([live(), live(), live()].map((token) => pipe(newLogout(token), send(Logout))(env)()))
+      expect(at.map((r) => r._tag)).toStrictEqual(['Right', 'Right', 'Right'])
+    } finally {
+      Error.prepareStackTrace = original
+    }
+    expect(stacks).toBe(0)
   })
 
   it('newEnv({ caBundle }) with no certificate in it: a TransportError naming the CA bundle, nothing sent', async () => {

@@ -5,6 +5,8 @@
  * particular to the core module.
  */
 import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import * as core from '../../src/core/File.js'
 import * as cache from '../../src/auth/sso/index.js'
@@ -28,6 +30,21 @@ describe('fp-aws/core/File', () => {
       })
     }
   )
+
+  it('readBoundedIdentified: the text, and the identity lstat gives the file; an empty file is read as an empty text', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-aws-file-'))
+    try {
+      for (const [name, text] of [['a.json', '{"accessToken":"x"}'], ['empty', ''], ['big', 'é'.repeat(70_000)]] as const) {
+        const file = path.join(dir, name)
+        fs.writeFileSync(file, text)
+        const r = await core.readBoundedIdentified(file)()
+        const st = fs.lstatSync(file, { bigint: true })
+        expect(r).toEqual({ _tag: 'Right', right: { text, identity: { dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs } } })
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
 
   it('a device is NotAFile at once: /dev/zero and /dev/urandom are never read', async () => {
     for (const dev of ['/dev/zero', '/dev/urandom']) {

@@ -213,6 +213,39 @@ describe('logoutAll: several calls in flight', () => {
     expect(isLogoutSuccessful(r)).toBe(false)
   })
 
+  it("with the caller's signal in the Env: an unreachable region still cancels its own calls, the caller's abort every call", async () => {
+    const h = home()
+    const port = await closedPort()
+    const down = tokens(h, 200, 'eu-west-1', 'down-')
+    const up = tokens(h, 40, 'us-east-1', 'up-')
+    const p = await portal(() => ok, { holdUntil: 1000, expected: 1000 })
+    const caller = new AbortController()
+    let attemptsDown = 0
+    const envForRegion = (region: string): Env =>
+      region === 'eu-west-1'
+        ? newEnv({
+            region,
+            endpoint: `http://127.0.0.1:${port}`,
+            sleep: async () => true,
+            signal: caller.signal,
+            hooks: [{ beforeRequest: () => void attemptsDown++ }]
+          })
+        : newEnv({
+            region,
+            endpoint: p.url,
+            signal: caller.signal,
+            // the portal holds every call: the caller gives up once the other region is settled
+            hooks: [{ beforeRequest: () => void (attemptsDown >= 1 && setTimeout(() => caller.abort(), 50)) }]
+          })
+    const r = await logoutAll({ homedir: h.home, envForRegion })()
+    expect(attemptsDown).toBeGreaterThan(0)
+    expect(attemptsDown).toBeLessThanOrEqual(16)
+    expect(r.invalidated).toEqual([])
+    expect(r.kept.map((k) => k.file)).toEqual([...down, ...up])
+    expect(r.kept.filter((k) => k.reason === 'EndpointUnreachable')).toHaveLength(199)
+    expect(r.errors.filter((e) => e.error === 'TransportError/Aborted').map((e) => e.file)).toEqual(up)
+  })
+
   it('concurrency must be an integer in 1..256', async () => {
     const h = home()
     const file = tokens(h, 1)[0] as string

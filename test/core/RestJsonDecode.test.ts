@@ -177,7 +177,9 @@ const pairs: ReadonlyArray<{
   {
     name: 'a structure whose members all have readers, in a list',
     codec: structureCodec('Outer', {
-      inner: arrayFromNullable(structureCodec('Inner', { a: optionFromNullable(t.string), n: withDefault(Integer, 0) })),
+      inner: arrayFromNullable(
+        structureCodec('Inner', { a: optionFromNullable(t.string), n: withDefault(Integer, 0) })
+      ),
       on: t.boolean
     }),
     ref: refStructure('Outer', {
@@ -297,7 +299,10 @@ const wellFormed = (name: string): fc.Arbitrary<unknown> => {
       )
     case 'a structure with a member that has no reader':
     case 'a structure whose members all have readers, in a list': {
-      const inner = fc.record({ a: opt(fc.string()), n: opt(fc.integer()), extra: fc.jsonValue() }, { requiredKeys: [] })
+      const inner = fc.record(
+        { a: opt(fc.string()), n: opt(fc.integer()), extra: fc.jsonValue() },
+        { requiredKeys: [] }
+      )
       return fc.record(
         {
           at: opt(fc.constantFrom('2026-11-30T02:00:00Z', '1985-04-12T23:20:50.52+01:00', 'not a date')),
@@ -347,13 +352,20 @@ describe('response decoding equals the io-ts combinators it replaced', () => {
       it('as a response body (decodeJsonResponse), the same Right, and a SerializeError for every Left', () => {
         const read = decodeJsonResponse(name, codec)
         fc.assert(
-          fc.property(fc.oneof(jsonText(keys), wellFormed(name).map((u) => JSON.stringify(u))), (text) => {
-            const got = read({ status: 200, headers: {}, body: new TextEncoder().encode(text) })
-            const want = ref.decode(JSON.parse(text))
-            expect(got._tag).toBe(want._tag)
-            if (want._tag === 'Right' && got._tag === 'Right') expect(normalize(got.right)).toStrictEqual(normalize(want.right))
-            else expect(got._tag === 'Left' && got.left._tag).toBe('SerializeError')
-          }),
+          fc.property(
+            fc.oneof(
+              jsonText(keys),
+              wellFormed(name).map((u) => JSON.stringify(u))
+            ),
+            (text) => {
+              const got = read({ status: 200, headers: {}, body: new TextEncoder().encode(text) })
+              const want = ref.decode(JSON.parse(text))
+              expect(got._tag).toBe(want._tag)
+              if (want._tag === 'Right' && got._tag === 'Right')
+                expect(normalize(got.right)).toStrictEqual(normalize(want.right))
+              else expect(got._tag === 'Left' && got.left._tag).toBe('SerializeError')
+            }
+          ),
           { numRuns: 500 }
         )
       })

@@ -466,15 +466,30 @@ export const dropEmpty = (o: Readonly<Record<string, unknown>>): Readonly<Record
  * model renames (`jsonName`) to their JSON keys: the record is keyed by member names, the JSON
  * by the keys, both ways.
  *
+ * `read` (since 0.2.0; `npm run gen` writes one for each structure) reads the JSON form
+ * quickly: straight-line code that turns a valid JSON value into exactly the record `validate`
+ * returns, and returns `undefined` for anything else, which is then validated as without it (a
+ * `Left` is the same, every error under its path). Without it, a reader is composed from the
+ * members' codecs, when each has one.
+ *
  * @example
+ * import * as O from 'fp-ts/lib/Option.js'
  * import * as t from 'io-ts'
- * import { optionFromNullable, structureCodec } from 'fp-aws/core/RestJson'
+ * import { isJsonRecord, optionFromNullable, structureCodec } from 'fp-aws/core/RestJson'
  *
  * const c = structureCodec('X', { a: optionFromNullable(t.string) })
  * assert.deepStrictEqual(c.decode({ a: 'x', b: 1 }), { _tag: 'Right', right: { a: { _tag: 'Some', value: 'x' } } })
  * const r = structureCodec('Y', { itemCount: t.number }, { itemCount: 'item_count' })
  * assert.deepStrictEqual(r.decode({ item_count: 2 }), { _tag: 'Right', right: { itemCount: 2 } })
  * assert.deepStrictEqual(r.encode({ itemCount: 2 }), { item_count: 2 })
+ * const fast = structureCodec('Z', { a: optionFromNullable(t.string) }, undefined, (u) => {
+ *   if (!isJsonRecord(u)) return undefined
+ *   const a = u['a']
+ *   if (a !== undefined && a !== null && typeof a !== 'string') return undefined
+ *   return { a: a === undefined || a === null ? O.none : O.some(a as string) }
+ * })
+ * assert.deepStrictEqual(fast.decode({ a: 'x' }), { _tag: 'Right', right: { a: O.some('x') } })
+ * assert.strictEqual(fast.decode({ a: 1 })._tag, 'Left')
  *
  * @category codecs
  * @since 0.2.0
@@ -482,16 +497,25 @@ export const dropEmpty = (o: Readonly<Record<string, unknown>>): Readonly<Record
 export const structureCodec = <P extends t.Props, const R extends { readonly [K in keyof P]?: string } = Record<never, never>>(
   name: string,
   props: P,
-  wire?: R
+  wire?: R,
+  read?: (u: unknown) => { readonly [K in keyof P]: t.TypeOf<P[K]> } | undefined
 ): t.Type<{ readonly [K in keyof P]: t.TypeOf<P[K]> }, StructureOutput<P, R>, unknown> => {
   const base = t.exact(t.type(props))
   const validateProps = propsValidator(props, base)
-  const read = propsReader(props)
+  const given = read
+  const reader: Reader | undefined =
+    typeof given === 'function'
+      ? (u) => {
+          const v = given(u)
+          return v === undefined ? MISS : v
+        }
+      : undefined
   const renames: ReadonlyArray<readonly [string, string]> =
     typeof wire === 'object' && wire !== null
       ? Object.entries(wire).flatMap(([k, w]) => (typeof w === 'string' && w !== k ? [[k, w] as const] : []))
       : []
-  if (renames.length === 0)
+  if (renames.length === 0) {
+    const fast = reader ?? propsReader(props)
     return withReader(
       new t.Type<{ readonly [K in keyof P]: t.TypeOf<P[K]> }, StructureOutput<P, R>, unknown>(
         name,
@@ -499,20 +523,23 @@ export const structureCodec = <P extends t.Props, const R extends { readonly [K 
         // JSON.parse makes `"__proto__"` an own member, which io-ts's copy would turn into the
         // prototype of the result: such an object is read member by member instead
         (u, c) => {
-          const v = read === undefined ? MISS : read(u)
+          const v = fast === undefined ? MISS : fast(u)
           if (v !== MISS) return t.success(v as { readonly [K in keyof P]: t.TypeOf<P[K]> })
           return validateProps(hasOwnProto(u) ? ownMembers(u as Record<string, unknown>, Object.keys(props)) : u, c)
         },
         (a) => dropUndefined<StructureOutput<P, R>>(base.encode(a))
       ),
-      read
+      fast
     )
+  }
   const toWire = new Map(renames)
   const keyOf = (member: string): string => toWire.get(member) ?? member
-  return new t.Type<{ readonly [K in keyof P]: t.TypeOf<P[K]> }, StructureOutput<P, R>, unknown>(
+  const renamed = new t.Type<{ readonly [K in keyof P]: t.TypeOf<P[K]> }, StructureOutput<P, R>, unknown>(
     name,
     (u): u is { readonly [K in keyof P]: t.TypeOf<P[K]> } => base.is(u),
     (u, c) => {
+      const v = reader === undefined ? MISS : reader(u)
+      if (v !== MISS) return t.success(v as { readonly [K in keyof P]: t.TypeOf<P[K]> })
       if (typeof u !== 'object' || u === null || Array.isArray(u)) return base.validate(u, c)
       // the record's members from their JSON keys (a key of another member's name is not read)
       const byMember: Record<string, unknown> = {}
@@ -526,6 +553,7 @@ export const structureCodec = <P extends t.Props, const R extends { readonly [K 
       return out as StructureOutput<P, R>
     }
   )
+  return withReader(renamed, reader)
 }
 
 /**
@@ -594,6 +622,67 @@ const propsReader = (props: t.Props): Reader | undefined => {
 
 const hasOwnProto = (u: unknown): boolean =>
   typeof u === 'object' && u !== null && Object.prototype.hasOwnProperty.call(u, '__proto__')
+
+/**
+ * Whether a JSON value is an object a reader may read member by member: not an array, its
+ * prototype `Object.prototype` or `null`, no own `__proto__` member. (A reader reads only the
+ * members of its structure, none named like a member of `Object.prototype`.)
+ *
+ * @example
+ * import { isJsonRecord } from 'fp-aws/core/RestJson'
+ *
+ * assert.strictEqual(isJsonRecord(JSON.parse('{"a":1}')), true)
+ * assert.strictEqual(isJsonRecord(JSON.parse('{"__proto__":{}}')), false)
+ * assert.strictEqual(isJsonRecord([]), false)
+ *
+ * @category codecs
+ * @since 0.2.0
+ */
+export const isJsonRecord = (u: unknown): u is Readonly<Record<string, unknown>> => {
+  try {
+    if (typeof u !== 'object' || u === null || Array.isArray(u) || hasOwnProto(u)) return false
+    const proto: unknown = Object.getPrototypeOf(u)
+    return proto === Object.prototype || proto === null
+  } catch {
+    // an object that cannot be inspected (a revoked proxy) is left to `validate`
+    return false
+  }
+}
+
+/**
+ * A reader of the JSON value of one member with `codec`: what `codec` decodes it to, or
+ * `undefined` when it does not decode (every codec of a member decodes to something other than
+ * `undefined`). Goes through the codec's own reader when it has one, else `validate`.
+ *
+ * @example
+ * import * as t from 'io-ts'
+ * import { arrayFromNullable, readWith } from 'fp-aws/core/RestJson'
+ *
+ * const read = readWith(arrayFromNullable(t.string))
+ * assert.deepStrictEqual(read(['a']), ['a'])
+ * assert.deepStrictEqual(read(null), [])
+ * assert.strictEqual(read([1]), undefined)
+ *
+ * @category codecs
+ * @since 0.2.0
+ */
+export const readWith = <A>(codec: t.Decoder<unknown, A>): ((u: unknown) => A | undefined) => {
+  const read = readerOf(codec)
+  if (read !== undefined)
+    return (u) => {
+      const v = read(u)
+      return v === MISS ? undefined : (v as A)
+    }
+  return (u) => {
+    try {
+      const r = codec.validate(u, [])
+      return r._tag === 'Right' ? r.right : undefined
+    } catch {
+      // a codec that throws reads nothing: `validate` of the structure has the last word
+      return undefined
+    }
+  }
+}
 
 /** The members `keys` of `u`, own ones only, on a fresh object. */
 const ownMembers = (u: Record<string, unknown>, keys: ReadonlyArray<string>): Record<string, unknown> => {

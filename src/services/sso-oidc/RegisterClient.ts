@@ -27,14 +27,16 @@ import {
   dropEmpty,
   Integer,
   invalidMember,
+  isJsonRecord,
   optionalSecret,
   optionFromNullable,
+  readWith,
   SensitiveString,
   structureCodec,
   validateMember,
   withDefault
 } from '../../core/RestJson.js'
-import { getEq, getShow, type Sensitive } from '../../core/Sensitive.js'
+import { getEq, getShow, sensitive, type Sensitive } from '../../core/Sensitive.js'
 import { ssoOidc } from './Service.js'
 
 const SecretEq = getEq(S.Eq)
@@ -225,6 +227,10 @@ export interface RegisterClientJson {
   readonly entitledApplicationArn?: string
 }
 
+const registerClient_read_scopes = readWith(arrayFromNullable(t.string))
+const registerClient_read_redirectUris = readWith(arrayFromNullable(t.string))
+const registerClient_read_grantTypes = readWith(arrayFromNullable(t.string))
+
 /**
  * io-ts codec of `RegisterClient` from its JSON form: absent or `null` members are absent
  * (`None`, `[]` or the modelled default), unknown members are dropped.
@@ -242,6 +248,36 @@ export const RegisterClientCodec: t.Type<RegisterClient, RegisterClientJson, unk
     grantTypes: arrayFromNullable(t.string),
     issuerUrl: optionFromNullable(t.string),
     entitledApplicationArn: optionFromNullable(t.string)
+  },
+  undefined,
+  (u): RegisterClient | undefined => {
+    if (!isJsonRecord(u)) return undefined
+    const m0 = u['clientName']
+    if (!(typeof m0 === 'string')) return undefined
+    const m1 = u['clientType']
+    if (!(typeof m1 === 'string')) return undefined
+    const m2 = u['scopes']
+    const r2 = registerClient_read_scopes(m2)
+    if (r2 === undefined) return undefined
+    const m3 = u['redirectUris']
+    const r3 = registerClient_read_redirectUris(m3)
+    if (r3 === undefined) return undefined
+    const m4 = u['grantTypes']
+    const r4 = registerClient_read_grantTypes(m4)
+    if (r4 === undefined) return undefined
+    const m5 = u['issuerUrl']
+    if (!(m5 === undefined || m5 === null) && !(typeof m5 === 'string')) return undefined
+    const m6 = u['entitledApplicationArn']
+    if (!(m6 === undefined || m6 === null) && !(typeof m6 === 'string')) return undefined
+    return {
+      clientName: m0 as string,
+      clientType: m1 as string,
+      scopes: r2,
+      redirectUris: r3,
+      grantTypes: r4,
+      issuerUrl: m5 === undefined || m5 === null ? O.none : O.some(m5 as string),
+      entitledApplicationArn: m6 === undefined || m6 === null ? O.none : O.some(m6 as string)
+    }
   }
 )
 
@@ -424,14 +460,41 @@ export interface RegisterClientResponseJson {
  * @since 0.2.0
  */
 export const RegisterClientResponseCodec: t.Type<RegisterClientResponse, RegisterClientResponseJson, unknown> =
-  structureCodec('RegisterClientResponse', {
-    clientId: optionFromNullable(t.string),
-    clientSecret: optionFromNullable(SensitiveString),
-    clientIdIssuedAt: withDefault(Integer, 0),
-    clientSecretExpiresAt: withDefault(Integer, 0),
-    authorizationEndpoint: optionFromNullable(t.string),
-    tokenEndpoint: optionFromNullable(t.string)
-  })
+  structureCodec(
+    'RegisterClientResponse',
+    {
+      clientId: optionFromNullable(t.string),
+      clientSecret: optionFromNullable(SensitiveString),
+      clientIdIssuedAt: withDefault(Integer, 0),
+      clientSecretExpiresAt: withDefault(Integer, 0),
+      authorizationEndpoint: optionFromNullable(t.string),
+      tokenEndpoint: optionFromNullable(t.string)
+    },
+    undefined,
+    (u): RegisterClientResponse | undefined => {
+      if (!isJsonRecord(u)) return undefined
+      const m0 = u['clientId']
+      if (!(m0 === undefined || m0 === null) && !(typeof m0 === 'string')) return undefined
+      const m1 = u['clientSecret']
+      if (!(m1 === undefined || m1 === null) && !(typeof m1 === 'string')) return undefined
+      const m2 = u['clientIdIssuedAt']
+      if (!(m2 === undefined || m2 === null) && !(typeof m2 === 'number' && Number.isSafeInteger(m2))) return undefined
+      const m3 = u['clientSecretExpiresAt']
+      if (!(m3 === undefined || m3 === null) && !(typeof m3 === 'number' && Number.isSafeInteger(m3))) return undefined
+      const m4 = u['authorizationEndpoint']
+      if (!(m4 === undefined || m4 === null) && !(typeof m4 === 'string')) return undefined
+      const m5 = u['tokenEndpoint']
+      if (!(m5 === undefined || m5 === null) && !(typeof m5 === 'string')) return undefined
+      return {
+        clientId: m0 === undefined || m0 === null ? O.none : O.some(m0 as string),
+        clientSecret: m1 === undefined || m1 === null ? O.none : O.some(sensitive(m1 as string)),
+        clientIdIssuedAt: m2 === undefined || m2 === null ? 0 : (m2 as number),
+        clientSecretExpiresAt: m3 === undefined || m3 === null ? 0 : (m3 as number),
+        authorizationEndpoint: m4 === undefined || m4 === null ? O.none : O.some(m4 as string),
+        tokenEndpoint: m5 === undefined || m5 === null ? O.none : O.some(m5 as string)
+      }
+    }
+  )
 
 // -------------------------------------------------------------------------------------
 // Instances

@@ -22,7 +22,9 @@ import { totalEncoder, type HttpRequest } from '../../core/Request.js'
 import {
   decodeJsonResponse,
   invalidMember,
+  isJsonRecord,
   optionFromNullable,
+  readWith,
   SensitiveString,
   structureCodec,
   validateHeaderValue,
@@ -169,7 +171,18 @@ export interface GetRoleCredentialsJson {
  */
 export const GetRoleCredentialsCodec: t.Type<GetRoleCredentials, GetRoleCredentialsJson, unknown> = structureCodec(
   'GetRoleCredentials',
-  { roleName: t.string, accountId: t.string, accessToken: SensitiveString }
+  { roleName: t.string, accountId: t.string, accessToken: SensitiveString },
+  undefined,
+  (u): GetRoleCredentials | undefined => {
+    if (!isJsonRecord(u)) return undefined
+    const m0 = u['roleName']
+    if (!(typeof m0 === 'string')) return undefined
+    const m1 = u['accountId']
+    if (!(typeof m1 === 'string')) return undefined
+    const m2 = u['accessToken']
+    if (!(typeof m2 === 'string')) return undefined
+    return { roleName: m0 as string, accountId: m1 as string, accessToken: sensitive(m2 as string) }
+  }
 )
 
 // -------------------------------------------------------------------------------------
@@ -251,6 +264,8 @@ export interface GetRoleCredentialsResponseJson {
   readonly roleCredentials?: RoleCredentialsJson
 }
 
+const getRoleCredentialsResponse_read_roleCredentials = readWith(optionFromNullable(RoleCredentialsCodec))
+
 /**
  * io-ts codec of `GetRoleCredentialsResponse` from its JSON form: absent or `null` members are
  * absent (`None`, `[]` or the modelled default), unknown members are dropped.
@@ -262,7 +277,18 @@ export const GetRoleCredentialsResponseCodec: t.Type<
   GetRoleCredentialsResponse,
   GetRoleCredentialsResponseJson,
   unknown
-> = structureCodec('GetRoleCredentialsResponse', { roleCredentials: optionFromNullable(RoleCredentialsCodec) })
+> = structureCodec(
+  'GetRoleCredentialsResponse',
+  { roleCredentials: optionFromNullable(RoleCredentialsCodec) },
+  undefined,
+  (u): GetRoleCredentialsResponse | undefined => {
+    if (!isJsonRecord(u)) return undefined
+    const m0 = u['roleCredentials']
+    const r0 = getRoleCredentialsResponse_read_roleCredentials(m0)
+    if (r0 === undefined) return undefined
+    return { roleCredentials: r0 }
+  }
+)
 
 // -------------------------------------------------------------------------------------
 // Instances

@@ -28,7 +28,9 @@ import {
   decodeJsonResponse,
   Integer,
   invalidMember,
+  isJsonRecord,
   optionFromNullable,
+  readWith,
   SensitiveString,
   structureCodec,
   validateHeaderValue,
@@ -193,6 +195,24 @@ export const ListAccountRolesCodec: t.Type<ListAccountRoles, ListAccountRolesJso
     accountId: t.string,
     nextToken: optionFromNullable(t.string),
     maxResults: optionFromNullable(Integer)
+  },
+  undefined,
+  (u): ListAccountRoles | undefined => {
+    if (!isJsonRecord(u)) return undefined
+    const m0 = u['accessToken']
+    if (!(typeof m0 === 'string')) return undefined
+    const m1 = u['accountId']
+    if (!(typeof m1 === 'string')) return undefined
+    const m2 = u['nextToken']
+    if (!(m2 === undefined || m2 === null) && !(typeof m2 === 'string')) return undefined
+    const m3 = u['maxResults']
+    if (!(m3 === undefined || m3 === null) && !(typeof m3 === 'number' && Number.isSafeInteger(m3))) return undefined
+    return {
+      accessToken: sensitive(m0 as string),
+      accountId: m1 as string,
+      nextToken: m2 === undefined || m2 === null ? O.none : O.some(m2 as string),
+      maxResults: m3 === undefined || m3 === null ? O.none : O.some(m3 as number)
+    }
   }
 )
 
@@ -294,6 +314,8 @@ export interface ListAccountRolesResponseJson {
   readonly roleList?: ReadonlyArray<RoleInfoJson>
 }
 
+const listAccountRolesResponse_read_roleList = readWith(arrayFromNullable(RoleInfoCodec))
+
 /**
  * io-ts codec of `ListAccountRolesResponse` from its JSON form: absent or `null` members are
  * absent (`None`, `[]` or the modelled default), unknown members are dropped.
@@ -302,10 +324,20 @@ export interface ListAccountRolesResponseJson {
  * @since 0.1.0
  */
 export const ListAccountRolesResponseCodec: t.Type<ListAccountRolesResponse, ListAccountRolesResponseJson, unknown> =
-  structureCodec('ListAccountRolesResponse', {
-    nextToken: optionFromNullable(t.string),
-    roleList: arrayFromNullable(RoleInfoCodec)
-  })
+  structureCodec(
+    'ListAccountRolesResponse',
+    { nextToken: optionFromNullable(t.string), roleList: arrayFromNullable(RoleInfoCodec) },
+    undefined,
+    (u): ListAccountRolesResponse | undefined => {
+      if (!isJsonRecord(u)) return undefined
+      const m0 = u['nextToken']
+      if (!(m0 === undefined || m0 === null) && !(typeof m0 === 'string')) return undefined
+      const m1 = u['roleList']
+      const r1 = listAccountRolesResponse_read_roleList(m1)
+      if (r1 === undefined) return undefined
+      return { nextToken: m0 === undefined || m0 === null ? O.none : O.some(m0 as string), roleList: r1 }
+    }
+  )
 
 // -------------------------------------------------------------------------------------
 // Instances

@@ -27,7 +27,9 @@ import {
   decodeJsonResponse,
   Integer,
   invalidMember,
+  isJsonRecord,
   optionFromNullable,
+  readWith,
   SensitiveString,
   structureCodec,
   validateHeaderValue,
@@ -167,11 +169,25 @@ export interface ListAccountsJson {
  * @category codecs
  * @since 0.1.0
  */
-export const ListAccountsCodec: t.Type<ListAccounts, ListAccountsJson, unknown> = structureCodec('ListAccounts', {
-  accessToken: SensitiveString,
-  nextToken: optionFromNullable(t.string),
-  maxResults: optionFromNullable(Integer)
-})
+export const ListAccountsCodec: t.Type<ListAccounts, ListAccountsJson, unknown> = structureCodec(
+  'ListAccounts',
+  { accessToken: SensitiveString, nextToken: optionFromNullable(t.string), maxResults: optionFromNullable(Integer) },
+  undefined,
+  (u): ListAccounts | undefined => {
+    if (!isJsonRecord(u)) return undefined
+    const m0 = u['accessToken']
+    if (!(typeof m0 === 'string')) return undefined
+    const m1 = u['nextToken']
+    if (!(m1 === undefined || m1 === null) && !(typeof m1 === 'string')) return undefined
+    const m2 = u['maxResults']
+    if (!(m2 === undefined || m2 === null) && !(typeof m2 === 'number' && Number.isSafeInteger(m2))) return undefined
+    return {
+      accessToken: sensitive(m0 as string),
+      nextToken: m1 === undefined || m1 === null ? O.none : O.some(m1 as string),
+      maxResults: m2 === undefined || m2 === null ? O.none : O.some(m2 as number)
+    }
+  }
+)
 
 // -------------------------------------------------------------------------------------
 // Destructuring the Response
@@ -271,6 +287,8 @@ export interface ListAccountsResponseJson {
   readonly accountList?: ReadonlyArray<AccountInfoJson>
 }
 
+const listAccountsResponse_read_accountList = readWith(arrayFromNullable(AccountInfoCodec))
+
 /**
  * io-ts codec of `ListAccountsResponse` from its JSON form: absent or `null` members are
  * absent (`None`, `[]` or the modelled default), unknown members are dropped.
@@ -279,10 +297,20 @@ export interface ListAccountsResponseJson {
  * @since 0.1.0
  */
 export const ListAccountsResponseCodec: t.Type<ListAccountsResponse, ListAccountsResponseJson, unknown> =
-  structureCodec('ListAccountsResponse', {
-    nextToken: optionFromNullable(t.string),
-    accountList: arrayFromNullable(AccountInfoCodec)
-  })
+  structureCodec(
+    'ListAccountsResponse',
+    { nextToken: optionFromNullable(t.string), accountList: arrayFromNullable(AccountInfoCodec) },
+    undefined,
+    (u): ListAccountsResponse | undefined => {
+      if (!isJsonRecord(u)) return undefined
+      const m0 = u['nextToken']
+      if (!(m0 === undefined || m0 === null) && !(typeof m0 === 'string')) return undefined
+      const m1 = u['accountList']
+      const r1 = listAccountsResponse_read_accountList(m1)
+      if (r1 === undefined) return undefined
+      return { nextToken: m0 === undefined || m0 === null ? O.none : O.some(m0 as string), accountList: r1 }
+    }
+  )
 
 // -------------------------------------------------------------------------------------
 // Instances

@@ -37,7 +37,7 @@ const ACCOUNTS = smoke ? 1_000 : 10_000
 const EXPECT = ACCOUNTS * 12
 
 // warm-ups long enough for every client's CPU a call to settle (fp-aws's takes some 30 walks)
-const LIST = { warmup: smoke ? 1 : 30, walks: smoke ? 1 : 2, rounds: smoke ? 2 : 8 }
+const LIST = { warmup: smoke ? 1 : 30, walks: 1, rounds: smoke ? 2 : 16 }
 const GRC = { inflight: 64, warmupCalls: smoke ? 200 : 10_000, calls: smoke ? 200 : 2_000, rounds: smoke ? 2 : 6 }
 const IMPLS = ['fp-aws', 'sdk', 'raw']
 const LIMIT_MS = smoke ? 60_000 : 120_000
@@ -213,6 +213,11 @@ const figures = [
     id: 'grc-64-raw',
     title: 'GetRoleCredentials at 64 in flight: fp-aws ÷ raw node:http throughput',
     samples: ratio(grc, 'fp-aws', 'raw')
+  }),
+  figure({
+    id: 'listaccounts-10k-cpu',
+    title: `ListAccounts, ${ACCOUNTS.toLocaleString('en-US')} accounts: client CPU a page, fp-aws ÷ SDK`,
+    samples: ratio(list, 'fp-aws', 'sdk', 'cpu')
   }),
   figure({
     id: 'grc-64-cpu',

@@ -376,7 +376,8 @@ export const ${codecName}: t.Type<${s.name}, ${s.name}, unknown> = t.readonly(t.
 export interface ${jsonName} {
 ${json}
 }`
-  const reader = emitReader(s, (m) => (wire.includes(m) ? m.wireName : m.name))
+  // a request is encoded, never read from JSON by the runtime: its codec keeps the composed reader
+  const reader = c.role === 'request' ? undefined : emitReader(s, (m) => (wire.includes(m) ? m.wireName : m.name))
   const codec = `structureCodec('${s.name}', { ${s.members.map((m) => `${m.name}: ${fieldCodec(m)}`).join(', ')} }${
     wire.length === 0
       ? reader === undefined
@@ -394,12 +395,12 @@ export const ${codecName}: t.Type<${s.name}, ${jsonName}, unknown> = ${codec}`
 }
 
 /**
- * The reader of a structure's JSON form (`structureCodec`'s `read`): straight-line code that reads each
- * member under its JSON key, checks it as the member's codec does (strings, integers and
- * booleans inline, anything else through `readWith` of its codec) and builds the record, or
- * returns `undefined` for the codec's `validate` to have the last word. None for a structure
- * with a member whose JSON key is a member of `Object.prototype` (io-ts reads those from the
- * prototype).
+ * The reader of a structure's JSON form (`structureCodec`'s `read`), for shapes and responses:
+ * straight-line code that reads each member under its JSON key, checks it as the member's codec
+ * does (strings, integers and booleans inline, anything else through `readWith` of its codec)
+ * and builds the record, or returns `undefined` for the codec's `validate` to have the last
+ * word. None for a structure with a member whose JSON key is a member of `Object.prototype`
+ * (io-ts reads those from the prototype).
  */
 const emitReader = (
   s: Structure,

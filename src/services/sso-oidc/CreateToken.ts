@@ -31,7 +31,6 @@ import {
   isJsonRecord,
   optionalSecret,
   optionFromNullable,
-  readWith,
   SensitiveString,
   structureCodec,
   validateMember,
@@ -261,8 +260,6 @@ export interface CreateTokenJson {
   readonly codeVerifier?: string
 }
 
-const createToken_read_scope = readWith(arrayFromNullable(t.string))
-
 /**
  * io-ts codec of `CreateToken` from its JSON form: absent or `null` members are absent
  * (`None`, `[]` or the modelled default), unknown members are dropped. Its `encode` reveals
@@ -271,54 +268,17 @@ const createToken_read_scope = readWith(arrayFromNullable(t.string))
  * @category codecs
  * @since 0.2.0
  */
-export const CreateTokenCodec: t.Type<CreateToken, CreateTokenJson, unknown> = structureCodec(
-  'CreateToken',
-  {
-    clientId: t.string,
-    clientSecret: SensitiveString,
-    grantType: t.string,
-    deviceCode: optionFromNullable(SensitiveString),
-    code: optionFromNullable(SensitiveString),
-    refreshToken: optionFromNullable(SensitiveString),
-    scope: arrayFromNullable(t.string),
-    redirectUri: optionFromNullable(t.string),
-    codeVerifier: optionFromNullable(SensitiveString)
-  },
-  undefined,
-  (u): CreateToken | undefined => {
-    if (!isJsonRecord(u)) return undefined
-    const m0 = u['clientId']
-    if (!(typeof m0 === 'string')) return undefined
-    const m1 = u['clientSecret']
-    if (!(typeof m1 === 'string')) return undefined
-    const m2 = u['grantType']
-    if (!(typeof m2 === 'string')) return undefined
-    const m3 = u['deviceCode']
-    if (!(m3 === undefined || m3 === null) && !(typeof m3 === 'string')) return undefined
-    const m4 = u['code']
-    if (!(m4 === undefined || m4 === null) && !(typeof m4 === 'string')) return undefined
-    const m5 = u['refreshToken']
-    if (!(m5 === undefined || m5 === null) && !(typeof m5 === 'string')) return undefined
-    const m6 = u['scope']
-    const r6 = createToken_read_scope(m6)
-    if (r6 === undefined) return undefined
-    const m7 = u['redirectUri']
-    if (!(m7 === undefined || m7 === null) && !(typeof m7 === 'string')) return undefined
-    const m8 = u['codeVerifier']
-    if (!(m8 === undefined || m8 === null) && !(typeof m8 === 'string')) return undefined
-    return {
-      clientId: m0 as string,
-      clientSecret: sensitive(m1 as string),
-      grantType: m2 as string,
-      deviceCode: m3 === undefined || m3 === null ? O.none : O.some(sensitive(m3 as string)),
-      code: m4 === undefined || m4 === null ? O.none : O.some(sensitive(m4 as string)),
-      refreshToken: m5 === undefined || m5 === null ? O.none : O.some(sensitive(m5 as string)),
-      scope: r6,
-      redirectUri: m7 === undefined || m7 === null ? O.none : O.some(m7 as string),
-      codeVerifier: m8 === undefined || m8 === null ? O.none : O.some(sensitive(m8 as string))
-    }
-  }
-)
+export const CreateTokenCodec: t.Type<CreateToken, CreateTokenJson, unknown> = structureCodec('CreateToken', {
+  clientId: t.string,
+  clientSecret: SensitiveString,
+  grantType: t.string,
+  deviceCode: optionFromNullable(SensitiveString),
+  code: optionFromNullable(SensitiveString),
+  refreshToken: optionFromNullable(SensitiveString),
+  scope: arrayFromNullable(t.string),
+  redirectUri: optionFromNullable(t.string),
+  codeVerifier: optionFromNullable(SensitiveString)
+})
 
 // -------------------------------------------------------------------------------------
 // Destructuring the Response

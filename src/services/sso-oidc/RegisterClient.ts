@@ -30,7 +30,6 @@ import {
   isJsonRecord,
   optionalSecret,
   optionFromNullable,
-  readWith,
   SensitiveString,
   structureCodec,
   validateMember,
@@ -227,10 +226,6 @@ export interface RegisterClientJson {
   readonly entitledApplicationArn?: string
 }
 
-const registerClient_read_scopes = readWith(arrayFromNullable(t.string))
-const registerClient_read_redirectUris = readWith(arrayFromNullable(t.string))
-const registerClient_read_grantTypes = readWith(arrayFromNullable(t.string))
-
 /**
  * io-ts codec of `RegisterClient` from its JSON form: absent or `null` members are absent
  * (`None`, `[]` or the modelled default), unknown members are dropped.
@@ -248,36 +243,6 @@ export const RegisterClientCodec: t.Type<RegisterClient, RegisterClientJson, unk
     grantTypes: arrayFromNullable(t.string),
     issuerUrl: optionFromNullable(t.string),
     entitledApplicationArn: optionFromNullable(t.string)
-  },
-  undefined,
-  (u): RegisterClient | undefined => {
-    if (!isJsonRecord(u)) return undefined
-    const m0 = u['clientName']
-    if (!(typeof m0 === 'string')) return undefined
-    const m1 = u['clientType']
-    if (!(typeof m1 === 'string')) return undefined
-    const m2 = u['scopes']
-    const r2 = registerClient_read_scopes(m2)
-    if (r2 === undefined) return undefined
-    const m3 = u['redirectUris']
-    const r3 = registerClient_read_redirectUris(m3)
-    if (r3 === undefined) return undefined
-    const m4 = u['grantTypes']
-    const r4 = registerClient_read_grantTypes(m4)
-    if (r4 === undefined) return undefined
-    const m5 = u['issuerUrl']
-    if (!(m5 === undefined || m5 === null) && !(typeof m5 === 'string')) return undefined
-    const m6 = u['entitledApplicationArn']
-    if (!(m6 === undefined || m6 === null) && !(typeof m6 === 'string')) return undefined
-    return {
-      clientName: m0 as string,
-      clientType: m1 as string,
-      scopes: r2,
-      redirectUris: r3,
-      grantTypes: r4,
-      issuerUrl: m5 === undefined || m5 === null ? O.none : O.some(m5 as string),
-      entitledApplicationArn: m6 === undefined || m6 === null ? O.none : O.some(m6 as string)
-    }
   }
 )
 

@@ -167,21 +167,7 @@ export interface StartDeviceAuthorizationJson {
  * @since 0.2.0
  */
 export const StartDeviceAuthorizationCodec: t.Type<StartDeviceAuthorization, StartDeviceAuthorizationJson, unknown> =
-  structureCodec(
-    'StartDeviceAuthorization',
-    { clientId: t.string, clientSecret: SensitiveString, startUrl: t.string },
-    undefined,
-    (u): StartDeviceAuthorization | undefined => {
-      if (!isJsonRecord(u)) return undefined
-      const m0 = u['clientId']
-      if (!(typeof m0 === 'string')) return undefined
-      const m1 = u['clientSecret']
-      if (!(typeof m1 === 'string')) return undefined
-      const m2 = u['startUrl']
-      if (!(typeof m2 === 'string')) return undefined
-      return { clientId: m0 as string, clientSecret: sensitive(m1 as string), startUrl: m2 as string }
-    }
-  )
+  structureCodec('StartDeviceAuthorization', { clientId: t.string, clientSecret: SensitiveString, startUrl: t.string })
 
 // -------------------------------------------------------------------------------------
 // Destructuring the Response

@@ -171,18 +171,7 @@ export interface GetRoleCredentialsJson {
  */
 export const GetRoleCredentialsCodec: t.Type<GetRoleCredentials, GetRoleCredentialsJson, unknown> = structureCodec(
   'GetRoleCredentials',
-  { roleName: t.string, accountId: t.string, accessToken: SensitiveString },
-  undefined,
-  (u): GetRoleCredentials | undefined => {
-    if (!isJsonRecord(u)) return undefined
-    const m0 = u['roleName']
-    if (!(typeof m0 === 'string')) return undefined
-    const m1 = u['accountId']
-    if (!(typeof m1 === 'string')) return undefined
-    const m2 = u['accessToken']
-    if (!(typeof m2 === 'string')) return undefined
-    return { roleName: m0 as string, accountId: m1 as string, accessToken: sensitive(m2 as string) }
-  }
+  { roleName: t.string, accountId: t.string, accessToken: SensitiveString }
 )
 
 // -------------------------------------------------------------------------------------

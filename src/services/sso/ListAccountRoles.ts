@@ -195,24 +195,6 @@ export const ListAccountRolesCodec: t.Type<ListAccountRoles, ListAccountRolesJso
     accountId: t.string,
     nextToken: optionFromNullable(t.string),
     maxResults: optionFromNullable(Integer)
-  },
-  undefined,
-  (u): ListAccountRoles | undefined => {
-    if (!isJsonRecord(u)) return undefined
-    const m0 = u['accessToken']
-    if (!(typeof m0 === 'string')) return undefined
-    const m1 = u['accountId']
-    if (!(typeof m1 === 'string')) return undefined
-    const m2 = u['nextToken']
-    if (!(m2 === undefined || m2 === null) && !(typeof m2 === 'string')) return undefined
-    const m3 = u['maxResults']
-    if (!(m3 === undefined || m3 === null) && !(typeof m3 === 'number' && Number.isSafeInteger(m3))) return undefined
-    return {
-      accessToken: sensitive(m0 as string),
-      accountId: m1 as string,
-      nextToken: m2 === undefined || m2 === null ? O.none : O.some(m2 as string),
-      maxResults: m3 === undefined || m3 === null ? O.none : O.some(m3 as number)
-    }
   }
 )
 

@@ -169,25 +169,11 @@ export interface ListAccountsJson {
  * @category codecs
  * @since 0.1.0
  */
-export const ListAccountsCodec: t.Type<ListAccounts, ListAccountsJson, unknown> = structureCodec(
-  'ListAccounts',
-  { accessToken: SensitiveString, nextToken: optionFromNullable(t.string), maxResults: optionFromNullable(Integer) },
-  undefined,
-  (u): ListAccounts | undefined => {
-    if (!isJsonRecord(u)) return undefined
-    const m0 = u['accessToken']
-    if (!(typeof m0 === 'string')) return undefined
-    const m1 = u['nextToken']
-    if (!(m1 === undefined || m1 === null) && !(typeof m1 === 'string')) return undefined
-    const m2 = u['maxResults']
-    if (!(m2 === undefined || m2 === null) && !(typeof m2 === 'number' && Number.isSafeInteger(m2))) return undefined
-    return {
-      accessToken: sensitive(m0 as string),
-      nextToken: m1 === undefined || m1 === null ? O.none : O.some(m1 as string),
-      maxResults: m2 === undefined || m2 === null ? O.none : O.some(m2 as number)
-    }
-  }
-)
+export const ListAccountsCodec: t.Type<ListAccounts, ListAccountsJson, unknown> = structureCodec('ListAccounts', {
+  accessToken: SensitiveString,
+  nextToken: optionFromNullable(t.string),
+  maxResults: optionFromNullable(Integer)
+})
 
 // -------------------------------------------------------------------------------------
 // Destructuring the Response

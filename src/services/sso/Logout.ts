@@ -16,13 +16,7 @@ import * as L from 'monocle-ts/lib/Lens.js'
 import type { AWSRequest } from '../../core/AWSRequest.js'
 import type { ValidationError } from '../../core/Error.js'
 import { totalEncoder, type HttpRequest } from '../../core/Request.js'
-import {
-  invalidMember,
-  isJsonRecord,
-  SensitiveString,
-  structureCodec,
-  validateHeaderValue
-} from '../../core/RestJson.js'
+import { invalidMember, SensitiveString, structureCodec, validateHeaderValue } from '../../core/RestJson.js'
 import { getEq, iso, reveal, sensitive, type Sensitive } from '../../core/Sensitive.js'
 import { sso } from './Service.js'
 
@@ -116,17 +110,9 @@ export interface LogoutJson {
  * @category codecs
  * @since 0.1.0
  */
-export const LogoutCodec: t.Type<Logout, LogoutJson, unknown> = structureCodec(
-  'Logout',
-  { accessToken: SensitiveString },
-  undefined,
-  (u): Logout | undefined => {
-    if (!isJsonRecord(u)) return undefined
-    const m0 = u['accessToken']
-    if (!(typeof m0 === 'string')) return undefined
-    return { accessToken: sensitive(m0 as string) }
-  }
-)
+export const LogoutCodec: t.Type<Logout, LogoutJson, unknown> = structureCodec('Logout', {
+  accessToken: SensitiveString
+})
 
 // -------------------------------------------------------------------------------------
 // Destructuring the Response

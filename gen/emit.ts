@@ -372,15 +372,86 @@ export const ${codecName}: t.Type<${s.name}, ${s.name}, unknown> = t.readonly(t.
         .map((m) => `\`${m.name}\` is \`${m.wireName}\``)
         .join(', ')}.`
     )
-  return `${doc([`\`${s.name}\` as JSON.`], { category: 'model', since: c.since(jsonName) })}
+  const jsonForm = `${doc([`\`${s.name}\` as JSON.`], { category: 'model', since: c.since(jsonName) })}
 export interface ${jsonName} {
 ${json}
+}`
+  // a request is encoded, never read from JSON by the runtime: its codec keeps the composed reader
+  const reader = c.role === 'request' ? undefined : emitReader(s, (m) => (wire.includes(m) ? m.wireName : m.name))
+  const codec = `structureCodec('${s.name}', { ${s.members.map((m) => `${m.name}: ${fieldCodec(m)}`).join(', ')} }${
+    wire.length === 0
+      ? reader === undefined
+        ? ''
+        : ', undefined'
+      : `, { ${wire.map((m) => `${m.name}: ${JSON.stringify(m.wireName)}`).join(', ')} }`
+  }${reader === undefined ? '' : `, ${reader.read}`})`
+  return `${jsonForm}
+
+${reader === undefined ? '' : `${reader.hoisted.join('\n')}${reader.hoisted.length > 0 ? '\n\n' : ''}`}${doc(lines, {
+    category: 'codecs',
+    since: c.since(codecName)
+  })}
+export const ${codecName}: t.Type<${s.name}, ${jsonName}, unknown> = ${codec}`
 }
 
-${doc(lines, { category: 'codecs', since: c.since(codecName) })}
-export const ${codecName}: t.Type<${s.name}, ${jsonName}, unknown> = structureCodec('${s.name}', { ${s.members
-    .map((m) => `${m.name}: ${fieldCodec(m)}`)
-    .join(', ')} }${wire.length === 0 ? '' : `, { ${wire.map((m) => `${m.name}: ${JSON.stringify(m.wireName)}`).join(', ')} }`})`
+/**
+ * The reader of a structure's JSON form (`structureCodec`'s `read`), for shapes and responses:
+ * straight-line code that reads each member under its JSON key, checks it as the member's codec
+ * does (strings, integers and booleans inline, anything else through `readWith` of its codec)
+ * and builds the record, or returns `undefined` for the codec's `validate` to have the last
+ * word. None for a structure with a member whose JSON key is a member of `Object.prototype`
+ * (io-ts reads those from the prototype).
+ */
+const emitReader = (
+  s: Structure,
+  jsonKey: (m: Member) => string
+): { readonly hoisted: ReadonlyArray<string>; readonly read: string } | undefined => {
+  if (s.members.length === 0 || s.members.some((m) => jsonKey(m) in Object.prototype)) return undefined
+  const hoisted: string[] = []
+  const checks: string[] = []
+  const fields: string[] = []
+  s.members.forEach((m, i) => {
+    const v = `m${i}`
+    checks.push(`const ${v} = u[${JSON.stringify(jsonKey(m))}]`)
+    const leaf = leafCheck(m, v)
+    const absent = `${v} === undefined || ${v} === null`
+    if (leaf === undefined || isCollection(m)) {
+      const name = `${lowerFirst(s.name)}_read_${m.name}`
+      hoisted.push(`const ${name} = readWith(${fieldCodec(m)})`)
+      checks.push(`const r${i} = ${name}(${v})`, `if (r${i} === undefined) return undefined`)
+      fields.push(`${m.name}: r${i}`)
+    } else if (m.required || m.location === 'responseCode') {
+      checks.push(`if (!(${leaf.check})) return undefined`)
+      fields.push(`${m.name}: ${leaf.value}`)
+    } else {
+      checks.push(`if (!(${absent}) && !(${leaf.check})) return undefined`)
+      fields.push(
+        `${m.name}: ${absent} ? ${m.default !== undefined ? JSON.stringify(m.default) : 'O.none'} : ${
+          m.default !== undefined ? leaf.value : `O.some(${leaf.value})`
+        }`
+      )
+    }
+  })
+  const read = `(u): ${s.name} | undefined => {
+    if (!isJsonRecord(u)) return undefined
+    ${checks.join('\n    ')}
+    return { ${fields.join(', ')} }
+  }`
+  return { hoisted, read }
+}
+
+/** The inline check of a string, integer or boolean member's JSON value, and its decoded value. */
+const leafCheck = (m: Member, v: string): { readonly check: string; readonly value: string } | undefined => {
+  switch (m.type.kind) {
+    case 'string':
+      return { check: `typeof ${v} === 'string'`, value: isSecret(m) ? `sensitive(${v} as string)` : `(${v} as string)` }
+    case 'integer':
+      return { check: `typeof ${v} === 'number' && Number.isSafeInteger(${v})`, value: `(${v} as number)` }
+    case 'boolean':
+      return { check: `typeof ${v} === 'boolean'`, value: `(${v} as boolean)` }
+    default:
+      return undefined
+  }
 }
 
 /** Everything of one structure, in the order of amazonka's sections. */
@@ -451,6 +522,7 @@ const importsFor = (
         'Integer',
         'IntegerString',
         'invalidMember',
+        'isJsonRecord',
         'mapFromNullable',
         'optionalSecret',
         'optionFromNullable',
@@ -459,6 +531,7 @@ const importsFor = (
         'readHeader',
         'readPrefixHeaders',
         'readRequiredHeader',
+        'readWith',
         'SensitiveString',
         'structureCodec',
         'TimestampShow',

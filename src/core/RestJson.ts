@@ -183,6 +183,49 @@ export const invalidMember = <A = never>(operation: string, field: string, messa
 // Codecs
 // -------------------------------------------------------------------------------------
 
+// Fast readers. A codec made here may carry a reader: a function that turns the JSON value of
+// a valid member into exactly what the codec's `validate` would return in its `Right`, and
+// returns `MISS` for anything else, with no io-ts context, no `Right` and no error built.
+// The readers of the members make the reader of a structure, and so on up to the body. A
+// `MISS` anywhere sends the whole value back through `validate`, whose result (every error,
+// under its path) is returned: a reader is only ever a shortcut to the same `Right`.
+
+/** What a reader returns for a value it does not read: `validate` has the last word. */
+const MISS: unique symbol = Symbol('fp-aws/RestJson/miss')
+
+type Reader = (u: unknown) => unknown
+
+const readers = new WeakMap<object, Reader>()
+
+/** The reader of a codec, if it has one (io-ts's own `string` and `boolean` have theirs here). */
+const readerOf = (codec: unknown): Reader | undefined =>
+  codec === t.string
+    ? readString
+    : codec === t.boolean
+      ? readBoolean
+      : typeof codec === 'object' && codec !== null
+        ? readers.get(codec)
+        : undefined
+
+/** Gives `codec` the reader `read`, when there is one. */
+const withReader = <C extends object>(codec: C, read: Reader | undefined): C => {
+  if (read !== undefined) readers.set(codec, read)
+  return codec
+}
+
+const readString: Reader = (u) => (typeof u === 'string' ? u : MISS)
+const readBoolean: Reader = (u) => (typeof u === 'boolean' ? u : MISS)
+
+/** Validates with `codec`: through its reader when it has one, else (or on a `MISS`) with `validate`. */
+const readerValidate = <A>(codec: t.Decoder<unknown, A>): ((u: unknown, c: t.Context) => t.Validation<A>) => {
+  const read = readerOf(codec)
+  if (read === undefined) return (u, c) => codec.validate(u, c)
+  return (u, c) => {
+    const v = read(u)
+    return v === MISS ? codec.validate(u, c) : t.success(v as A)
+  }
+}
+
 /**
  * io-ts codec of a secret string: decodes a `string` (or an already wrapped secret) into a
  * `Sensitive<string>`; `encode` reveals it. Validation messages never contain the value.
@@ -197,16 +240,19 @@ export const invalidMember = <A = never>(operation: string, field: string, messa
  * @category codecs
  * @since 0.2.0
  */
-export const SensitiveString: t.Type<Sensitive<string>, string, unknown> = new t.Type<Sensitive<string>, string, unknown>(
-  'Sensitive<string>',
-  (u): u is Sensitive<string> => isSensitive(u) && typeof reveal(u) === 'string',
-  (u, c) =>
-    typeof u === 'string'
-      ? t.success(sensitive(u))
-      : isSensitive(u) && typeof reveal(u) === 'string'
-        ? t.success(u as Sensitive<string>)
-        : t.failure(typeof u, c, 'expected a string'),
-  reveal
+export const SensitiveString: t.Type<Sensitive<string>, string, unknown> = withReader(
+  new t.Type<Sensitive<string>, string, unknown>(
+    'Sensitive<string>',
+    (u): u is Sensitive<string> => isSensitive(u) && typeof reveal(u) === 'string',
+    (u, c) =>
+      typeof u === 'string'
+        ? t.success(sensitive(u))
+        : isSensitive(u) && typeof reveal(u) === 'string'
+          ? t.success(u as Sensitive<string>)
+          : t.failure(typeof u, c, 'expected a string'),
+    reveal
+  ),
+  (u) => (typeof u === 'string' ? sensitive(u) : MISS)
 )
 
 /**
@@ -221,11 +267,14 @@ export const SensitiveString: t.Type<Sensitive<string>, string, unknown> = new t
  * @category codecs
  * @since 0.2.0
  */
-export const Integer: t.Type<number, number, unknown> = new t.Type<number, number, unknown>(
-  'Integer',
-  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u),
-  (u, c) => (typeof u === 'number' && Number.isSafeInteger(u) ? t.success(u) : t.failure(u, c, 'expected an integer')),
-  (n) => n
+export const Integer: t.Type<number, number, unknown> = withReader(
+  new t.Type<number, number, unknown>(
+    'Integer',
+    (u): u is number => typeof u === 'number' && Number.isSafeInteger(u),
+    (u, c) => (typeof u === 'number' && Number.isSafeInteger(u) ? t.success(u) : t.failure(u, c, 'expected an integer')),
+    (n) => n
+  ),
+  (u) => (typeof u === 'number' && Number.isSafeInteger(u) ? u : MISS)
 )
 
 /**
@@ -241,13 +290,18 @@ export const Integer: t.Type<number, number, unknown> = new t.Type<number, numbe
  * @category codecs
  * @since 0.2.0
  */
-export const withDefault = <A, O>(codec: t.Type<A, O, unknown>, value: A): t.Type<A, O, unknown> =>
-  new t.Type<A, O, unknown>(
-    codec.name,
-    codec.is,
-    (u, c) => (u === undefined || u === null ? t.success(value) : codec.validate(u, c)),
-    codec.encode
+export const withDefault = <A, O>(codec: t.Type<A, O, unknown>, value: A): t.Type<A, O, unknown> => {
+  const read = readerOf(codec)
+  return withReader(
+    new t.Type<A, O, unknown>(
+      codec.name,
+      codec.is,
+      (u, c) => (u === undefined || u === null ? t.success(value) : codec.validate(u, c)),
+      codec.encode
+    ),
+    read === undefined ? undefined : (u) => (u === undefined || u === null ? value : read(u))
   )
+}
 
 /**
  * io-ts codec of an optional member: `undefined` and `null` decode to `None`, anything else
@@ -266,21 +320,32 @@ export const withDefault = <A, O>(codec: t.Type<A, O, unknown>, value: A): t.Typ
  * @category codecs
  * @since 0.2.0
  */
-export const optionFromNullable = <A, O>(codec: t.Type<A, O, unknown>): t.Type<Option<A>, O | undefined, unknown> =>
-  new t.Type<Option<A>, O | undefined, unknown>(
-    `Option<${codec.name}>`,
-    (u): u is Option<A> =>
-      typeof u === 'object' &&
-      u !== null &&
-      ((u as { _tag?: unknown })._tag === 'None' ||
-        ((u as { _tag?: unknown })._tag === 'Some' && codec.is((u as { value?: unknown }).value))),
-    (u, c) => {
-      if (u === undefined || u === null) return t.success(O.none)
-      const r = codec.validate(u, c)
-      return r._tag === 'Left' ? r : t.success(O.some(r.right))
-    },
-    (a) => (O.isSome(a) ? codec.encode(a.value) : undefined)
+export const optionFromNullable = <A, O>(codec: t.Type<A, O, unknown>): t.Type<Option<A>, O | undefined, unknown> => {
+  const read = readerOf(codec)
+  return withReader(
+    new t.Type<Option<A>, O | undefined, unknown>(
+      `Option<${codec.name}>`,
+      (u): u is Option<A> =>
+        typeof u === 'object' &&
+        u !== null &&
+        ((u as { _tag?: unknown })._tag === 'None' ||
+          ((u as { _tag?: unknown })._tag === 'Some' && codec.is((u as { value?: unknown }).value))),
+      (u, c) => {
+        if (u === undefined || u === null) return t.success(O.none)
+        const r = codec.validate(u, c)
+        return r._tag === 'Left' ? r : t.success(O.some(r.right))
+      },
+      (a) => (O.isSome(a) ? codec.encode(a.value) : undefined)
+    ),
+    read === undefined
+      ? undefined
+      : (u) => {
+          if (u === undefined || u === null) return O.none
+          const v = read(u)
+          return v === MISS ? MISS : O.some(v)
+        }
   )
+}
 
 /**
  * io-ts codec of a list member: `undefined` and `null` decode to `[]`.
@@ -296,23 +361,40 @@ export const optionFromNullable = <A, O>(codec: t.Type<A, O, unknown>): t.Type<O
  */
 export const arrayFromNullable = <A, O>(codec: t.Type<A, O, unknown>): t.Type<ReadonlyArray<A>, ReadonlyArray<O>, unknown> => {
   const list = t.readonlyArray(codec)
-  return new t.Type<ReadonlyArray<A>, ReadonlyArray<O>, unknown>(
-    `ReadonlyArray<${codec.name}>`,
-    list.is,
-    (u, c) => {
-      if (u === undefined || u === null) return t.success([])
-      if (!Array.isArray(u)) return list.validate(u, c)
-      // the items under the list's own context: a failure is validated again by io-ts, whose
-      // errors carry each item's index
-      const out: Array<A> = []
-      for (let i = 0; i < u.length; i++) {
-        const r = codec.validate(u[i], c)
-        if (r._tag === 'Left') return list.validate(u, c)
-        out.push(r.right)
-      }
-      return t.success(out)
-    },
-    list.encode
+  const read = readerOf(codec)
+  const item = readerValidate(codec)
+  return withReader(
+    new t.Type<ReadonlyArray<A>, ReadonlyArray<O>, unknown>(
+      `ReadonlyArray<${codec.name}>`,
+      list.is,
+      (u, c) => {
+        if (u === undefined || u === null) return t.success([])
+        if (!Array.isArray(u)) return list.validate(u, c)
+        // the items under the list's own context: a failure is validated again by io-ts, whose
+        // errors carry each item's index
+        const out: Array<A> = []
+        for (let i = 0; i < u.length; i++) {
+          const r = item(u[i], c)
+          if (r._tag === 'Left') return list.validate(u, c)
+          out.push(r.right)
+        }
+        return t.success(out)
+      },
+      list.encode
+    ),
+    read === undefined
+      ? undefined
+      : (u) => {
+          if (u === undefined || u === null) return []
+          if (!Array.isArray(u)) return MISS
+          const out: Array<unknown> = []
+          for (let i = 0; i < u.length; i++) {
+            const v = read(u[i])
+            if (v === MISS) return MISS
+            out.push(v)
+          }
+          return out
+        }
   )
 }
 
@@ -384,15 +466,30 @@ export const dropEmpty = (o: Readonly<Record<string, unknown>>): Readonly<Record
  * model renames (`jsonName`) to their JSON keys: the record is keyed by member names, the JSON
  * by the keys, both ways.
  *
+ * `read` (since 0.2.0; `npm run gen` writes one for each structure) reads the JSON form
+ * quickly: straight-line code that turns a valid JSON value into exactly the record `validate`
+ * returns, and returns `undefined` for anything else, which is then validated as without it (a
+ * `Left` is the same, every error under its path). Without it, a reader is composed from the
+ * members' codecs, when each has one.
+ *
  * @example
+ * import * as O from 'fp-ts/lib/Option.js'
  * import * as t from 'io-ts'
- * import { optionFromNullable, structureCodec } from 'fp-aws/core/RestJson'
+ * import { isJsonRecord, optionFromNullable, structureCodec } from 'fp-aws/core/RestJson'
  *
  * const c = structureCodec('X', { a: optionFromNullable(t.string) })
  * assert.deepStrictEqual(c.decode({ a: 'x', b: 1 }), { _tag: 'Right', right: { a: { _tag: 'Some', value: 'x' } } })
  * const r = structureCodec('Y', { itemCount: t.number }, { itemCount: 'item_count' })
  * assert.deepStrictEqual(r.decode({ item_count: 2 }), { _tag: 'Right', right: { itemCount: 2 } })
  * assert.deepStrictEqual(r.encode({ itemCount: 2 }), { item_count: 2 })
+ * const fast = structureCodec('Z', { a: optionFromNullable(t.string) }, undefined, (u) => {
+ *   if (!isJsonRecord(u)) return undefined
+ *   const a = u['a']
+ *   if (a !== undefined && a !== null && typeof a !== 'string') return undefined
+ *   return { a: a === undefined || a === null ? O.none : O.some(a as string) }
+ * })
+ * assert.deepStrictEqual(fast.decode({ a: 'x' }), { _tag: 'Right', right: { a: O.some('x') } })
+ * assert.strictEqual(fast.decode({ a: 1 })._tag, 'Left')
  *
  * @category codecs
  * @since 0.2.0
@@ -400,29 +497,49 @@ export const dropEmpty = (o: Readonly<Record<string, unknown>>): Readonly<Record
 export const structureCodec = <P extends t.Props, const R extends { readonly [K in keyof P]?: string } = Record<never, never>>(
   name: string,
   props: P,
-  wire?: R
+  wire?: R,
+  read?: (u: unknown) => { readonly [K in keyof P]: t.TypeOf<P[K]> } | undefined
 ): t.Type<{ readonly [K in keyof P]: t.TypeOf<P[K]> }, StructureOutput<P, R>, unknown> => {
   const base = t.exact(t.type(props))
   const validateProps = propsValidator(props, base)
+  const given = read
+  const reader: Reader | undefined =
+    typeof given === 'function'
+      ? (u) => {
+          const v = given(u)
+          return v === undefined ? MISS : v
+        }
+      : undefined
   const renames: ReadonlyArray<readonly [string, string]> =
     typeof wire === 'object' && wire !== null
       ? Object.entries(wire).flatMap(([k, w]) => (typeof w === 'string' && w !== k ? [[k, w] as const] : []))
       : []
-  if (renames.length === 0)
-    return new t.Type<{ readonly [K in keyof P]: t.TypeOf<P[K]> }, StructureOutput<P, R>, unknown>(
-      name,
-      (u): u is { readonly [K in keyof P]: t.TypeOf<P[K]> } => base.is(u),
-      // JSON.parse makes `"__proto__"` an own member, which io-ts's copy would turn into the
-      // prototype of the result: such an object is read member by member instead
-      (u, c) => validateProps(hasOwnProto(u) ? ownMembers(u as Record<string, unknown>, Object.keys(props)) : u, c),
-      (a) => dropUndefined<StructureOutput<P, R>>(base.encode(a))
+  if (renames.length === 0) {
+    const fast = reader ?? propsReader(props)
+    return withReader(
+      new t.Type<{ readonly [K in keyof P]: t.TypeOf<P[K]> }, StructureOutput<P, R>, unknown>(
+        name,
+        (u): u is { readonly [K in keyof P]: t.TypeOf<P[K]> } => base.is(u),
+        // JSON.parse makes `"__proto__"` an own member, which io-ts's copy would turn into the
+        // prototype of the result: such an object is read member by member instead
+        (u, c) => {
+          const v = fast === undefined ? MISS : fast(u)
+          if (v !== MISS) return t.success(v as { readonly [K in keyof P]: t.TypeOf<P[K]> })
+          return validateProps(hasOwnProto(u) ? ownMembers(u as Record<string, unknown>, Object.keys(props)) : u, c)
+        },
+        (a) => dropUndefined<StructureOutput<P, R>>(base.encode(a))
+      ),
+      fast
     )
+  }
   const toWire = new Map(renames)
   const keyOf = (member: string): string => toWire.get(member) ?? member
-  return new t.Type<{ readonly [K in keyof P]: t.TypeOf<P[K]> }, StructureOutput<P, R>, unknown>(
+  const renamed = new t.Type<{ readonly [K in keyof P]: t.TypeOf<P[K]> }, StructureOutput<P, R>, unknown>(
     name,
     (u): u is { readonly [K in keyof P]: t.TypeOf<P[K]> } => base.is(u),
     (u, c) => {
+      const v = reader === undefined ? MISS : reader(u)
+      if (v !== MISS) return t.success(v as { readonly [K in keyof P]: t.TypeOf<P[K]> })
       if (typeof u !== 'object' || u === null || Array.isArray(u)) return base.validate(u, c)
       // the record's members from their JSON keys (a key of another member's name is not read)
       const byMember: Record<string, unknown> = {}
@@ -436,6 +553,7 @@ export const structureCodec = <P extends t.Props, const R extends { readonly [K 
       return out as StructureOutput<P, R>
     }
   )
+  return withReader(renamed, reader)
 }
 
 /**
@@ -471,8 +589,100 @@ const propsValidator = <P extends t.Props, A, O>(
   }
 }
 
+/**
+ * The reader of a structure whose every member has a reader: a plain object (prototype
+ * `Object.prototype` or `null`, no own `__proto__`) read member by member into a fresh record
+ * of exactly the members of `props`, unknown ones left out; `MISS` for anything else, or when
+ * a member misses. `undefined` when a member has no reader, or is named like one of
+ * `Object.prototype`'s (read from the prototype when absent: left to io-ts).
+ */
+const propsReader = (props: t.Props): Reader | undefined => {
+  const keys = Object.keys(props)
+  if (keys.some((k) => k in Object.prototype)) return undefined
+  const reads: Array<Reader> = []
+  for (const k of keys) {
+    const read = readerOf(props[k])
+    if (read === undefined) return undefined
+    reads.push(read)
+  }
+  const n = keys.length
+  return (u) => {
+    if (typeof u !== 'object' || u === null || Array.isArray(u) || hasOwnProto(u)) return MISS
+    const proto: unknown = Object.getPrototypeOf(u)
+    if (proto !== Object.prototype && proto !== null) return MISS
+    const out: Record<string, unknown> = {}
+    for (let i = 0; i < n; i++) {
+      const v = (reads[i] as Reader)((u as Record<string, unknown>)[keys[i] as string])
+      if (v === MISS) return MISS
+      out[keys[i] as string] = v
+    }
+    return out
+  }
+}
+
 const hasOwnProto = (u: unknown): boolean =>
   typeof u === 'object' && u !== null && Object.prototype.hasOwnProperty.call(u, '__proto__')
+
+/**
+ * Whether a JSON value is an object a reader may read member by member: not an array, its
+ * prototype `Object.prototype` or `null`, no own `__proto__` member. (A reader reads only the
+ * members of its structure, none named like a member of `Object.prototype`.)
+ *
+ * @example
+ * import { isJsonRecord } from 'fp-aws/core/RestJson'
+ *
+ * assert.strictEqual(isJsonRecord(JSON.parse('{"a":1}')), true)
+ * assert.strictEqual(isJsonRecord(JSON.parse('{"__proto__":{}}')), false)
+ * assert.strictEqual(isJsonRecord([]), false)
+ *
+ * @category codecs
+ * @since 0.2.0
+ */
+export const isJsonRecord = (u: unknown): u is Readonly<Record<string, unknown>> => {
+  try {
+    if (typeof u !== 'object' || u === null || Array.isArray(u) || hasOwnProto(u)) return false
+    const proto: unknown = Object.getPrototypeOf(u)
+    return proto === Object.prototype || proto === null
+  } catch {
+    // an object that cannot be inspected (a revoked proxy) is left to `validate`
+    return false
+  }
+}
+
+/**
+ * A reader of the JSON value of one member with `codec`: what `codec` decodes it to, or
+ * `undefined` when it does not decode (every codec of a member decodes to something other than
+ * `undefined`). Goes through the codec's own reader when it has one, else `validate`.
+ *
+ * @example
+ * import * as t from 'io-ts'
+ * import { arrayFromNullable, readWith } from 'fp-aws/core/RestJson'
+ *
+ * const read = readWith(arrayFromNullable(t.string))
+ * assert.deepStrictEqual(read(['a']), ['a'])
+ * assert.deepStrictEqual(read(null), [])
+ * assert.strictEqual(read([1]), undefined)
+ *
+ * @category codecs
+ * @since 0.2.0
+ */
+export const readWith = <A>(codec: t.Decoder<unknown, A>): ((u: unknown) => A | undefined) => {
+  const read = readerOf(codec)
+  if (read !== undefined)
+    return (u) => {
+      const v = read(u)
+      return v === MISS ? undefined : (v as A)
+    }
+  return (u) => {
+    try {
+      const r = codec.validate(u, [])
+      return r._tag === 'Right' ? r.right : undefined
+    } catch {
+      // a codec that throws reads nothing: `validate` of the structure has the last word
+      return undefined
+    }
+  }
+}
 
 /** The members `keys` of `u`, own ones only, on a fresh object. */
 const ownMembers = (u: Record<string, unknown>, keys: ReadonlyArray<string>): Record<string, unknown> => {
@@ -993,24 +1203,35 @@ const describeErrors = (errors: t.Errors): string => {
  * @category decoding
  * @since 0.2.0
  */
-export const decodeJsonResponse =
-  <A>(operation: string, codec: t.Decoder<unknown, A>) =>
-  (res: HttpResponse): E.Either<SerializeError, A> => {
-    const name = typeof operation === 'string' ? operation : 'operation'
+export const decodeJsonResponse = <A>(
+  operation: string,
+  codec: t.Decoder<unknown, A>
+): ((res: HttpResponse) => E.Either<SerializeError, A>) => {
+  const name = typeof operation === 'string' ? operation : 'operation'
+  const read = readerOf(codec)
+  return (res) => {
     try {
-      return decodeChecked(name, codec, res)
+      return decodeChecked(name, codec, read, res)
     } catch {
       return E.left(serializeError(`${name}: the response cannot be read`, 0))
     }
   }
+}
 
-const decodeChecked = <A>(operation: string, codec: t.Decoder<unknown, A>, res: HttpResponse): E.Either<SerializeError, A> => {
+const decodeChecked = <A>(
+  operation: string,
+  codec: t.Decoder<unknown, A>,
+  read: Reader | undefined,
+  res: HttpResponse
+): E.Either<SerializeError, A> => {
   let json: unknown
   try {
     json = JSON.parse(utf8.decode(res.body))
   } catch {
     return E.left(serializeError(`${operation}: the response body is not valid JSON`, res.status))
   }
+  const v = read === undefined ? MISS : read(json)
+  if (v !== MISS) return E.right(v as A)
   return pipe(
     codec.decode(json),
     E.mapLeft((errors) =>

@@ -1,9 +1,10 @@
 /**
  * The decoding of a response body equals io-ts's own `t.exact(t.type(props))` decoding, the
- * implementation the fast path of `structureCodec`, `optionFromNullable` and
- * `arrayFromNullable` replaced (kept below as the reference): on arbitrary JSON, the same
- * success/error split, `Right` values that deep-equal (secrets compared by their revealed
- * value), and `Left`s with the same errors under the same paths.
+ * implementation the fast paths of `structureCodec`, `optionFromNullable` and
+ * `arrayFromNullable` (their validation, and the readers `decodeJsonResponse` tries first)
+ * replaced (kept below as the reference): on arbitrary JSON, the same success/error split,
+ * `Right` values that deep-equal (secrets compared by their revealed value), and `Left`s with
+ * the same errors under the same paths.
  */
 import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
@@ -14,6 +15,8 @@ import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
 import {
   arrayFromNullable,
+  DateTime,
+  decodeJsonResponse,
   dropUndefined,
   Integer,
   optionFromNullable,
@@ -106,6 +109,20 @@ const renamedProps = () => ({
 })
 const refRenamedProps = { itemCount: Integer, items: refArray(refOption(t.string)), flag: refOption(t.boolean) }
 
+// a member without a reader (a timestamp) next to members with one, in a list of structures
+const mixedProps = () => ({
+  at: optionFromNullable(DateTime),
+  items: arrayFromNullable(structureCodec('Inner', { a: optionFromNullable(t.string), n: withDefault(Integer, 0) })),
+  secret: optionFromNullable(SensitiveString),
+  on: t.boolean
+})
+const refMixedProps = {
+  at: refOption(DateTime),
+  items: refArray(refStructure('Inner', { a: refOption(t.string), n: withDefault(Integer, 0) })),
+  secret: refOption(SensitiveString),
+  on: t.boolean
+}
+
 const pairs: ReadonlyArray<{
   readonly name: string
   readonly codec: t.Mixed
@@ -150,6 +167,26 @@ const pairs: ReadonlyArray<{
     codec: structureCodec('Renamed', renamedProps(), { itemCount: 'item_count' }),
     ref: refStructure('Renamed', refRenamedProps, { itemCount: 'item_count' }),
     keys: ['item_count', 'itemCount', 'items', 'flag']
+  },
+  {
+    name: 'a structure with a member that has no reader',
+    codec: structureCodec('Mixed', mixedProps()),
+    ref: refStructure('Mixed', refMixedProps),
+    keys: ['at', 'items', 'a', 'n', 'secret', 'on']
+  },
+  {
+    name: 'a structure whose members all have readers, in a list',
+    codec: structureCodec('Outer', {
+      inner: arrayFromNullable(
+        structureCodec('Inner', { a: optionFromNullable(t.string), n: withDefault(Integer, 0) })
+      ),
+      on: t.boolean
+    }),
+    ref: refStructure('Outer', {
+      inner: refArray(refStructure('Inner', { a: refOption(t.string), n: withDefault(Integer, 0) })),
+      on: t.boolean
+    }),
+    keys: ['inner', 'a', 'n', 'on']
   }
 ]
 
@@ -260,6 +297,23 @@ const wellFormed = (name: string): fc.Arbitrary<unknown> => {
         },
         { requiredKeys: [] }
       )
+    case 'a structure with a member that has no reader':
+    case 'a structure whose members all have readers, in a list': {
+      const inner = fc.record(
+        { a: opt(fc.string()), n: opt(fc.integer()), extra: fc.jsonValue() },
+        { requiredKeys: [] }
+      )
+      return fc.record(
+        {
+          at: opt(fc.constantFrom('2026-11-30T02:00:00Z', '1985-04-12T23:20:50.52+01:00', 'not a date')),
+          items: opt(fc.array(inner)),
+          inner: opt(fc.array(inner)),
+          secret: opt(fc.string()),
+          on: fc.boolean()
+        },
+        { requiredKeys: ['on'] }
+      )
+    }
     default:
       return fc.record(
         {
@@ -295,6 +349,27 @@ describe('response decoding equals the io-ts combinators it replaced', () => {
         )
       })
 
+      it('as a response body (decodeJsonResponse), the same Right, and a SerializeError for every Left', () => {
+        const read = decodeJsonResponse(name, codec)
+        fc.assert(
+          fc.property(
+            fc.oneof(
+              jsonText(keys),
+              wellFormed(name).map((u) => JSON.stringify(u))
+            ),
+            (text) => {
+              const got = read({ status: 200, headers: {}, body: new TextEncoder().encode(text) })
+              const want = ref.decode(JSON.parse(text))
+              expect(got._tag).toBe(want._tag)
+              if (want._tag === 'Right' && got._tag === 'Right')
+                expect(normalize(got.right)).toStrictEqual(normalize(want.right))
+              else expect(got._tag === 'Left' && got.left._tag).toBe('SerializeError')
+            }
+          ),
+          { numRuns: 500 }
+        )
+      })
+
       it('on well-formed bodies (mostly Right)', () => {
         let rights = 0
         fc.assert(
@@ -317,14 +392,20 @@ describe('response decoding equals the io-ts combinators it replaced', () => {
     expect(JSON.stringify(json)).toBe(before)
   })
 
-  it('decodes objects that are not plain (class instances, Object.create(null)) as io-ts does', () => {
+  it('decodes objects that are not plain (class instances, Object.create(null), a Date, a Map) as io-ts does', () => {
     class Box {
       nextToken = 'n'
       accountList = null
     }
     const bare = Object.assign(Object.create(null) as object, { nextToken: 'n', extra: 1 })
+    class Getter {
+      get nextToken(): string {
+        return 'from the prototype'
+      }
+    }
+    const date = Object.assign(new Date(0), { nextToken: 'n' })
     const ref = pairs[1]?.ref as t.Mixed
-    for (const u of [new Box(), bare])
+    for (const u of [new Box(), bare, new Getter(), date, new Map([['nextToken', 'n']]), /n/, new Date(0)])
       expect(outcome(ListAccountsResponseCodec.decode(u))).toStrictEqual(outcome(ref.decode(u)))
   })
 })

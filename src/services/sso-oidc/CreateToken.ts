@@ -28,6 +28,7 @@ import {
   dropEmpty,
   Integer,
   invalidMember,
+  isJsonRecord,
   optionalSecret,
   optionFromNullable,
   SensitiveString,
@@ -445,6 +446,27 @@ export const CreateTokenResponseCodec: t.Type<CreateTokenResponse, CreateTokenRe
     expiresIn: withDefault(Integer, 0),
     refreshToken: optionFromNullable(SensitiveString),
     idToken: optionFromNullable(SensitiveString)
+  },
+  undefined,
+  (u): CreateTokenResponse | undefined => {
+    if (!isJsonRecord(u)) return undefined
+    const m0 = u['accessToken']
+    if (!(m0 === undefined || m0 === null) && !(typeof m0 === 'string')) return undefined
+    const m1 = u['tokenType']
+    if (!(m1 === undefined || m1 === null) && !(typeof m1 === 'string')) return undefined
+    const m2 = u['expiresIn']
+    if (!(m2 === undefined || m2 === null) && !(typeof m2 === 'number' && Number.isSafeInteger(m2))) return undefined
+    const m3 = u['refreshToken']
+    if (!(m3 === undefined || m3 === null) && !(typeof m3 === 'string')) return undefined
+    const m4 = u['idToken']
+    if (!(m4 === undefined || m4 === null) && !(typeof m4 === 'string')) return undefined
+    return {
+      accessToken: m0 === undefined || m0 === null ? O.none : O.some(sensitive(m0 as string)),
+      tokenType: m1 === undefined || m1 === null ? O.none : O.some(m1 as string),
+      expiresIn: m2 === undefined || m2 === null ? 0 : (m2 as number),
+      refreshToken: m3 === undefined || m3 === null ? O.none : O.some(sensitive(m3 as string)),
+      idToken: m4 === undefined || m4 === null ? O.none : O.some(sensitive(m4 as string))
+    }
   }
 )
 

@@ -27,6 +27,7 @@ import {
   dropEmpty,
   Integer,
   invalidMember,
+  isJsonRecord,
   optionalSecret,
   optionFromNullable,
   SensitiveString,
@@ -34,7 +35,7 @@ import {
   validateMember,
   withDefault
 } from '../../core/RestJson.js'
-import { getEq, getShow, type Sensitive } from '../../core/Sensitive.js'
+import { getEq, getShow, sensitive, type Sensitive } from '../../core/Sensitive.js'
 import { ssoOidc } from './Service.js'
 
 const SecretEq = getEq(S.Eq)
@@ -424,14 +425,41 @@ export interface RegisterClientResponseJson {
  * @since 0.2.0
  */
 export const RegisterClientResponseCodec: t.Type<RegisterClientResponse, RegisterClientResponseJson, unknown> =
-  structureCodec('RegisterClientResponse', {
-    clientId: optionFromNullable(t.string),
-    clientSecret: optionFromNullable(SensitiveString),
-    clientIdIssuedAt: withDefault(Integer, 0),
-    clientSecretExpiresAt: withDefault(Integer, 0),
-    authorizationEndpoint: optionFromNullable(t.string),
-    tokenEndpoint: optionFromNullable(t.string)
-  })
+  structureCodec(
+    'RegisterClientResponse',
+    {
+      clientId: optionFromNullable(t.string),
+      clientSecret: optionFromNullable(SensitiveString),
+      clientIdIssuedAt: withDefault(Integer, 0),
+      clientSecretExpiresAt: withDefault(Integer, 0),
+      authorizationEndpoint: optionFromNullable(t.string),
+      tokenEndpoint: optionFromNullable(t.string)
+    },
+    undefined,
+    (u): RegisterClientResponse | undefined => {
+      if (!isJsonRecord(u)) return undefined
+      const m0 = u['clientId']
+      if (!(m0 === undefined || m0 === null) && !(typeof m0 === 'string')) return undefined
+      const m1 = u['clientSecret']
+      if (!(m1 === undefined || m1 === null) && !(typeof m1 === 'string')) return undefined
+      const m2 = u['clientIdIssuedAt']
+      if (!(m2 === undefined || m2 === null) && !(typeof m2 === 'number' && Number.isSafeInteger(m2))) return undefined
+      const m3 = u['clientSecretExpiresAt']
+      if (!(m3 === undefined || m3 === null) && !(typeof m3 === 'number' && Number.isSafeInteger(m3))) return undefined
+      const m4 = u['authorizationEndpoint']
+      if (!(m4 === undefined || m4 === null) && !(typeof m4 === 'string')) return undefined
+      const m5 = u['tokenEndpoint']
+      if (!(m5 === undefined || m5 === null) && !(typeof m5 === 'string')) return undefined
+      return {
+        clientId: m0 === undefined || m0 === null ? O.none : O.some(m0 as string),
+        clientSecret: m1 === undefined || m1 === null ? O.none : O.some(sensitive(m1 as string)),
+        clientIdIssuedAt: m2 === undefined || m2 === null ? 0 : (m2 as number),
+        clientSecretExpiresAt: m3 === undefined || m3 === null ? 0 : (m3 as number),
+        authorizationEndpoint: m4 === undefined || m4 === null ? O.none : O.some(m4 as string),
+        tokenEndpoint: m5 === undefined || m5 === null ? O.none : O.some(m5 as string)
+      }
+    }
+  )
 
 // -------------------------------------------------------------------------------------
 // Instances

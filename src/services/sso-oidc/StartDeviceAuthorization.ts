@@ -25,6 +25,7 @@ import {
   dropEmpty,
   Integer,
   invalidMember,
+  isJsonRecord,
   optionalSecret,
   optionFromNullable,
   SensitiveString,
@@ -353,14 +354,41 @@ export const StartDeviceAuthorizationResponseCodec: t.Type<
   StartDeviceAuthorizationResponse,
   StartDeviceAuthorizationResponseJson,
   unknown
-> = structureCodec('StartDeviceAuthorizationResponse', {
-  deviceCode: optionFromNullable(SensitiveString),
-  userCode: optionFromNullable(t.string),
-  verificationUri: optionFromNullable(t.string),
-  verificationUriComplete: optionFromNullable(t.string),
-  expiresIn: withDefault(Integer, 0),
-  interval: withDefault(Integer, 0)
-})
+> = structureCodec(
+  'StartDeviceAuthorizationResponse',
+  {
+    deviceCode: optionFromNullable(SensitiveString),
+    userCode: optionFromNullable(t.string),
+    verificationUri: optionFromNullable(t.string),
+    verificationUriComplete: optionFromNullable(t.string),
+    expiresIn: withDefault(Integer, 0),
+    interval: withDefault(Integer, 0)
+  },
+  undefined,
+  (u): StartDeviceAuthorizationResponse | undefined => {
+    if (!isJsonRecord(u)) return undefined
+    const m0 = u['deviceCode']
+    if (!(m0 === undefined || m0 === null) && !(typeof m0 === 'string')) return undefined
+    const m1 = u['userCode']
+    if (!(m1 === undefined || m1 === null) && !(typeof m1 === 'string')) return undefined
+    const m2 = u['verificationUri']
+    if (!(m2 === undefined || m2 === null) && !(typeof m2 === 'string')) return undefined
+    const m3 = u['verificationUriComplete']
+    if (!(m3 === undefined || m3 === null) && !(typeof m3 === 'string')) return undefined
+    const m4 = u['expiresIn']
+    if (!(m4 === undefined || m4 === null) && !(typeof m4 === 'number' && Number.isSafeInteger(m4))) return undefined
+    const m5 = u['interval']
+    if (!(m5 === undefined || m5 === null) && !(typeof m5 === 'number' && Number.isSafeInteger(m5))) return undefined
+    return {
+      deviceCode: m0 === undefined || m0 === null ? O.none : O.some(sensitive(m0 as string)),
+      userCode: m1 === undefined || m1 === null ? O.none : O.some(m1 as string),
+      verificationUri: m2 === undefined || m2 === null ? O.none : O.some(m2 as string),
+      verificationUriComplete: m3 === undefined || m3 === null ? O.none : O.some(m3 as string),
+      expiresIn: m4 === undefined || m4 === null ? 0 : (m4 as number),
+      interval: m5 === undefined || m5 === null ? 0 : (m5 as number)
+    }
+  }
+)
 
 // -------------------------------------------------------------------------------------
 // Instances

@@ -22,7 +22,9 @@ import { totalEncoder, type HttpRequest } from '../../core/Request.js'
 import {
   decodeJsonResponse,
   invalidMember,
+  isJsonRecord,
   optionFromNullable,
+  readWith,
   SensitiveString,
   structureCodec,
   validateHeaderValue,
@@ -251,6 +253,8 @@ export interface GetRoleCredentialsResponseJson {
   readonly roleCredentials?: RoleCredentialsJson
 }
 
+const getRoleCredentialsResponse_read_roleCredentials = readWith(optionFromNullable(RoleCredentialsCodec))
+
 /**
  * io-ts codec of `GetRoleCredentialsResponse` from its JSON form: absent or `null` members are
  * absent (`None`, `[]` or the modelled default), unknown members are dropped.
@@ -262,7 +266,18 @@ export const GetRoleCredentialsResponseCodec: t.Type<
   GetRoleCredentialsResponse,
   GetRoleCredentialsResponseJson,
   unknown
-> = structureCodec('GetRoleCredentialsResponse', { roleCredentials: optionFromNullable(RoleCredentialsCodec) })
+> = structureCodec(
+  'GetRoleCredentialsResponse',
+  { roleCredentials: optionFromNullable(RoleCredentialsCodec) },
+  undefined,
+  (u): GetRoleCredentialsResponse | undefined => {
+    if (!isJsonRecord(u)) return undefined
+    const m0 = u['roleCredentials']
+    const r0 = getRoleCredentialsResponse_read_roleCredentials(m0)
+    if (r0 === undefined) return undefined
+    return { roleCredentials: r0 }
+  }
+)
 
 // -------------------------------------------------------------------------------------
 // Instances

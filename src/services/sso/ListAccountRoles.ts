@@ -28,7 +28,9 @@ import {
   decodeJsonResponse,
   Integer,
   invalidMember,
+  isJsonRecord,
   optionFromNullable,
+  readWith,
   SensitiveString,
   structureCodec,
   validateHeaderValue,
@@ -294,6 +296,8 @@ export interface ListAccountRolesResponseJson {
   readonly roleList?: ReadonlyArray<RoleInfoJson>
 }
 
+const listAccountRolesResponse_read_roleList = readWith(arrayFromNullable(RoleInfoCodec))
+
 /**
  * io-ts codec of `ListAccountRolesResponse` from its JSON form: absent or `null` members are
  * absent (`None`, `[]` or the modelled default), unknown members are dropped.
@@ -302,10 +306,20 @@ export interface ListAccountRolesResponseJson {
  * @since 0.1.0
  */
 export const ListAccountRolesResponseCodec: t.Type<ListAccountRolesResponse, ListAccountRolesResponseJson, unknown> =
-  structureCodec('ListAccountRolesResponse', {
-    nextToken: optionFromNullable(t.string),
-    roleList: arrayFromNullable(RoleInfoCodec)
-  })
+  structureCodec(
+    'ListAccountRolesResponse',
+    { nextToken: optionFromNullable(t.string), roleList: arrayFromNullable(RoleInfoCodec) },
+    undefined,
+    (u): ListAccountRolesResponse | undefined => {
+      if (!isJsonRecord(u)) return undefined
+      const m0 = u['nextToken']
+      if (!(m0 === undefined || m0 === null) && !(typeof m0 === 'string')) return undefined
+      const m1 = u['roleList']
+      const r1 = listAccountRolesResponse_read_roleList(m1)
+      if (r1 === undefined) return undefined
+      return { nextToken: m0 === undefined || m0 === null ? O.none : O.some(m0 as string), roleList: r1 }
+    }
+  )
 
 // -------------------------------------------------------------------------------------
 // Instances

@@ -27,7 +27,9 @@ import {
   decodeJsonResponse,
   Integer,
   invalidMember,
+  isJsonRecord,
   optionFromNullable,
+  readWith,
   SensitiveString,
   structureCodec,
   validateHeaderValue,
@@ -271,6 +273,8 @@ export interface ListAccountsResponseJson {
   readonly accountList?: ReadonlyArray<AccountInfoJson>
 }
 
+const listAccountsResponse_read_accountList = readWith(arrayFromNullable(AccountInfoCodec))
+
 /**
  * io-ts codec of `ListAccountsResponse` from its JSON form: absent or `null` members are
  * absent (`None`, `[]` or the modelled default), unknown members are dropped.
@@ -279,10 +283,20 @@ export interface ListAccountsResponseJson {
  * @since 0.1.0
  */
 export const ListAccountsResponseCodec: t.Type<ListAccountsResponse, ListAccountsResponseJson, unknown> =
-  structureCodec('ListAccountsResponse', {
-    nextToken: optionFromNullable(t.string),
-    accountList: arrayFromNullable(AccountInfoCodec)
-  })
+  structureCodec(
+    'ListAccountsResponse',
+    { nextToken: optionFromNullable(t.string), accountList: arrayFromNullable(AccountInfoCodec) },
+    undefined,
+    (u): ListAccountsResponse | undefined => {
+      if (!isJsonRecord(u)) return undefined
+      const m0 = u['nextToken']
+      if (!(m0 === undefined || m0 === null) && !(typeof m0 === 'string')) return undefined
+      const m1 = u['accountList']
+      const r1 = listAccountsResponse_read_accountList(m1)
+      if (r1 === undefined) return undefined
+      return { nextToken: m0 === undefined || m0 === null ? O.none : O.some(m0 as string), accountList: r1 }
+    }
+  )
 
 // -------------------------------------------------------------------------------------
 // Instances

@@ -15,8 +15,15 @@ import type { Show } from 'fp-ts/lib/Show.js'
 import * as S from 'fp-ts/lib/string.js'
 import * as t from 'io-ts'
 import * as L from 'monocle-ts/lib/Lens.js'
-import { Integer, optionalSecret, validateHeaderValue, validateRange, withDefault } from '../../core/RestJson.js'
-import { getEq, getShow, type Sensitive } from '../../core/Sensitive.js'
+import {
+  Integer,
+  isJsonRecord,
+  optionalSecret,
+  validateHeaderValue,
+  validateRange,
+  withDefault
+} from '../../core/RestJson.js'
+import { getEq, getShow, sensitive, type Sensitive } from '../../core/Sensitive.js'
 import * as RJ from '../../core/RestJson.js'
 
 const SecretEq = getEq(S.Eq)
@@ -246,6 +253,24 @@ export const RoleCredentialsCodec: t.Type<RoleCredentials, RoleCredentialsJson, 
     secretAccessKey: optionFromNullable(SensitiveString),
     sessionToken: optionFromNullable(SensitiveString),
     expiration: withDefault(Integer, 0)
+  },
+  undefined,
+  (u): RoleCredentials | undefined => {
+    if (!isJsonRecord(u)) return undefined
+    const m0 = u['accessKeyId']
+    if (!(m0 === undefined || m0 === null) && !(typeof m0 === 'string')) return undefined
+    const m1 = u['secretAccessKey']
+    if (!(m1 === undefined || m1 === null) && !(typeof m1 === 'string')) return undefined
+    const m2 = u['sessionToken']
+    if (!(m2 === undefined || m2 === null) && !(typeof m2 === 'string')) return undefined
+    const m3 = u['expiration']
+    if (!(m3 === undefined || m3 === null) && !(typeof m3 === 'number' && Number.isSafeInteger(m3))) return undefined
+    return {
+      accessKeyId: m0 === undefined || m0 === null ? O.none : O.some(m0 as string),
+      secretAccessKey: m1 === undefined || m1 === null ? O.none : O.some(sensitive(m1 as string)),
+      sessionToken: m2 === undefined || m2 === null ? O.none : O.some(sensitive(m2 as string)),
+      expiration: m3 === undefined || m3 === null ? 0 : (m3 as number)
+    }
   }
 )
 
@@ -341,10 +366,22 @@ export interface RoleInfoJson {
  * @category codecs
  * @since 0.1.0
  */
-export const RoleInfoCodec: t.Type<RoleInfo, RoleInfoJson, unknown> = structureCodec('RoleInfo', {
-  roleName: optionFromNullable(t.string),
-  accountId: optionFromNullable(t.string)
-})
+export const RoleInfoCodec: t.Type<RoleInfo, RoleInfoJson, unknown> = structureCodec(
+  'RoleInfo',
+  { roleName: optionFromNullable(t.string), accountId: optionFromNullable(t.string) },
+  undefined,
+  (u): RoleInfo | undefined => {
+    if (!isJsonRecord(u)) return undefined
+    const m0 = u['roleName']
+    if (!(m0 === undefined || m0 === null) && !(typeof m0 === 'string')) return undefined
+    const m1 = u['accountId']
+    if (!(m1 === undefined || m1 === null) && !(typeof m1 === 'string')) return undefined
+    return {
+      roleName: m0 === undefined || m0 === null ? O.none : O.some(m0 as string),
+      accountId: m1 === undefined || m1 === null ? O.none : O.some(m1 as string)
+    }
+  }
+)
 
 // -------------------------------------------------------------------------------------
 // AccountInfo
@@ -461,8 +498,26 @@ export interface AccountInfoJson {
  * @category codecs
  * @since 0.1.0
  */
-export const AccountInfoCodec: t.Type<AccountInfo, AccountInfoJson, unknown> = structureCodec('AccountInfo', {
-  accountId: optionFromNullable(t.string),
-  accountName: optionFromNullable(t.string),
-  emailAddress: optionFromNullable(t.string)
-})
+export const AccountInfoCodec: t.Type<AccountInfo, AccountInfoJson, unknown> = structureCodec(
+  'AccountInfo',
+  {
+    accountId: optionFromNullable(t.string),
+    accountName: optionFromNullable(t.string),
+    emailAddress: optionFromNullable(t.string)
+  },
+  undefined,
+  (u): AccountInfo | undefined => {
+    if (!isJsonRecord(u)) return undefined
+    const m0 = u['accountId']
+    if (!(m0 === undefined || m0 === null) && !(typeof m0 === 'string')) return undefined
+    const m1 = u['accountName']
+    if (!(m1 === undefined || m1 === null) && !(typeof m1 === 'string')) return undefined
+    const m2 = u['emailAddress']
+    if (!(m2 === undefined || m2 === null) && !(typeof m2 === 'string')) return undefined
+    return {
+      accountId: m0 === undefined || m0 === null ? O.none : O.some(m0 as string),
+      accountName: m1 === undefined || m1 === null ? O.none : O.some(m1 as string),
+      emailAddress: m2 === undefined || m2 === null ? O.none : O.some(m2 as string)
+    }
+  }
+)

@@ -302,6 +302,62 @@ describe('bench/lib: figures, order, reproduction', () => {
     expect(() => replaceReadmeBlock('no markers', results)).toThrow(/bench:begin/)
   })
 
+  it('bench/merge.mjs puts the pairs of several runs together and takes each figure again', async () => {
+    work ??= await mkdtemp(path.join(tmpdir(), 'fp-aws-bench-'))
+    const machine = {
+      node: 'v20',
+      platform: 'linux',
+      arch: 'x64',
+      cores: 2,
+      cpu: 'x',
+      loadavgBefore: [1, 1, 1],
+      loadavgAfter: [1, 1, 1]
+    }
+    const result = (date: string, samples: ReadonlyArray<number>, bundle: number): unknown => ({
+      date,
+      smoke: false,
+      runs: samples.length,
+      seconds: 10,
+      machine,
+      phases: [],
+      figures: [
+        { id: 'tp', title: 'throughput', unit: '×', target: { op: '>=', value: 3 }, samples, phase: 'throughput' },
+        {
+          id: 'size',
+          title: 'bundle',
+          unit: '×',
+          target: { op: '<=', value: 0.5 },
+          samples: [bundle],
+          median: bundle,
+          deterministic: true
+        }
+      ]
+    })
+    const a = path.join(work, 'a.json')
+    const b = path.join(work, 'b.json')
+    const out = path.join(work, 'merged.json')
+    await writeFile(a, JSON.stringify(result('2026-01-01T00:00:00Z', [3.5, 3.6, 3.7], 0.4)))
+    await writeFile(b, JSON.stringify(result('2026-01-02T00:00:00Z', [2.9, 3.4, 3.3], 0.4)))
+    const ok = await run(['bench/merge.mjs', a, b, '--out', out])
+    expect(ok.code).toBe(0)
+    const merged = JSON.parse(await readFile(out, 'utf8')) as {
+      readonly figures: ReadonlyArray<{
+        readonly id: string
+        readonly n: number
+        readonly median: number
+        readonly min: number
+        readonly verdict: string
+      }>
+      readonly merged: ReadonlyArray<unknown>
+    }
+    const tp = merged.figures.find((f) => f.id === 'tp')
+    // each run alone meets 3× only in the first; together the range crosses it
+    expect(tp).toMatchObject({ n: 6, median: 3.45, min: 2.9, verdict: 'not met' })
+    expect(merged.merged).toHaveLength(2)
+    await writeFile(b, JSON.stringify(result('2026-01-02T00:00:00Z', [3.5], 0.41)))
+    expect((await run(['bench/merge.mjs', a, b, '--out', out])).code).not.toBe(0)
+  })
+
   it("README.md's figures table is the one bench/results.json gives", async () => {
     const { replaceReadmeBlock } = await load<Report>('report.mjs')
     const readme = await readFile(path.join(repo, 'README.md'), 'utf8')

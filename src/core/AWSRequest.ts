@@ -21,7 +21,7 @@ import {
   type TransportError,
   type ValidationError
 } from './Error.js'
-import { runHooks, type RequestView } from './Hooks.js'
+import { runHooks, type Hooks, type RequestView } from './Hooks.js'
 import { isAbortSignal, onAbort } from './Abort.js'
 import { ATTEMPT_TIMEOUT, hasNativeDeadline } from './Http.js'
 import { pathAndQuery, redactHeaders, type HeaderValue, type HttpRequest, type HttpResponse } from './Request.js'
@@ -222,6 +222,16 @@ const resolveEndpoint = (service: Service, env: Env): E.Either<EndpointError, En
   return result
 }
 
+/** Whether a hook of the list has a `kind` member to call (or one that cannot be read: then `runHooks` decides). */
+const wants = (hooks: ReadonlyArray<Hooks>, kind: keyof Hooks): boolean => {
+  try {
+    for (let i = 0; i < hooks.length; i++) if (typeof (hooks[i] as Partial<Hooks>)[kind] === 'function') return true
+  } catch {
+    return true
+  }
+  return false
+}
+
 const run = async <Rq, Rs, C extends string>(
   op: AWSRequest<Rq, Rs, C>,
   rq: Rq,
@@ -244,11 +254,23 @@ const run = async <Rq, Rs, C extends string>(
   const body = wireBody(req)
   const hooks = env.hooks
   const withHooks = hooks.length > 0
-  // Hooks see a redacted copy of the headers, built only when there is a hook to see it.
-  const viewHeaders = withHooks ? { 'user-agent': USER_AGENT, ...redactHeaders(req.headers) } : undefined
+  // which kinds of hook there are: a view is built only for a hook that will see it
+  const before = withHooks && wants(hooks, 'beforeRequest')
+  const after = withHooks && wants(hooks, 'afterResponse')
+  const onError = withHooks && wants(hooks, 'onError')
   let secrets: ReadonlyArray<string> | undefined
-  // … and a URL without the secrets: a server may hand one back as a page token, sent in the next query
-  const viewUrl = withHooks ? scrubUrl(url, (secrets ??= secretsOf(req))) : url
+  // Hooks see a redacted copy of the headers and a URL without the secrets (a server may hand
+  // one back as a page token, sent in the next query), each built once, on first need.
+  let viewHeaders: Record<string, string> | undefined
+  let viewUrl: string | undefined
+  const requestView = (attempt: number): RequestView => ({
+    service: op.service.abbrev,
+    operation: op.operation,
+    method: req.method,
+    url: (viewUrl ??= scrubUrl(url, (secrets ??= secretsOf(req)))),
+    headers: (viewHeaders ??= { 'user-agent': USER_AGENT, ...redactHeaders(req.headers) }),
+    attempt
+  })
   // A client that keeps the deadline itself gets the caller's signal as is: no controller
   // and no timer of ours per attempt.
   const native = hasNativeDeadline(env.http)
@@ -262,17 +284,9 @@ const run = async <Rq, Rs, C extends string>(
       return E.left(transportError('TotalTimeout', `call timed out (${req.method})`))
     const totalBound = remaining !== undefined && (env.attemptTimeoutMs === undefined || remaining < env.attemptTimeoutMs)
     const timeoutMs = totalBound ? remaining : env.attemptTimeoutMs
-    const view: RequestView | undefined = withHooks
-      ? {
-          service: op.service.abbrev,
-          operation: op.operation,
-          method: req.method,
-          url: viewUrl,
-          headers: viewHeaders as Record<string, string>,
-          attempt
-        }
-      : undefined
-    if (view !== undefined) runHooks(hooks, 'beforeRequest', view)
+    // one view an attempt, the same object for each of its hooks
+    let view: RequestView | undefined
+    if (before) runHooks(hooks, 'beforeRequest', (view ??= requestView(attempt)))
     const t0 = withHooks ? env.now() : 0
     let res: E.Either<TransportError, HttpResponse>
     if (native) {
@@ -311,9 +325,14 @@ const run = async <Rq, Rs, C extends string>(
             : e
     } else {
       const r = res.right
-      if (view !== undefined) {
+      if (after) {
         const responseHeaders = scrubHeaders(redactResponseHeaders(r.headers), (secrets ??= secretsOf(req)))
-        runHooks(hooks, 'afterResponse', { request: view, status: r.status, headers: responseHeaders, durationMs })
+        runHooks(hooks, 'afterResponse', {
+          request: (view ??= requestView(attempt)),
+          status: r.status,
+          headers: responseHeaders,
+          durationMs
+        })
       }
       if (r.status >= 200 && r.status < 300) {
         const parsed = op.parseResponse(r)
@@ -332,14 +351,15 @@ const run = async <Rq, Rs, C extends string>(
     }
 
     if (isAborted(env.signal)) {
-      if (view !== undefined) runHooks(hooks, 'onError', { request: view, error, durationMs, willRetry: false })
+      if (onError) runHooks(hooks, 'onError', { request: (view ??= requestView(attempt)), error, durationMs, willRetry: false })
       return E.left(error._tag === 'TransportError' ? error : aborted(req.method))
     }
     const quota: RetryQuota = env.retryQuota.get()
     const decision = decide(env.retry, quota, attempt, error, env.random(), env.now())
     const fitsDeadline =
       decision._tag === 'Retry' && (deadline === undefined || env.now() + decision.delayMs < deadline)
-    if (view !== undefined) runHooks(hooks, 'onError', { request: view, error, durationMs, willRetry: fitsDeadline })
+    if (onError)
+      runHooks(hooks, 'onError', { request: (view ??= requestView(attempt)), error, durationMs, willRetry: fitsDeadline })
     if (decision._tag === 'Stop' || !fitsDeadline) return E.left(error)
     env.retryQuota.set(decision.quota)
     lastCost = decision.cost

@@ -85,8 +85,18 @@ export const httpRequest = (method: HttpRequest['method'], path: string): HttpRe
  * @category encoding
  * @since 0.1.0
  */
-export const percentEncode = (s: string): string =>
-  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+export const percentEncode = (s: string): string => {
+  // most names and values (ids, role names, numbers) need no escape at all
+  if (typeof s === 'string' && UNRESERVED.test(s)) return s
+  const e = encodeURIComponent(s)
+  return SUB_DELIMS.test(e) ? e.replace(SUB_DELIMS_G, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : e
+}
+
+/** Characters `percentEncode` leaves as they are (RFC 3986 unreserved). */
+const UNRESERVED = /^[A-Za-z0-9\-._~]*$/
+/** What `encodeURIComponent` leaves unescaped and the AWS SDKs escape. */
+const SUB_DELIMS = /[!'()*]/
+const SUB_DELIMS_G = /[!'()*]/g
 
 /**
  * The path and encoded query string of a request.
@@ -100,10 +110,16 @@ export const percentEncode = (s: string): string =>
  * @category encoding
  * @since 0.1.0
  */
-export const pathAndQuery = (r: HttpRequest): string =>
-  r.query.length === 0
-    ? r.path
-    : `${r.path}?${r.query.map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join('&')}`
+export const pathAndQuery = (r: HttpRequest): string => {
+  const q = r.query
+  if (q.length === 0) return r.path
+  let out = r.path
+  for (let i = 0; i < q.length; i++) {
+    const [k, v] = q[i] as readonly [string, string]
+    out += `${i === 0 ? '?' : '&'}${percentEncode(k)}=${percentEncode(v)}`
+  }
+  return out
+}
 
 /**
  * The headers with every secret revealed: only for writing them on the wire.

@@ -140,3 +140,51 @@ describe('a page token that is the bearer token', () => {
     }
   })
 })
+
+describe('hooks of one kind', () => {
+  it('an onError-only or afterResponse-only hook gets the same redacted, scrubbed view as any other, one view an attempt', async () => {
+    const token = 'echoed+bearer/token=0123456789'
+    const echo = await scriptedServer((req, i) =>
+      i === 0
+        ? {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ accountList: [], nextToken: req.headers['x-amz-sso_bearer_token'] })
+          }
+        : { status: 503 }
+    )
+    try {
+      const errors: Array<ErrorView> = []
+      const after: Array<ResponseView> = []
+      const env = newEnv({
+        endpoint: echo.url,
+        maxAttempts: 2,
+        sleep: () => Promise.resolve(true),
+        hooks: [{ onError: (v) => errors.push(v) }, { afterResponse: (v) => after.push(v) }]
+      })
+      const r = await collectItems(ListAccounts, listAccountsPager)(newListAccounts(token))(env)()
+      expect(r._tag).toBe('Left')
+      expect(after.map((v) => [v.status, v.request.attempt])).toEqual([
+        [200, 1],
+        [503, 1],
+        [503, 2]
+      ])
+      expect(errors.map((v) => [v.request.attempt, v.willRetry])).toEqual([
+        [1, true],
+        [2, false]
+      ])
+      // the hooks of one attempt see one view
+      expect(errors[0]?.request).toBe(after[1]?.request)
+      expect(errors[1]?.request).toBe(after[2]?.request)
+      for (const v of errors) {
+        expect(v.request.url).toBe(`${echo.url}/assignment/accounts?next_token=<redacted>`)
+        expect(v.request.headers['x-amz-sso_bearer_token']).toBe('<redacted>')
+      }
+      const seen = JSON.stringify([errors, after])
+      expect(seen).not.toContain(token)
+      expect(seen).not.toContain(encodeURIComponent(token))
+    } finally {
+      await echo.close()
+    }
+  })
+})

@@ -80,7 +80,7 @@ import { isPlainObject, readEnv, readOptions } from '../../core/Args.js'
 import { configError, type ConfigError } from '../../core/Config.js'
 import { newEnv, type Env } from '../../core/Env.js'
 import type { AWSError, TransportError, TransportReason } from '../../core/Error.js'
-import type { Hooks } from '../../core/Hooks.js'
+import { hasNativeDeadline, NATIVE_DEADLINE, type HttpClient } from '../../core/Http.js'
 import { classify, type QuotaRef } from '../../core/Retry.js'
 import { escapeControl } from '../../core/Text.js'
 import { Logout, newLogout } from '../../services/sso/Logout.js'
@@ -919,25 +919,30 @@ const joined = (state: RegionState, signal: AbortSignal): AbortSignal => {
 
 /**
  * The `Env` of one call of the sweep: the sweep's retry quota, cancelled with the calls of
- * its region, watching for a failure to connect. An `Env` that is not one is used as is
- * (`send` says what is wrong with it).
+ * its region, watching for a failure to connect. The watch is on the `Env`'s HTTP client
+ * (each attempt's answer passes through it), not a hook: a hook makes every call build the
+ * redacted views hooks are given, which the sweep does not need. An `Env` that is not one is
+ * used as is (`send` says what is wrong with it).
  */
 const sweepEnv = (ctx: Context, base: Env, state: RegionState, file: string): Env => {
-  const { signal, hooks, retryQuota } = base
+  const { signal, hooks, retryQuota, http } = base
   if (!Array.isArray(hooks) || !(signal === undefined || signal === null || signal instanceof AbortSignal)) return base
-  if (typeof retryQuota?.get !== 'function' || typeof retryQuota.set !== 'function') return base
-  const watch: Hooks = {
-    onError: ({ error }) => {
-      if (error._tag !== 'TransportError' || !UNREACHABLE.has(error.reason) || state.unreachable !== undefined) return
-      state.unreachable = { file, error }
+  if (typeof retryQuota?.get !== 'function' || typeof retryQuota.set !== 'function' || typeof http !== 'function') return base
+  const watched: HttpClient = async (call) => {
+    const r = await http(call)
+    if (E.isLeft(r) && UNREACHABLE.has(r.left.reason) && state.unreachable === undefined) {
+      state.unreachable = { file, error: r.left }
       state.controller.abort()
     }
+    return r
   }
+  // a client that keeps the attempt's deadline itself still does (see `NATIVE_DEADLINE`)
+  if (hasNativeDeadline(http)) Object.defineProperty(watched, NATIVE_DEADLINE, { value: true })
   return {
     ...base,
+    http: watched,
     retryQuota: (ctx.calls.quota ??= retryQuota),
-    signal: signal === undefined || signal === null ? state.controller.signal : joined(state, signal),
-    hooks: [...(hooks as ReadonlyArray<Hooks>), watch]
+    signal: signal === undefined || signal === null ? state.controller.signal : joined(state, signal)
   }
 }
 

@@ -68,7 +68,7 @@
  * @since 0.1.0
  */
 import { randomBytes } from 'node:crypto'
-import { renameSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync, renameSync } from 'node:fs'
 import * as fs from 'node:fs/promises'
 import * as nodePath from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
@@ -80,13 +80,14 @@ import { isPlainObject, readEnv, readOptions } from '../../core/Args.js'
 import { configError, type ConfigError } from '../../core/Config.js'
 import { newEnv, type Env } from '../../core/Env.js'
 import type { AWSError, TransportError, TransportReason } from '../../core/Error.js'
-import type { Hooks } from '../../core/Hooks.js'
+import { hasNativeDeadline, NATIVE_DEADLINE, type HttpClient } from '../../core/Http.js'
 import { classify, type QuotaRef } from '../../core/Retry.js'
 import { escapeControl } from '../../core/Text.js'
 import { Logout, newLogout } from '../../services/sso/Logout.js'
 import { validateAccessToken } from '../../services/sso/Types.js'
 import { credentialCacheDir, credentialCacheFile, credentialCacheKeyCandidates } from './Credentials.js'
 import {
+  DEFAULT_MAX_FILE_BYTES,
   deleteFile,
   describeReadFailure,
   errorCode,
@@ -94,7 +95,6 @@ import {
   identityAt,
   identityOf,
   listDir,
-  readBoundedIdentified,
   sameIdentity,
   type DirEntry,
   type FileError,
@@ -455,11 +455,89 @@ const keep = (ctx: Context, file: string, reason: KeptReason, message: string): 
 
 const has = (o: Record<string, unknown>, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key)
 
-/** What the sweep read of a file: its text and the identity of the file it came from. */
+/** What the sweep read of a file: its bytes, as text, and the identity of the file they came from. */
 interface Read {
+  readonly bytes: Buffer
   readonly text: string
   readonly identity: FileIdentity
 }
+
+/** Why the sweep did not read a file: a read failure, or not the file it expected. */
+type SweptReadFailure = ReadFailure | { readonly _tag: 'Changed' }
+
+const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0
+const O_NONBLOCK = constants.O_NONBLOCK ?? 0
+
+const openFailure = (e: unknown): ReadFailure => {
+  const code = errorCode(e)
+  if (code === 'ENOENT' || code === 'ENOTDIR') return { _tag: 'NotFound' }
+  // O_NOFOLLOW on a link: ELOOP (Linux), EMLINK (FreeBSD), EFTYPE (NetBSD)
+  if (code === 'ELOOP' || code === 'EMLINK' || code === 'EFTYPE') return { _tag: 'Symlink' }
+  // a directory; a socket (ENXIO)
+  if (code === 'EISDIR' || code === 'ENXIO') return { _tag: 'NotAFile' }
+  return { _tag: 'Unreadable', code }
+}
+
+/**
+ * Reads a cache file the sweep listed, with four system calls: `open` (`O_NOFOLLOW`: a
+ * symbolic link is refused; `O_NONBLOCK`: a FIFO or a device swapped in since the listing
+ * does not block the open), `fstat` on the descriptor (anything but a regular file is
+ * refused there, before any read; so is a file over `limit` bytes), one `read` of at most
+ * `limit + 1` bytes, `close`. No `lstat` before the open: the listing (its file type, then
+ * the `lstat` of the snapshot) has already told a file from the rest, and the `fstat`
+ * checks again what was opened. The identity is the descriptor's before the read: a write
+ * that lands during the read changes it, and the claim (which compares it) sees that. With
+ * `expected`, a file of another identity is not read (`Changed`). Never throws.
+ */
+const readSwept = (file: string, limit: number, expected: FileIdentity | undefined): E.Either<SweptReadFailure, Read> => {
+  let fd: number
+  try {
+    fd = openSync(file, constants.O_RDONLY | O_NONBLOCK | O_NOFOLLOW)
+  } catch (e) {
+    return E.left(openFailure(e))
+  }
+  try {
+    const st = fstatSync(fd, { bigint: true })
+    if (!st.isFile()) return E.left({ _tag: 'NotAFile' })
+    if (st.size > BigInt(limit)) return E.left({ _tag: 'TooLarge', limit })
+    const identity = identityOf(st)
+    if (expected !== undefined && !sameIdentity(identity, expected)) return E.left({ _tag: 'Changed' })
+    // at most one byte more than allowed, whatever fstat said: a file that grew is read up to the limit
+    const size = Number(st.size)
+    let buf = Buffer.allocUnsafe(Math.min(size, limit) + 1)
+    let total = 0
+    for (;;) {
+      if (total === buf.length) {
+        if (buf.length > limit) return E.left({ _tag: 'TooLarge', limit })
+        const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, limit + 1))
+        buf.copy(bigger, 0, 0, total)
+        buf = bigger
+      }
+      const asked = buf.length - total
+      const n = readSync(fd, buf, total, asked, null)
+      if (n === 0) break
+      total += n
+      // a short read that ends where fstat said the file ends is the end of a regular file
+      if (n < asked && total === size) break
+    }
+    const bytes = buf.subarray(0, total)
+    try {
+      return E.right({ bytes, text: utf8.decode(bytes), identity })
+    } catch {
+      return E.left({ _tag: 'NotText' })
+    }
+  } catch (e) {
+    return E.left(openFailure(e))
+  } finally {
+    try {
+      closeSync(fd)
+    } catch {
+      // closed or not, the descriptor is no longer ours
+    }
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 type Loaded =
   | { readonly _tag: 'Object'; readonly json: Record<string, unknown>; readonly read: Read }
@@ -497,15 +575,13 @@ const load = async (ctx: Context, entry: Entry): Promise<Loaded> => {
     })
     return { _tag: 'Kept' }
   }
-  const r = await readBoundedIdentified(entry.path, { maxBytes: ctx.options.maxFileBytes })()
+  // a file of another identity than the one listed is newer than the sweep: not read, kept
+  const r = readSwept(entry.path, ctx.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, entry.identity)
   if (E.isLeft(r)) {
     const f = r.left
     if (f._tag === 'NotFound') return { _tag: 'Gone' }
-    keep(ctx, entry.path, f._tag, describeReadFailure(f))
-    return { _tag: 'Kept' }
-  }
-  if (entry.identity !== undefined && !sameIdentity(entry.identity, r.right.identity)) {
-    keep(ctx, entry.path, 'ChangedDuringSweep', CHANGED)
+    if (f._tag === 'Changed') keep(ctx, entry.path, 'ChangedDuringSweep', CHANGED)
+    else keep(ctx, entry.path, f._tag, describeReadFailure(f))
     return { _tag: 'Kept' }
   }
   let json: unknown
@@ -590,15 +666,16 @@ const removeClaimed = async (ctx: Context, file: string, read: Read, deleted: De
 
 const settleClaim = async (ctx: Context, file: string, claim: string, read: Read, deleted: DeletedFile): Promise<void> => {
   try {
-    // synchronous, as the reads around it (see `readBoundedIdentified`): microseconds on a local disk
+    // synchronous, as the reads around it (see `readSwept`): microseconds on a local disk
     renameSync(file, claim)
   } catch (e) {
     // gone already (another sweep, the user): nothing left to delete
     if (errorCode(e) === 'ENOENT') return void ctx.report.deleted.push(deleted)
     return deleteFailed(ctx, fileError('delete', file, e))
   }
-  const now = await readBoundedIdentified(claim, { maxBytes: ctx.options.maxFileBytes })()
-  if (E.isRight(now) && now.right.text === read.text && sameIdentity(now.right.identity, read.identity)) {
+  // the same file (identity) holding the same bytes; another identity is not even read
+  const now = readSwept(claim, ctx.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, read.identity)
+  if (E.isRight(now) && now.right.bytes.equals(read.bytes)) {
     const r = await deleteFile(claim)()
     if (E.isRight(r)) return void ctx.report.deleted.push(deleted)
     return deleteFailed(ctx, r.left)
@@ -842,25 +919,30 @@ const joined = (state: RegionState, signal: AbortSignal): AbortSignal => {
 
 /**
  * The `Env` of one call of the sweep: the sweep's retry quota, cancelled with the calls of
- * its region, watching for a failure to connect. An `Env` that is not one is used as is
- * (`send` says what is wrong with it).
+ * its region, watching for a failure to connect. The watch is on the `Env`'s HTTP client
+ * (each attempt's answer passes through it), not a hook: a hook makes every call build the
+ * redacted views hooks are given, which the sweep does not need. An `Env` that is not one is
+ * used as is (`send` says what is wrong with it).
  */
 const sweepEnv = (ctx: Context, base: Env, state: RegionState, file: string): Env => {
-  const { signal, hooks, retryQuota } = base
+  const { signal, hooks, retryQuota, http } = base
   if (!Array.isArray(hooks) || !(signal === undefined || signal === null || signal instanceof AbortSignal)) return base
-  if (typeof retryQuota?.get !== 'function' || typeof retryQuota.set !== 'function') return base
-  const watch: Hooks = {
-    onError: ({ error }) => {
-      if (error._tag !== 'TransportError' || !UNREACHABLE.has(error.reason) || state.unreachable !== undefined) return
-      state.unreachable = { file, error }
+  if (typeof retryQuota?.get !== 'function' || typeof retryQuota.set !== 'function' || typeof http !== 'function') return base
+  const watched: HttpClient = async (call) => {
+    const r = await http(call)
+    if (E.isLeft(r) && UNREACHABLE.has(r.left.reason) && state.unreachable === undefined) {
+      state.unreachable = { file, error: r.left }
       state.controller.abort()
     }
+    return r
   }
+  // a client that keeps the attempt's deadline itself still does (see `NATIVE_DEADLINE`)
+  if (hasNativeDeadline(http)) Object.defineProperty(watched, NATIVE_DEADLINE, { value: true })
   return {
     ...base,
+    http: watched,
     retryQuota: (ctx.calls.quota ??= retryQuota),
-    signal: signal === undefined || signal === null ? state.controller.signal : joined(state, signal),
-    hooks: [...(hooks as ReadonlyArray<Hooks>), watch]
+    signal: signal === undefined || signal === null ? state.controller.signal : joined(state, signal)
   }
 }
 

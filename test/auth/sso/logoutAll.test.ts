@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import fc from 'fast-check'
@@ -328,6 +329,50 @@ describe('logoutAll: safer than the CLI', () => {
     ])
     expect(isLogoutSuccessful(r)).toBe(true)
     expect(showLogoutReport(r)).toContain('is a symbolic link (not followed)')
+  })
+
+  it('a FIFO or a symbolic link put in a listed file\'s place during the sweep is refused where it is opened: kept, not read, not followed', async () => {
+    let fifo = true
+    try {
+      execFileSync('mkfifo', ['--version'], { stdio: 'ignore' })
+    } catch {
+      fifo = false
+    }
+    const h = home()
+    const outside = home()
+    const [first, second, third] = [live(), live(), live()]
+    const target = outside.token('real.json', tokenJson(third))
+    h.token('a.json', tokenJson(first))
+    const b = h.token('b.json', tokenJson(second))
+    const c = h.token('c.json', tokenJson(third))
+    let swapped = false
+    // one file at a time: a.json's call is made once b.json and c.json were listed, and before they are read
+    const r = await run(h, {
+      concurrency: 1,
+      envForRegion: (region) => {
+        if (!swapped) {
+          swapped = true
+          fs.unlinkSync(b)
+          if (fifo) execFileSync('mkfifo', [b])
+          else fs.mkdirSync(b)
+          fs.unlinkSync(c)
+          fs.symlinkSync(target, c)
+        }
+        return envTo(emu.url)(region)
+      }
+    })
+    expect(swapped).toBe(true)
+    expect(emu.isLoggedOut(first)).toBe(true)
+    expect(emu.isLoggedOut(second)).toBe(false)
+    expect(emu.isLoggedOut(third)).toBe(false)
+    expect(r.kept.map((k) => [base(k.file), k.reason])).toEqual([
+      ['b.json', 'NotAFile'],
+      ['c.json', 'Symlink']
+    ])
+    expect(fifo ? fs.lstatSync(b).isFIFO() : fs.lstatSync(b).isDirectory()).toBe(true)
+    expect(fs.lstatSync(c).isSymbolicLink()).toBe(true)
+    expect(fs.readFileSync(target, 'utf8')).toBe(JSON.stringify(tokenJson(third)))
+    expect(isLogoutSuccessful(r)).toBe(true)
   })
 
   it('a directory named *.json (EISDIR) and an oversized file are kept and reported', async () => {

@@ -695,6 +695,8 @@ export const resolveConfig = (input: ResolveConfigInput): TE.TaskEither<ConfigEr
   )
 }
 
+const ignore = (): void => undefined
+
 /**
  * A {@link ReadFile} that never throws nor rejects whatever `readFile` does: a throw, a
  * rejection or an answer that is not an `Either` of an `Option` of a string becomes a
@@ -718,7 +720,13 @@ export const guardReadFile =
     if (typeof path !== 'string') return E.left(configError('config file', 'the config file path is not a string'))
     const failed = configError(path, `cannot read the file ${path}: the readFile function failed`)
     try {
-      const r: unknown = await readFile(path)()
+      const task: unknown = readFile(path)
+      if (typeof task !== 'function') {
+        // not a task: if it is a promise (an async function where a task was expected), its rejection is ours to handle
+        if (typeof task === 'object' && task !== null) Promise.resolve(task).then(ignore, ignore)
+        return E.left(failed)
+      }
+      const r: unknown = await (task as () => Promise<unknown>)()
       if (typeof r !== 'object' || r === null) return E.left(failed)
       const e = r as E.Either<unknown, unknown>
       if (e._tag === 'Left') {

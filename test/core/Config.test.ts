@@ -15,6 +15,7 @@ import {
   DEFAULT_MAX_CONFIG_FILE_BYTES,
   endpointEnvVar,
   expandHome,
+  guardReadFile,
   nodeReadFile,
   parseConfigFile,
   parseCredentialsFile,
@@ -733,4 +734,23 @@ describe('the emulator seed file is read like a config file', () => {
       fs.rmSync(dir, { recursive: true, force: true })
     }
   }, 30_000)
+})
+
+describe('guardReadFile: a readFile that answers a rejected promise instead of a task', () => {
+  it('is a ConfigError, and the rejection it returned is handled (no unhandled rejection)', async () => {
+    const unhandled: Array<unknown> = []
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      // what a JavaScript caller may pass: an async function where `(path) => () => Promise<Either>` is expected
+      const hostile = (async () => Promise.reject(new Error('hostile async callback'))) as unknown as ReadFile
+      const r = await guardReadFile(hostile)('/cfg')()
+      expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'ConfigError', source: '/cfg' } })
+      // let Node report a rejection that nothing handled, if there is one
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
 })

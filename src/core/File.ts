@@ -243,6 +243,78 @@ export const readBoundedIdentified =
   }
 
 /**
+ * Reads an open file descriptor, at most one byte more than `limit`, whatever `size` (what
+ * `fstat` said) is: a file that grew since (or one whose size the system does not report)
+ * is read up to the limit and no further, and is `TooLarge`. A short read that ends where
+ * `size` said the file ends is taken as the end, without a second read to see 0. The
+ * caller opens, checks (`fstat`) and closes the descriptor. Synchronous; never throws (a
+ * failed read is `Unreadable` with its code).
+ *
+ * @example
+ * import * as fs from 'node:fs'
+ * import * as os from 'node:os'
+ * import * as path from 'node:path'
+ * import { readDescriptor } from 'fp-aws/core/File'
+ *
+ * const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fp-aws-doc-')), 'a.json')
+ * fs.writeFileSync(file, '{"x":1}')
+ * const fd = fs.openSync(file, 'r')
+ * const small = readDescriptor(fd, fs.fstatSync(fd).size, 64)
+ * const large = readDescriptor(fs.openSync(file, 'r'), 7, 3)
+ * fs.closeSync(fd)
+ * assert.ok(small._tag === 'Right' && small.right.toString() === '{"x":1}')
+ * assert.ok(large._tag === 'Left' && large.left._tag === 'TooLarge')
+ * fs.rmSync(path.dirname(file), { recursive: true })
+ *
+ * @category read
+ * @since 0.2.0
+ */
+export const readDescriptor = (fd: number, size: number, limit: number): E.Either<ReadFailure, Buffer> => {
+  try {
+    let buf = Buffer.allocUnsafe(Math.min(size, limit) + 1)
+    let total = 0
+    for (;;) {
+      if (total === buf.length) {
+        if (buf.length > limit) return E.left({ _tag: 'TooLarge', limit })
+        const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, limit + 1))
+        buf.copy(bigger, 0, 0, total)
+        buf = bigger
+      }
+      const asked = buf.length - total
+      const n = fs.readSync(fd, buf, total, asked, null)
+      if (n === 0) break
+      total += n
+      if (n < asked && total === size) break
+    }
+    return E.right(buf.subarray(0, total))
+  } catch (e) {
+    return E.left({ _tag: 'Unreadable', code: errorCode(e) })
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * Bytes as UTF-8 text, or `undefined` when they are not UTF-8.
+ *
+ * @example
+ * import { decodeUtf8 } from 'fp-aws/core/File'
+ *
+ * assert.strictEqual(decodeUtf8(Buffer.from('é')), 'é')
+ * assert.strictEqual(decodeUtf8(Buffer.from([0xff])), undefined)
+ *
+ * @category read
+ * @since 0.2.0
+ */
+export const decodeUtf8 = (bytes: Uint8Array): string | undefined => {
+  try {
+    return utf8.decode(bytes)
+  } catch {
+    return undefined
+  }
+}
+
+/**
  * The read itself, with synchronous system calls: a cache file is a few hundred bytes on a
  * local disk, each call takes microseconds, and the sweep reads two per file. Through the
  * thread pool (`fs/promises`), each of the six calls of a read is a round trip to another
@@ -271,32 +343,12 @@ const readNow = (
     const st = fs.fstatSync(fd, { bigint: true })
     if (!st.isFile()) return E.left({ _tag: 'NotAFile' })
     if (st.size > BigInt(limit)) return E.left({ _tag: 'TooLarge', limit })
-    // Read at most one byte more than allowed, whatever fstat said: a file that grew since
-    // (or one whose size the system does not report) is read up to the limit and no further.
-    const size = Number(st.size)
-    let buf = Buffer.alloc(Math.min(size, limit) + 1)
-    let total = 0
-    for (;;) {
-      if (total === buf.length) {
-        if (buf.length > limit) return E.left({ _tag: 'TooLarge', limit })
-        const bigger = Buffer.alloc(Math.min(buf.length * 2, limit + 1))
-        buf.copy(bigger, 0, 0, total)
-        buf = bigger
-      }
-      const asked = buf.length - total
-      const bytesRead = fs.readSync(fd, buf, total, asked, null)
-      if (bytesRead === 0) break
-      total += bytesRead
-      // a short read that ends where fstat said the file ends is the end of a regular file:
-      // no second read to see 0 (a file that grew meanwhile shows in the identity below)
-      if (bytesRead < asked && total === size) break
-    }
+    const bytes = readDescriptor(fd, Number(st.size), limit)
+    if (E.isLeft(bytes)) return bytes
+    // the identity after the read: a file that grew meanwhile shows in it
     const identity = identityOf(fs.fstatSync(fd, { bigint: true }))
-    try {
-      return E.right({ text: new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, total)), identity })
-    } catch {
-      return E.left({ _tag: 'NotText' })
-    }
+    const text = decodeUtf8(bytes.right)
+    return text === undefined ? E.left({ _tag: 'NotText' }) : E.right({ text, identity })
   } catch (e) {
     return E.left(openFailure(e, follow))
   } finally {

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import * as core from '../../src/core/File.js'
 import * as cache from '../../src/auth/sso/index.js'
@@ -41,6 +42,34 @@ describe('fp-aws/core/File', () => {
         const st = fs.lstatSync(file, { bigint: true })
         expect(r).toEqual({ _tag: 'Right', right: { text, identity: { dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs } } })
       }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('readDescriptor: at most limit + 1 bytes whatever size says, TooLarge beyond; a bad descriptor is Unreadable, not a throw', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-aws-fd-'))
+    try {
+      const file = path.join(dir, 'a')
+      fs.writeFileSync(file, 'x'.repeat(100))
+      const withFd = <A>(f: (fd: number) => A): A => {
+        const fd = fs.openSync(file, 'r')
+        try {
+          return f(fd)
+        } finally {
+          fs.closeSync(fd)
+        }
+      }
+      // the size fstat gave, an understated size (a file that grew), an overstated one
+      for (const size of [100, 10, 1000]) {
+        const r = withFd((fd) => core.readDescriptor(fd, size, 100))
+        expect(E.isRight(r) && r.right.toString()).toBe('x'.repeat(100))
+      }
+      for (const size of [100, 10]) expect(withFd((fd) => core.readDescriptor(fd, size, 99))).toEqual(E.left({ _tag: 'TooLarge', limit: 99 }))
+      expect(withFd((fd) => core.readDescriptor(fd, 100, 0))).toEqual(E.left({ _tag: 'TooLarge', limit: 0 }))
+      expect(core.readDescriptor(-1, 1, 1)).toEqual(E.left({ _tag: 'Unreadable', code: 'ERR_OUT_OF_RANGE' }))
+      expect(core.decodeUtf8(Buffer.from([0xc3, 0xa9]))).toBe('é')
+      expect(core.decodeUtf8(Buffer.from([0xff]))).toBeUndefined()
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }

@@ -58,6 +58,10 @@ const EXCLUDED: ReadonlyMap<string, string> = new Map(
     [
       [['realSleep'], 'waits as long as it is told (days, for a large number); its bounds and abort are tested in test/core/Env.test.ts'],
       [
+        ['readDescriptor'],
+        "reads the open descriptor it is given, as fs.readSync does: a small integer is one of the test runner's own pipes, which it would read from (or wait on); its bounds are tested in test/core/File.test.ts, and it never throws"
+      ],
+      [
         ['memoizeCredentials'],
         "a combinator over the caller's own TaskEither: its Left is the provider's error type, so there is no typed Left to give for a provider that is not one"
       ],

@@ -68,7 +68,7 @@
  * @since 0.1.0
  */
 import { randomBytes } from 'node:crypto'
-import { closeSync, constants, fstatSync, openSync, readSync, renameSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, renameSync } from 'node:fs'
 import * as fs from 'node:fs/promises'
 import * as nodePath from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
@@ -80,6 +80,7 @@ import { isPlainObject, readEnv, readOptions } from '../../core/Args.js'
 import { configError, type ConfigError } from '../../core/Config.js'
 import { newEnv, type Env } from '../../core/Env.js'
 import type { AWSError, TransportError, TransportReason } from '../../core/Error.js'
+import { decodeUtf8, readDescriptor } from '../../core/File.js'
 import { hasNativeDeadline, NATIVE_DEADLINE, type HttpClient } from '../../core/Http.js'
 import { classify, type QuotaRef } from '../../core/Retry.js'
 import { escapeControl } from '../../core/Text.js'
@@ -502,30 +503,10 @@ const readSwept = (file: string, limit: number, expected: FileIdentity | undefin
     if (st.size > BigInt(limit)) return E.left({ _tag: 'TooLarge', limit })
     const identity = identityOf(st)
     if (expected !== undefined && !sameIdentity(identity, expected)) return E.left({ _tag: 'Changed' })
-    // at most one byte more than allowed, whatever fstat said: a file that grew is read up to the limit
-    const size = Number(st.size)
-    let buf = Buffer.allocUnsafe(Math.min(size, limit) + 1)
-    let total = 0
-    for (;;) {
-      if (total === buf.length) {
-        if (buf.length > limit) return E.left({ _tag: 'TooLarge', limit })
-        const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, limit + 1))
-        buf.copy(bigger, 0, 0, total)
-        buf = bigger
-      }
-      const asked = buf.length - total
-      const n = readSync(fd, buf, total, asked, null)
-      if (n === 0) break
-      total += n
-      // a short read that ends where fstat said the file ends is the end of a regular file
-      if (n < asked && total === size) break
-    }
-    const bytes = buf.subarray(0, total)
-    try {
-      return E.right({ bytes, text: utf8.decode(bytes), identity })
-    } catch {
-      return E.left({ _tag: 'NotText' })
-    }
+    const bytes = readDescriptor(fd, Number(st.size), limit)
+    if (E.isLeft(bytes)) return bytes
+    const text = decodeUtf8(bytes.right)
+    return text === undefined ? E.left({ _tag: 'NotText' }) : E.right({ bytes: bytes.right, text, identity })
   } catch (e) {
     return E.left(openFailure(e))
   } finally {
@@ -536,8 +517,6 @@ const readSwept = (file: string, limit: number, expected: FileIdentity | undefin
     }
   }
 }
-
-const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 type Loaded =
   | { readonly _tag: 'Object'; readonly json: Record<string, unknown>; readonly read: Read }

@@ -40,7 +40,6 @@ const figures = last.figures.map((f) => {
 })
 const merged = {
   ...last,
-  date: last.date,
   runs: runs.map((r) => r.runs).reduce((a, b) => a + b, 0),
   seconds: runs.map((r) => r.seconds).reduce((a, b) => a + b, 0),
   merged: runs.map((r) => ({ date: r.date, runs: r.runs, loadavgBefore: r.machine.loadavgBefore })),

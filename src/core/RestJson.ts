@@ -372,13 +372,16 @@ export const arrayFromNullable = <A, O>(codec: t.Type<A, O, unknown>): t.Type<Re
         if (!Array.isArray(u)) return list.validate(u, c)
         // the items under the list's own context: a failure is validated again by io-ts, whose
         // errors carry each item's index
+        // as io-ts's array does, the list itself when no item changed (a record holding it is then not copied)
         const out: Array<A> = []
+        let changed = false
         for (let i = 0; i < u.length; i++) {
           const r = item(u[i], c)
           if (r._tag === 'Left') return list.validate(u, c)
+          if (r.right !== u[i]) changed = true
           out.push(r.right)
         }
-        return t.success(out)
+        return t.success(changed ? out : (u as Array<A>))
       },
       list.encode
     ),
@@ -557,8 +560,8 @@ export const structureCodec = <P extends t.Props, const R extends { readonly [K 
 }
 
 /**
- * The validation of `t.exact(t.type(props))`, with a fast path: a plain object (one whose
- * prototype is `Object.prototype` or `null`) is read member by member into a fresh record of
+ * The validation of `t.exact(t.type(props))`, with a fast path: a plain object (what
+ * {@link isJsonRecord} accepts) is read member by member into a fresh record of
  * exactly the members of `props`, the unknown ones left out, with no io-ts context built for
  * each member and no copy to strip. The first member that fails sends the object to `base`,
  * whose errors (every failing member, under its path) are the ones returned: a `Left` is the
@@ -575,9 +578,7 @@ const propsValidator = <P extends t.Props, A, O>(
   if (keys.some((k) => k in Object.prototype)) return (u, c) => base.validate(u, c)
   const n = keys.length
   return (u, c) => {
-    if (typeof u !== 'object' || u === null || Array.isArray(u) || hasOwnProto(u)) return base.validate(u, c)
-    const proto: unknown = Object.getPrototypeOf(u)
-    if (proto !== Object.prototype && proto !== null) return base.validate(u, c)
+    if (!isJsonRecord(u)) return base.validate(u, c)
     const out: Record<string, unknown> = {}
     for (let i = 0; i < n; i++) {
       const k = keys[i] as string
@@ -590,8 +591,8 @@ const propsValidator = <P extends t.Props, A, O>(
 }
 
 /**
- * The reader of a structure whose every member has a reader: a plain object (prototype
- * `Object.prototype` or `null`, no own `__proto__`) read member by member into a fresh record
+ * The reader of a structure whose every member has a reader: a plain object (what
+ * {@link isJsonRecord} accepts) read member by member into a fresh record
  * of exactly the members of `props`, unknown ones left out; `MISS` for anything else, or when
  * a member misses. `undefined` when a member has no reader, or is named like one of
  * `Object.prototype`'s (read from the prototype when absent: left to io-ts).
@@ -607,9 +608,7 @@ const propsReader = (props: t.Props): Reader | undefined => {
   }
   const n = keys.length
   return (u) => {
-    if (typeof u !== 'object' || u === null || Array.isArray(u) || hasOwnProto(u)) return MISS
-    const proto: unknown = Object.getPrototypeOf(u)
-    if (proto !== Object.prototype && proto !== null) return MISS
+    if (!isJsonRecord(u)) return MISS
     const out: Record<string, unknown> = {}
     for (let i = 0; i < n; i++) {
       const v = (reads[i] as Reader)((u as Record<string, unknown>)[keys[i] as string])
@@ -625,8 +624,10 @@ const hasOwnProto = (u: unknown): boolean =>
 
 /**
  * Whether a JSON value is an object a reader may read member by member: not an array, its
- * prototype `Object.prototype` or `null`, no own `__proto__` member. (A reader reads only the
- * members of its structure, none named like a member of `Object.prototype`.)
+ * prototype `Object.prototype` (what `JSON.parse` makes), no own `__proto__` member. (A reader
+ * reads only the members of its structure, none named like a member of `Object.prototype`.)
+ * An object without a prototype is left to io-ts's `validate`, which may return it as it is,
+ * prototype and all, where a reader would build a new record.
  *
  * @example
  * import { isJsonRecord } from 'fp-aws/core/RestJson'
@@ -634,6 +635,7 @@ const hasOwnProto = (u: unknown): boolean =>
  * assert.strictEqual(isJsonRecord(JSON.parse('{"a":1}')), true)
  * assert.strictEqual(isJsonRecord(JSON.parse('{"__proto__":{}}')), false)
  * assert.strictEqual(isJsonRecord([]), false)
+ * assert.strictEqual(isJsonRecord(Object.create(null)), false)
  *
  * @category codecs
  * @since 0.2.0
@@ -642,7 +644,7 @@ export const isJsonRecord = (u: unknown): u is Readonly<Record<string, unknown>>
   try {
     if (typeof u !== 'object' || u === null || Array.isArray(u) || hasOwnProto(u)) return false
     const proto: unknown = Object.getPrototypeOf(u)
-    return proto === Object.prototype || proto === null
+    return proto === Object.prototype
   } catch {
     // an object that cannot be inspected (a revoked proxy) is left to `validate`
     return false
